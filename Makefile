@@ -1,0 +1,60 @@
+# make run   - set everything up and run the product on the embedded default (emulator + SQLite)
+# make test  - set everything up and run the whole test suite
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+EMULATOR_PORT ?= 8765
+PYTEST_ARGS ?=
+
+.PHONY: help install migrate run emulator test lint format bench clean
+
+help:
+	@echo "make run      set up .venv, migrate, start the Google emulator and the server"
+	@echo "make test     set up .venv and run the whole test suite"
+	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
+	@echo "make bench    run the benchmarks in bench/"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	@mkdir -p var
+	@echo ""
+	@echo "  Open http://$(HOST):$(PORT)/rest/v1/calendar/init/ to connect a calendar."
+	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) --state var/emulator-state.json & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+emulator: install
+	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: migrate
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

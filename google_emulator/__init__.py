@@ -1,0 +1,38 @@
+"""An offline stand-in for Google's OAuth 2.0 and Calendar v3 endpoints.
+
+Run it with `python -m google_emulator`, or start it in a thread from tests:
+
+    server = start(seed="demo", auto_consent=True)
+    ...  # point the clients at server.base_url
+    server.stop()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from google_emulator.seed import build_state
+from google_emulator.server import Emulator, EmulatorServer
+from google_emulator.state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Client, State
+
+__all__ = ["DEMO_CLIENT_ID", "DEMO_CLIENT_SECRET", "Emulator", "EmulatorServer", "start"]
+
+
+def start(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    seed: str = "demo",
+    auto_consent: bool = False,
+    latency_ms: int = 0,
+    state_file: Path | None = None,
+    clients: list[Client] | None = None,
+) -> EmulatorServer:
+    """Start an emulator in a background thread and return its running server."""
+    state = State.load(state_file) if state_file and state_file.exists() else build_state(seed)
+    for client in clients or []:
+        state.clients[client.client_id] = client
+    emulator = Emulator(
+        state, auto_consent=auto_consent, latency_ms=latency_ms, seed=seed, state_file=state_file
+    )
+    return EmulatorServer(emulator, host, port).start()

@@ -1,0 +1,71 @@
+"""`python -m google_emulator`: run the emulator as a standalone, threaded WSGI server."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from google_emulator import start
+from google_emulator.state import Client
+
+
+def parse_client(value: str) -> Client:
+    parts = value.split(":", 2)
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError("expected ID:SECRET:REDIRECT_URI")
+    return Client(parts[0], parts[1], [parts[2]])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m google_emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", choices=["demo", "empty"], default="demo")
+    parser.add_argument(
+        "--auto-consent",
+        action="store_true",
+        help="approve at once as the login_hint account (or the first one)",
+    )
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--state", type=Path, help="load state from, and save it to, this file")
+    parser.add_argument(
+        "--client",
+        type=parse_client,
+        action="append",
+        default=[],
+        help="register a client: ID:SECRET:REDIRECT_URI (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    server = start(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        auto_consent=args.auto_consent,
+        latency_ms=args.latency_ms,
+        state_file=args.state,
+        clients=args.client,
+    )
+    print(
+        f"Google emulator listening on {server.base_url} (seed={args.seed}, "
+        f"auto-consent={'on' if args.auto_consent else 'off'})",
+        flush=True,
+    )
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    stopped.wait()
+    server.stop()
+    server.emulator.save()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

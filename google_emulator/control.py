@@ -1,0 +1,88 @@
+"""Control endpoints under `/__emulator__/` for tests and benchmarks (not part of Google)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from werkzeug.wrappers import Response
+
+from google_emulator.errors import GoogleError, json_response
+from google_emulator.seed import add_account
+from google_emulator.server import Ctx, Fault, Route
+
+FAULT_FIELDS = {f.name for f in fields(Fault)}
+
+
+def health(ctx: Ctx) -> Response:
+    return json_response({"ok": True, "seed": ctx.emulator.seed})
+
+
+def add_faults(ctx: Ctx) -> Response:
+    body = ctx.json()
+    specs = body.get("faults", [body]) if isinstance(body, dict) else body
+    try:
+        faults = [Fault(**{k: v for k, v in spec.items() if k in FAULT_FIELDS}) for spec in specs]
+    except TypeError as exc:
+        raise GoogleError(400, "invalid", f"Bad fault: {exc}") from exc
+    for fault in faults:
+        if not fault.method:
+            raise GoogleError(400, "required", "Each fault needs a method id", location="method")
+        ctx.emulator.add_fault(fault)
+    return json_response({"faults": ctx.emulator.fault_list()}, 201)
+
+
+def list_faults(ctx: Ctx) -> Response:
+    return json_response({"faults": ctx.emulator.fault_list()})
+
+
+def clear_faults(ctx: Ctx) -> Response:
+    ctx.emulator.clear_faults()
+    return json_response({"faults": []})
+
+
+def set_latency(ctx: Ctx) -> Response:
+    ctx.emulator.latency_ms = int(ctx.json().get("ms", 0))
+    return json_response({"ms": ctx.emulator.latency_ms})
+
+
+def reset(ctx: Ctx) -> Response:
+    seed = ctx.json().get("seed", ctx.emulator.seed)
+    ctx.emulator.reset(seed)
+    return json_response({"ok": True, "seed": seed})
+
+
+def create_account(ctx: Ctx) -> Response:
+    body = ctx.json()
+    if not body.get("email"):
+        raise GoogleError(400, "required", "email is required", location="email")
+    account = add_account(ctx.state, body["email"], body.get("name", ""))
+    return json_response({"sub": account.sub, "email": account.email}, 201)
+
+
+def expire_access_tokens(ctx: Ctx) -> Response:
+    for token in ctx.state.access_tokens.values():
+        token.expires_at = 0
+    return json_response({"expired": len(ctx.state.access_tokens)})
+
+
+def save(ctx: Ctx) -> Response:
+    ctx.emulator.save()
+    return json_response({"saved": str(ctx.emulator.state_file or "")})
+
+
+ROUTES = [
+    Route("/__emulator__/health", ("GET",), "control.health", health),
+    Route("/__emulator__/faults", ("POST",), "control.faults.add", add_faults),
+    Route("/__emulator__/faults", ("GET",), "control.faults.list", list_faults),
+    Route("/__emulator__/faults", ("DELETE",), "control.faults.clear", clear_faults),
+    Route("/__emulator__/latency", ("POST",), "control.latency", set_latency),
+    Route("/__emulator__/reset", ("POST",), "control.reset", reset),
+    Route("/__emulator__/accounts", ("POST",), "control.accounts.add", create_account),
+    Route(
+        "/__emulator__/expire-access-tokens",
+        ("POST",),
+        "control.expire_tokens",
+        expire_access_tokens,
+    ),
+    Route("/__emulator__/save", ("POST",), "control.save", save),
+]

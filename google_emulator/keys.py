@@ -1,0 +1,69 @@
+"""The RSA key that signs id_tokens, and its public half as a JWKS (`/oauth2/v3/certs`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from functools import cached_property
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+ISSUER = "https://accounts.google.com"  # what Google puts in `iss`; the key is the emulator's own
+
+
+def _b64(number: int) -> str:
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+class SigningKey:
+    def __init__(self, pem: bytes | None = None) -> None:
+        if pem is None:
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            pem = key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        self.pem = pem
+
+    @cached_property
+    def _key(self) -> rsa.RSAPrivateKey:
+        key = serialization.load_pem_private_key(self.pem, password=None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return key
+
+    @cached_property
+    def kid(self) -> str:
+        return hashlib.sha1(self.pem, usedforsecurity=False).hexdigest()
+
+    def jwks(self) -> dict[str, Any]:
+        numbers = self._key.public_key().public_numbers()
+        jwk = {
+            "kty": "RSA",
+            "alg": "RS256",
+            "use": "sig",
+            "kid": self.kid,
+            "n": _b64(numbers.n),
+            "e": _b64(numbers.e),
+        }
+        return {"keys": [jwk]}
+
+    def id_token(self, *, client_id: str, claims: dict[str, Any], access_token: str) -> str:
+        now = int(time.time())
+        digest = hashlib.sha256(access_token.encode()).digest()
+        at_hash = base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+        payload = {
+            "iss": ISSUER,
+            "azp": client_id,
+            "aud": client_id,
+            "at_hash": at_hash,
+            "iat": now,
+            "exp": now + 3600,
+            **claims,
+        }
+        return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})

@@ -1,0 +1,198 @@
+"""The emulator's WSGI application, its routing, fault injection and control endpoints."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from google_emulator.errors import GoogleError, OAuthError
+from google_emulator.keys import SigningKey
+from google_emulator.state import AccessToken, State
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+Handler = Callable[..., Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    methods: tuple[str, ...]
+    method_id: str  # the discovery method id, e.g. "calendar.events.list", or "oauth.token"
+    handler: Handler
+
+
+@dataclass
+class Fault:
+    """An injected failure: the next `times` calls of `method` fail (or are slowed)."""
+
+    method: str  # a method id, or "*" for every method
+    status: int = 0  # 0: no error, only `delay_ms`
+    reason: str = ""
+    message: str = ""
+    error: str = ""  # for oauth.* methods: the OAuth `error` code
+    times: int = 1
+    delay_ms: int = 0
+
+    def matches(self, method_id: str) -> bool:
+        return self.times > 0 and self.method in ("*", method_id)
+
+
+@dataclass
+class Ctx:
+    """What a handler gets: the request, the emulator, and the caller's token once checked."""
+
+    request: Request
+    emulator: Emulator
+    token: AccessToken | None = None
+
+    @property
+    def state(self) -> State:
+        return self.emulator.state
+
+    @property
+    def base_url(self) -> str:
+        return self.request.host_url.rstrip("/")
+
+    def json(self) -> Any:
+        if not self.request.get_data():
+            return {}
+        try:
+            return json.loads(self.request.get_data(as_text=True))
+        except ValueError as exc:
+            raise GoogleError(400, "parseError", f"Parse Error: {exc}") from exc
+
+
+@dataclass
+class Emulator:
+    """The WSGI app. `routes` come from the OAuth and Calendar modules."""
+
+    state: State
+    auto_consent: bool = False
+    latency_ms: int = 0
+    seed: str = "demo"
+    faults: list[Fault] = field(default_factory=list)
+    key: SigningKey = field(default_factory=SigningKey)
+    state_file: Path | None = None
+    listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from google_emulator import control, oauth
+        from google_emulator.calendar import routes as calendar_routes
+
+        routes = [*oauth.ROUTES, *calendar_routes.ROUTES, *control.ROUTES]
+        self.routes = routes
+        self.url_map = Map(
+            [Rule(r.path, endpoint=i, methods=r.methods) for i, r in enumerate(routes)]
+        )
+        self._fault_lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        return self.dispatch(request)(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            index, args = adapter.match()
+        except NotFound:
+            return GoogleError(404, "notFound", f"Not Found: {request.path}").response()
+        except MethodNotAllowed:
+            return GoogleError(405, "httpMethodNotAllowed", "Method Not Allowed").response()
+        except HTTPException as exc:  # e.g. a redirect for a missing slash
+            return exc.get_response()  # type: ignore[return-value]
+        route = self.routes[index]
+        if not route.method_id.startswith("control."):
+            failure = self._apply_faults(route.method_id)
+            if failure is not None:
+                return failure
+        try:
+            with self.state.lock:
+                return route.handler(Ctx(request, self), **args)
+        except (GoogleError, OAuthError) as exc:
+            return exc.response()
+
+    def _apply_faults(self, method_id: str) -> Response | None:
+        with self._fault_lock:
+            fault = next((f for f in self.faults if f.matches(method_id)), None)
+            if fault is not None:
+                fault.times -= 1
+        delay = self.latency_ms + (fault.delay_ms if fault else 0)
+        if delay:
+            time.sleep(delay / 1000)
+        if fault is None or not fault.status:
+            return None
+        if method_id.startswith("oauth."):
+            error = fault.error or ("invalid_grant" if fault.status == 400 else "internal_failure")
+            return OAuthError(fault.status, error, fault.message or "Injected fault").response()
+        return GoogleError(fault.status, fault.reason or None, fault.message or None).response()
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._fault_lock:
+            self.faults.append(fault)
+
+    def clear_faults(self) -> None:
+        with self._fault_lock:
+            self.faults.clear()
+
+    def fault_list(self) -> list[dict[str, Any]]:
+        with self._fault_lock:
+            return [asdict(f) for f in self.faults if f.times > 0]
+
+    def reset(self, seed: str | None = None) -> None:
+        """Back to a freshly seeded state (keeping registered clients), with no faults."""
+        from google_emulator.seed import build_state
+
+        fresh = build_state(seed or self.seed)
+        with self.state.lock:
+            fresh.clients.update(self.state.clients)
+            for name in (
+                "clients",
+                "accounts",
+                "codes",
+                "refresh_tokens",
+                "access_tokens",
+                "grants",
+                "calendars",
+            ):
+                setattr(self.state, name, getattr(fresh, name))
+        self.clear_faults()
+        self.latency_ms = 0
+
+    def save(self) -> None:
+        if self.state_file is not None:
+            self.state.save(self.state_file)
+
+
+class EmulatorServer:
+    """Runs an `Emulator` on a threaded WSGI server in a background thread (for tests)."""
+
+    def __init__(self, emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.emulator = emulator
+        self._server: BaseWSGIServer = make_server(host, port, emulator, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host = self._server.host
+        return f"http://{host}:{self._server.port}"
+
+    def start(self) -> EmulatorServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

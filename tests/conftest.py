@@ -1,0 +1,25 @@
+"""Shared fixtures: one emulator per test session on a free loopback port, reset per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import google_emulator
+from google_emulator import EmulatorServer
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[EmulatorServer]:
+    server = google_emulator.start(seed="demo", auto_consent=True)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
+    """The running emulator, freshly seeded (demo), auto-consent on, no faults."""
+    emulator_server.emulator.reset("demo")
+    emulator_server.emulator.auto_consent = True
+    return emulator_server
