@@ -7,3 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("rest/v1/", include("calendar_api.urls")),
 ]
+
+handler404 = "calendar_api.exceptions.json_handler404"
+handler500 = "calendar_api.exceptions.json_handler500"

@@ -111,15 +111,16 @@ class Emulator:
         except MethodNotAllowed:
             return GoogleError(405, "httpMethodNotAllowed", "Method Not Allowed").response()
         except HTTPException as exc:  # e.g. a redirect for a missing slash
-            return exc.get_response()  # type: ignore[return-value]
-        route = self.routes[index]
+            return exc.get_response()
+        route = self.routes[int(index)]
         if not route.method_id.startswith("control."):
             failure = self._apply_faults(route.method_id)
             if failure is not None:
                 return failure
         try:
             with self.state.lock:
-                return route.handler(Ctx(request, self), **args)
+                response: Response = route.handler(Ctx(request, self), **args)
+                return response
         except (GoogleError, OAuthError) as exc:
             return exc.response()
 

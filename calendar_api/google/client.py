@@ -1,0 +1,95 @@
+"""The Calendar v3 client: building the service, retries, and mapping HttpError to our errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import google_auth_httplib2
+import httplib2
+from google.oauth2.credentials import Credentials
+from googleapiclient.discovery import build_from_document
+from googleapiclient.errors import HttpError
+
+from calendar_api.google import errors
+from calendar_api.google.config import load_config
+
+NUM_RETRIES = 3  # googleapiclient retries 5xx, 429 and 403 rate limits with backoff
+RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+
+
+@cache
+def _discovery_document() -> dict[str, Any]:
+    """Calendar v3's discovery document, as shipped inside google-api-python-client."""
+    path = resources.files("googleapiclient") / "discovery_cache/documents/calendar.v3.json"
+    return dict(json.loads(path.read_text()))
+
+
+def calendar_service(access_token: str) -> Any:
+    """A Calendar v3 service authorised with the access token (no silent refresh: the caller
+    refreshes and stores tokens). httplib2 is not thread-safe, so each call builds its own."""
+    config = load_config()
+    http = google_auth_httplib2.AuthorizedHttp(
+        Credentials(token=access_token), http=httplib2.Http(timeout=config.timeout)
+    )
+    return build_from_document(
+        _discovery_document(),
+        http=http,
+        client_options={"api_endpoint": config.calendar_endpoint},
+    )
+
+
+def execute(request: Any) -> Any:
+    """Run one API request with Google's recommended retries, raising only our errors."""
+    try:
+        return request.execute(num_retries=NUM_RETRIES)
+    except HttpError as exc:
+        raise map_http_error(exc) from exc
+    except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as exc:
+        raise errors.GoogleUnavailable() from exc
+
+
+def map_http_error(exc: HttpError) -> errors.GoogleError:
+    status = exc.status_code
+    reasons = {d.get("reason") for d in (exc.error_details or []) if isinstance(d, dict)}
+    message = str(exc.reason or "")
+    retry_after = _retry_after(exc)
+    if status == 401:
+        return errors.AccessTokenRejected(message)
+    if status == 429 or (status == 403 and reasons & RATE_LIMIT_REASONS):
+        return errors.RateLimited(retry_after=retry_after or 30)
+    if status == 403 and "quotaExceeded" in reasons:
+        return errors.QuotaExceeded(retry_after=retry_after or 3600)
+    if status == 410:
+        gone = "deleted" in reasons
+        return errors.GoogleGone(message) if gone else errors.SyncTokenExpired(message)
+    simple: dict[int, type[errors.GoogleError]] = {
+        400: errors.GoogleBadRequest,
+        403: errors.GoogleForbidden,
+        404: errors.GoogleNotFound,
+        409: errors.GoogleConflict,
+        412: errors.PreconditionFailed,
+    }
+    if status in simple:
+        return simple[status](message)
+    return errors.GoogleUnavailable(retry_after=retry_after)
+
+
+def _retry_after(exc: HttpError) -> int | None:
+    value = exc.resp.get("retry-after") if exc.resp is not None else None
+    return int(value) if value and str(value).isdigit() else None
+
+
+def iter_event_pages(
+    access_token: str, calendar_id: str, **params: Any
+) -> Iterator[dict[str, Any]]:
+    """Every page of events.list, one at a time (memory stays flat)."""
+    events = calendar_service(access_token).events()
+    request = events.list(calendarId=calendar_id, maxResults=2500, **params)
+    while request is not None:
+        page = execute(request)
+        yield page
+        request = events.list_next(request, page)

@@ -1,0 +1,17 @@
+"""A logging filter that keeps OAuth codes, tokens and state out of log lines."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+SENSITIVE = re.compile(r"(?i)\b(code|state|token|access_token|refresh_token|id_token)=[^&\s\"']+")
+
+
+class RedactOAuthParams(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = SENSITIVE.sub(r"\1=[redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

@@ -1,0 +1,86 @@
+"""The two OAuth endpoints: send the browser to Google, and take Google's answer."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calendar_api.exceptions import AccessDenied, MissingCode, OAuthFailed
+from calendar_api.google import oauth
+from calendar_api.services.accounts import account_connect
+from calendar_api.services.oauth_flows import flow_consume, flow_remember
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
+
+
+def safe_next(value: str | None) -> str:
+    """A local path to return to, or "" when the value is anything else."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return ""
+    return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) else ""
+
+
+class NoStoreView(APIView):
+    """OAuth responses are never cached and never leak the URL through a Referer."""
+
+    permission_classes = [AllowAny]
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: object, **kwargs: object
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in NO_STORE.items():
+            response[header] = value
+        return response
+
+
+class GoogleCalendarInitView(NoStoreView):
+    """`GET /rest/v1/calendar/init/`: redirect (302) to Google's consent page."""
+
+    def get(self, request: Request) -> HttpResponseRedirect:
+        redirect_host = urlsplit(settings.GOOGLE_REDIRECT_URI).netloc
+        if request.get_host() != redirect_host:
+            # The state lives in the session, whose cookie belongs to one host: start the flow
+            # on the redirect URI's host, or Google's answer would arrive without it.
+            origin = f"{urlsplit(settings.GOOGLE_REDIRECT_URI).scheme}://{redirect_host}"
+            return HttpResponseRedirect(origin + request.get_full_path())
+        auth = oauth.authorization_url(
+            calendar_scope=settings.GOOGLE_CALENDAR_SCOPE,
+            login_hint=request.query_params.get("login_hint", "")[:320],
+        )
+        flow_remember(
+            session=request.session,
+            state=auth.state,
+            code_verifier=auth.code_verifier,
+            next_url=safe_next(request.query_params.get("next")),
+        )
+        return HttpResponseRedirect(auth.url)
+
+
+class GoogleCalendarRedirectView(NoStoreView):
+    """`GET /rest/v1/calendar/redirect/`: check state, exchange the code, return the events."""
+
+    def get(self, request: Request) -> Response | HttpResponseRedirect:
+        flow = flow_consume(session=request.session, state=request.query_params.get("state", ""))
+        error = request.query_params.get("error")
+        if error == "access_denied":
+            raise AccessDenied()
+        if error:
+            raise OAuthFailed(f"Google reported an error during sign-in: {error[:100]}.")
+        code = request.query_params.get("code")
+        if not code:
+            raise MissingCode()
+        connection = account_connect(user=request.user, code=code, code_verifier=flow.code_verifier)
+        login(request, connection.account.user, backend="django.contrib.auth.backends.ModelBackend")
+        if flow.next_url:
+            return HttpResponseRedirect(flow.next_url, status=303)
+        body = {"account": {"email": connection.account.email}, "events": connection.events}
+        return Response(body)

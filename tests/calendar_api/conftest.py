@@ -1,0 +1,59 @@
+"""Fixtures for the product's tests: settings pointed at the running emulator, a browser-like
+client on the redirect URI's host, and a helper that walks the whole OAuth flow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.test import Client
+
+from google_emulator import EmulatorServer
+
+REDIRECT_URI = "http://127.0.0.1:8000/rest/v1/calendar/redirect/"
+INIT = "/rest/v1/calendar/init/"
+
+
+@pytest.fixture
+def google(emulator: EmulatorServer, settings: Any) -> EmulatorServer:
+    settings.GOOGLE_EMULATOR_URL = emulator.base_url
+    settings.GOOGLE_CLIENT_SECRETS_FILE = ""
+    settings.GOOGLE_REDIRECT_URI = REDIRECT_URI
+    return emulator
+
+
+@pytest.fixture
+def browser() -> Client:
+    """A test client on the redirect URI's host, as a browser would be."""
+    return Client(HTTP_HOST="127.0.0.1:8000")
+
+
+def query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def consent(authorize_url: str) -> str:
+    """Let the emulator (auto-consent) answer the authorize URL; the redirect back to us."""
+    response = requests.get(authorize_url, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    return response.headers["Location"]
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+@pytest.fixture
+def connect(google: EmulatorServer, browser: Client) -> Callable[..., Any]:
+    """Run init -> emulator consent -> redirect; returns the redirect view's response."""
+
+    def run(login_hint: str = "alice@example.com", **params: str) -> Any:
+        init = browser.get(INIT, {"login_hint": login_hint, **params})
+        assert init.status_code == 302
+        return browser.get(path_of(consent(init["Location"])))
+
+    return run
