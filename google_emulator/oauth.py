@@ -75,7 +75,7 @@ def _check_authorize(ctx: Ctx, params: dict[str, str]) -> tuple[Client, list[str
         raise PageError(400, "invalid_request", "Missing required parameter: scope")
     bad = scopes.unknown(requested)
     if bad:
-        raise PageError(400, "invalid_scope", f"Some requested scopes were invalid. {bad}")
+        raise PageError(400, "invalid_scope", scopes.invalid_message(bad))
     method = params.get("code_challenge_method", "")
     if params.get("code_challenge") and method not in ("S256", "plain", ""):
         raise PageError(400, "invalid_request", "Invalid code_challenge_method value.")
@@ -241,10 +241,23 @@ def _refresh(ctx: Ctx, client: Client) -> dict[str, Any]:
     grant = ctx.state.grant_for(stored.email, client.client_id)
     if grant is None:
         raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
-    access = ctx.state.issue_access_token(
-        client.client_id, stored.email, grant.scopes, stored.token
-    )
+    granted = _narrow(grant.scopes, ctx.request.form.get("scope", ""))
+    access = ctx.state.issue_access_token(client.client_id, stored.email, granted, stored.token)
     return _token_body(ctx, access, "")
+
+
+def _narrow(granted: list[str], scope_param: str) -> list[str]:
+    """A refresh may name fewer scopes than the grant holds; Google grants what overlaps."""
+    asked = scopes.normalise(scope_param)
+    if not asked:
+        return granted
+    bad = scopes.unknown(asked)
+    if bad:
+        raise OAuthError(400, "invalid_scope", scopes.invalid_message(bad))
+    narrowed = [s for s in granted if s in asked]
+    if not narrowed:
+        raise OAuthError(400, "invalid_scope", scopes.invalid_message(asked))
+    return narrowed
 
 
 def _token_body(ctx: Ctx, access: AccessToken, nonce: str) -> dict[str, Any]:

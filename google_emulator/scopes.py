@@ -35,3 +35,8 @@ def normalise(scope_param: str) -> list[str]:
 
 def unknown(scopes: list[str]) -> list[str]:
     return [s for s in scopes if s not in DESCRIPTIONS]
+
+
+def invalid_message(bad: list[str]) -> str:
+    """Google's wording, e.g. `Some requested scopes were invalid. {invalid=[a, b]}`."""
+    return "Some requested scopes were invalid. {invalid=[" + ", ".join(sorted(bad)) + "]}"

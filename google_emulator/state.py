@@ -12,15 +12,17 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from google_emulator.calendar.models import CalendarStore
 
 DEMO_CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
 DEMO_CLIENT_SECRET = "emulator-client-secret"  # noqa: S105 - a public demo value
+T = TypeVar("T")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_REFRESH_TOKENS = 100  # per account and client, as Google does
 CODE_TTL = 600
@@ -186,19 +188,18 @@ class State:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
-        kinds: dict[str, Any] = {
-            "clients": Client,
-            "accounts": Account,
-            "codes": AuthCode,
-            "refresh_tokens": RefreshToken,
-            "access_tokens": AccessToken,
-            "grants": Grant,
-        }
-        fields = {
-            name: {k: kind(**v) for k, v in data.get(name, {}).items()}
-            for name, kind in kinds.items()
-        }
-        return cls(**fields, calendars=CalendarStore.from_dict(data.get("calendars", {})))
+        def load(name: str, kind: Callable[..., T]) -> dict[str, T]:
+            return {key: kind(**value) for key, value in data.get(name, {}).items()}
+
+        return cls(
+            clients=load("clients", Client),
+            accounts=load("accounts", Account),
+            codes=load("codes", AuthCode),
+            refresh_tokens=load("refresh_tokens", RefreshToken),
+            access_tokens=load("access_tokens", AccessToken),
+            grants=load("grants", Grant),
+            calendars=CalendarStore.from_dict(data.get("calendars", {})),
+        )
 
     def save(self, path: Path) -> None:
         with self.lock:
