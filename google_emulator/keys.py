@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 import time
 from functools import cached_property
 from typing import Any
@@ -21,15 +22,23 @@ def _b64(number: int) -> str:
 
 
 class SigningKey:
+    """An RSA key, generated on first use (not at start-up, which must stay fast)."""
+
     def __init__(self, pem: bytes | None = None) -> None:
-        if pem is None:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            pem = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        self.pem = pem
+        self._pem = pem
+        self._lock = threading.Lock()
+
+    @property
+    def pem(self) -> bytes:
+        with self._lock:
+            if self._pem is None:
+                key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+                self._pem = key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            return self._pem
 
     @cached_property
     def _key(self) -> rsa.RSAPrivateKey:

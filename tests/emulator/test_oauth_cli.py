@@ -1,0 +1,124 @@
+"""`python -m google_emulator` as a process: start-up time, `--client`, `--state` across restarts."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+from google.auth.transport.requests import Request
+from google.oauth2.credentials import Credentials
+
+from google_emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from tests.emulator.test_oauth_helpers import (
+    CAL,
+    SIGN_IN,
+    follow_authorize,
+    make_flow,
+    sign_in,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENT_ID = "cli-client.apps.googleusercontent.com"
+CLIENT_SECRET = "cli-secret"
+CLIENT_REDIRECT = "http://127.0.0.1:8123/oauth/callback"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_oauth(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], deadline: float) -> bool:
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(base_url + "/__emulator__/health", timeout=0.5).ok:
+                return True
+        except requests.ConnectionError:
+            time.sleep(0.02)
+    return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+        raise
+
+
+@contextmanager
+def running(*args: str, limit: float = 5.0) -> Iterator[tuple[str, float]]:
+    """Run the emulator with `args`; yield its base URL and how long it took to answer."""
+    port = _free_port()
+    command = [sys.executable, "-m", "google_emulator", "--port", str(port), *args]
+    started = time.monotonic()
+    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        assert _wait_healthy(base_url, process, started + limit), "the emulator did not start"
+        yield base_url, time.monotonic() - started
+    finally:
+        _stop(process)
+
+
+def test_it_starts_and_answers_health_in_under_two_seconds() -> None:
+    with running("--seed", "demo", limit=2.0) as (base_url, elapsed):
+        health = requests.get(base_url + "/__emulator__/health", timeout=2).json()
+    assert elapsed < 2.0
+    assert health == {"ok": True, "seed": "demo"}
+
+
+def test_it_accepts_only_the_exact_redirect_uri_of_a_registered_client() -> None:
+    client = f"{CLIENT_ID}:{CLIENT_SECRET}:{CLIENT_REDIRECT}"
+    with running("--auto-consent", "--client", client) as (base_url, _):
+        _, token = sign_in(
+            base_url,
+            [*SIGN_IN, CAL],
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            redirect_uri=CLIENT_REDIRECT,
+        )
+        assert token["access_token"].startswith("ya29.")
+        for other in (CLIENT_REDIRECT + "/", "http://127.0.0.1:8124/oauth/callback"):
+            flow = make_flow(base_url, [*SIGN_IN, CAL], client_id=CLIENT_ID, redirect_uri=other)
+            response = follow_authorize(flow.authorization_url()[0])
+            assert response.status_code == 400
+            assert "redirect_uri_mismatch" in response.text
+
+
+def test_it_saves_state_on_sigterm_and_reloads_it(tmp_path: Path) -> None:
+    state_file = tmp_path / "emulator-state.json"
+    with running("--auto-consent", "--state", str(state_file)) as (base_url, _):
+        _, token = sign_in(base_url, [*SIGN_IN, CAL])
+    assert state_file.exists()
+    with running("--auto-consent", "--state", str(state_file)) as (base_url, _):
+        credentials = Credentials(
+            None,
+            refresh_token=token["refresh_token"],
+            token_uri=base_url + "/token",
+            client_id=DEMO_CLIENT_ID,
+            client_secret=DEMO_CLIENT_SECRET,
+        )
+        credentials.refresh(Request())
+        assert credentials.token.startswith("ya29.")
+        _, again = sign_in(base_url, [*SIGN_IN, CAL])
+        assert "refresh_token" not in again  # the earlier offline consent survived too
