@@ -58,11 +58,17 @@ def _redirect(uri: str, params: dict[str, str]) -> Response:
     return Response(status=302, headers={"Location": uri + sep + urlencode(params)})
 
 
-def _check_authorize(ctx: Ctx, params: dict[str, str]) -> tuple[Client, list[str]]:
-    client = ctx.state.clients.get(params.get("client_id", ""))
+def _require(params: dict[str, str], name: str) -> str:
+    if not params.get(name):
+        raise PageError(400, "invalid_request", f"Missing required parameter: {name}")
+    return params[name]
+
+
+def _check_client(ctx: Ctx, params: dict[str, str]) -> Client:
+    client = ctx.state.clients.get(_require(params, "client_id"))
     if client is None:
         raise PageError(401, "invalid_client", "The OAuth client was not found.")
-    redirect_uri = params.get("redirect_uri", "")
+    redirect_uri = _require(params, "redirect_uri")
     if not client.accepts(redirect_uri):
         raise PageError(
             400,
@@ -70,31 +76,41 @@ def _check_authorize(ctx: Ctx, params: dict[str, str]) -> tuple[Client, list[str
             f"You can't sign in to this app because it doesn't comply with Google's "
             f"OAuth 2.0 policy. redirect_uri={redirect_uri}",
         )
-    requested = scopes.normalise(params.get("scope", ""))
-    if not requested:
-        raise PageError(400, "invalid_request", "Missing required parameter: scope")
+    return client
+
+
+def _check_request(params: dict[str, str]) -> list[str]:
+    if not params.get("response_type"):
+        raise PageError(400, "invalid_request", "Required parameter is missing: response_type")
+    requested = scopes.normalise(_require(params, "scope"))
     bad = scopes.unknown(requested)
     if bad:
         raise PageError(400, "invalid_scope", scopes.invalid_message(bad))
     method = params.get("code_challenge_method", "")
     if params.get("code_challenge") and method not in ("S256", "plain", ""):
         raise PageError(400, "invalid_request", "Invalid code_challenge_method value.")
-    return client, requested
+    prompts = params.get("prompt", "").split()
+    if "none" in prompts and len(prompts) > 1:
+        raise PageError(400, "invalid_request", "Invalid parameter value for prompt.")
+    return requested
 
 
 def authorize(ctx: Ctx) -> Response:
     source = ctx.request.form if ctx.request.method == "POST" else ctx.request.args
     params = {k: source[k] for k in AUTH_PARAMS if k in source}
     try:
-        client, requested = _check_authorize(ctx, params)
+        client = _check_client(ctx, params)
+        requested = _check_request(params)
     except PageError as exc:
         return exc.response()
     back = {"state": params["state"]} if "state" in params else {}
-    if params.get("response_type") != "code":
+    if params["response_type"] != "code":
         return _redirect(params["redirect_uri"], {"error": "unsupported_response_type", **back})
-    accounts = list(ctx.state.accounts.values())
     if ctx.request.method == "POST":
         return _decide(ctx, client, params, requested, back)
+    if params.get("prompt") == "none":
+        return _silent(ctx, client, params, requested, back)
+    accounts = list(ctx.state.accounts.values())
     if ctx.emulator.auto_consent and accounts:
         hint = params.get("login_hint", "")
         email = hint if hint in ctx.state.accounts else accounts[0].email
@@ -110,6 +126,19 @@ def authorize(ctx: Ctx) -> Response:
     return Response(
         page, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"}
     )
+
+
+def _silent(
+    ctx: Ctx, client: Client, params: dict[str, str], requested: list[str], back: dict[str, str]
+) -> Response:
+    """`prompt=none`: approve only what the account already granted, never show a page."""
+    hint = params.get("login_hint", "")
+    candidates = [hint] if hint else list(ctx.state.accounts)
+    for email in candidates:
+        grant = ctx.state.grant_for(email, client.client_id)
+        if grant is not None and all(s in grant.scopes for s in requested):
+            return _approve(ctx, client, params, email, requested, back)
+    return _redirect(params["redirect_uri"], {"error": "consent_required", **back})
 
 
 def _decide(
@@ -180,6 +209,8 @@ def _client_auth(ctx: Ctx) -> Client:
     else:
         client_id = ctx.request.form.get("client_id", "")
         secret = ctx.request.form.get("client_secret", "")
+    if not client_id:
+        raise OAuthError(400, "invalid_request", "Could not determine client ID from request.")
     client = ctx.state.clients.get(client_id)
     if client is None:
         raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
@@ -236,8 +267,10 @@ def _exchange_code(ctx: Ctx, client: Client) -> dict[str, Any]:
 
 def _refresh(ctx: Ctx, client: Client) -> dict[str, Any]:
     stored = ctx.state.refresh_tokens.get(ctx.request.form.get("refresh_token", ""))
-    if stored is None or stored.client_id != client.client_id:
+    if stored is None:
         raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
+    if stored.client_id != client.client_id:  # issued to another client
+        raise OAuthError(401, "unauthorized_client", "Unauthorized")
     grant = ctx.state.grant_for(stored.email, client.client_id)
     if grant is None:
         raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")

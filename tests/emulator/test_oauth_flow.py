@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+import requests
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import (
     AccessDeniedError,
@@ -277,4 +279,63 @@ def test_it_redirects_unsupported_response_type(emulator: EmulatorServer) -> Non
     assert query(response.headers["Location"]) == {
         "error": "unsupported_response_type",
         "state": state,
+    }
+
+
+def _without(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query) if k != name]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("client_id", "Missing required parameter: client_id"),
+        ("redirect_uri", "Missing required parameter: redirect_uri"),
+        ("response_type", "Required parameter is missing: response_type"),
+        ("scope", "Missing required parameter: scope"),
+    ],
+)
+def test_it_shows_invalid_request_for_a_missing_parameter(
+    emulator: EmulatorServer, missing: str, message: str
+) -> None:
+    url, _ = make_flow(emulator.base_url, [*SIGN_IN, CAL]).authorization_url()
+    response = follow_authorize(_without(url, missing))
+    assert response.status_code == 400
+    assert "invalid_request" in response.text
+    assert message in response.text
+
+
+def test_it_answers_prompt_none_silently_once_consented(emulator: EmulatorServer) -> None:
+    emulator.emulator.auto_consent = False
+    flow = make_flow(emulator.base_url, [*SIGN_IN, CAL])
+    url, state = flow.authorization_url(prompt="none")
+    location = follow_authorize(url).headers["Location"]
+    assert query(location) == {"error": "consent_required", "state": state}
+    open_consent(flow.authorization_url()[0]).submit()
+    url, state = flow.authorization_url(prompt="none", login_hint="alice@example.com")
+    params = query(follow_authorize(url).headers["Location"])
+    assert params["state"] == state
+    token = flow.fetch_token(code=params["code"])
+    assert token["access_token"].startswith("ya29.")
+    assert "refresh_token" not in token
+
+
+def test_it_answers_400_when_the_token_request_names_no_client(emulator: EmulatorServer) -> None:
+    flow, code = _code(emulator, [*SIGN_IN, CAL])
+    response = requests.post(
+        emulator.base_url + "/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": flow.code_verifier,
+        },
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "Could not determine client ID from request.",
     }

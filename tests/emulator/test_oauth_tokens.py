@@ -20,6 +20,7 @@ from googleapiclient.discovery import build
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from google_emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, EmulatorServer
+from google_emulator.state import Client
 from tests.emulator.test_oauth_helpers import (
     CAL,
     EMAIL,
@@ -357,3 +358,20 @@ def test_it_fails_an_injected_oauth_token_fault_exactly_once(emulator: EmulatorS
     assert token["access_token"].startswith("ya29.")
     assert statuses == [503, 200]
     _credentials(emulator.base_url, token["refresh_token"]).refresh(Request())
+
+
+def test_it_answers_unauthorized_client_to_a_refresh_by_another_client(
+    emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Client("other.apps.googleusercontent.com", "other-secret")
+    monkeypatch.setitem(emulator.emulator.state.clients, other.client_id, other)
+    _, token = sign_in(emulator.base_url, [*SIGN_IN, CAL])
+    credentials = Credentials(
+        None,
+        refresh_token=token["refresh_token"],
+        token_uri=emulator.base_url + "/token",
+        client_id=other.client_id,
+        client_secret=other.client_secret,
+    )
+    with pytest.raises(RefreshError, match="unauthorized_client"):
+        credentials.refresh(Request())
