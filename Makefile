@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EMULATOR_PORT ?= 8765
 PYTEST_ARGS ?=
+EMULATOR_ARGS ?=
 
 .PHONY: help install migrate run emulator test lint format bench clean
 
@@ -35,11 +36,11 @@ run: migrate
 	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) --state var/emulator-state.json & \
+	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) --state var/emulator-state.json $(EMULATOR_ARGS) & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 emulator: install
-	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT)
+	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) $(EMULATOR_ARGS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
