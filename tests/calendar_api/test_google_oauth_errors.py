@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -75,7 +76,7 @@ def test_it_sends_the_code_verifier_and_the_exact_redirect_uri(
     sent = responses.calls[0].request.body
     assert isinstance(sent, str)
     assert "code_verifier=" + "v" * 64 in sent
-    assert "redirect_uri=" + requests.utils.quote(settings.GOOGLE_REDIRECT_URI, safe="") in sent
+    assert "redirect_uri=" + quote(settings.GOOGLE_REDIRECT_URI, safe="") in sent
 
 
 @responses.activate
