@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 from google_emulator import start
 from google_emulator.state import Client
@@ -15,8 +16,11 @@ from google_emulator.state import Client
 
 def parse_client(value: str) -> Client:
     parts = value.split(":", 2)
-    if len(parts) != 3:
+    if len(parts) != 3 or not all(parts):
         raise argparse.ArgumentTypeError("expected ID:SECRET:REDIRECT_URI")
+    redirect = urlsplit(parts[2])
+    if redirect.scheme not in ("http", "https") or not redirect.netloc or redirect.fragment:
+        raise argparse.ArgumentTypeError(f"not an absolute http(s) redirect URI: {parts[2]}")
     return Client(parts[0], parts[1], [parts[2]])
 
 

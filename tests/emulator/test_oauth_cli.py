@@ -17,6 +17,7 @@ from google.auth.transport.requests import Request
 from google.oauth2.credentials import Credentials
 
 from google_emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from google_emulator.__main__ import main, parse_client
 from tests.emulator.test_oauth_helpers import (
     CAL,
     SIGN_IN,
@@ -122,3 +123,29 @@ def test_it_saves_state_on_sigterm_and_reloads_it(tmp_path: Path) -> None:
         assert credentials.token.startswith("ya29.")
         _, again = sign_in(base_url, [*SIGN_IN, CAL])
         assert "refresh_token" not in again  # the earlier offline consent survived too
+
+
+@pytest.mark.parametrize(
+    ("value", "complaint"),
+    [
+        ("only-an-id", "ID:SECRET:REDIRECT_URI"),
+        ("id::http://127.0.0.1:1/cb", "ID:SECRET:REDIRECT_URI"),
+        ("id:secret:/relative/cb", "not an absolute http(s) redirect URI"),
+        ("id:secret:http://127.0.0.1:1/cb#frag", "not an absolute http(s) redirect URI"),
+    ],
+)
+def test_it_refuses_a_malformed_client(
+    capsys: pytest.CaptureFixture[str], value: str, complaint: str
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--client", value])
+    assert caught.value.code == 2
+    assert complaint in capsys.readouterr().err
+
+
+def test_it_keeps_the_colons_of_the_redirect_uri() -> None:
+    client = parse_client(f"{CLIENT_ID}:{CLIENT_SECRET}:{CLIENT_REDIRECT}")
+    assert (client.client_id, client.client_secret) == (CLIENT_ID, CLIENT_SECRET)
+    assert client.redirect_uris == [CLIENT_REDIRECT]
+    assert client.accepts(CLIENT_REDIRECT)
+    assert not client.accepts("http://localhost:8123/oauth/callback")
