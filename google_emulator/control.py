@@ -6,6 +6,7 @@ from dataclasses import fields
 
 from werkzeug.wrappers import Response
 
+from google_emulator.calendar import control as calendar_control
 from google_emulator.errors import GoogleError, json_response
 from google_emulator.seed import add_account
 from google_emulator.server import Ctx, Fault, Route
@@ -86,3 +87,4 @@ ROUTES = [
     ),
     Route("/__emulator__/save", ("POST",), "control.save", save),
 ]
+ROUTES += calendar_control.ROUTES

@@ -1,39 +1,41 @@
-"""Calendar v3 routes. (Minimal for now: events.list without filters.)"""
+"""Calendar v3 routes, each named by its discovery method id (faults match on it)."""
 
 from __future__ import annotations
 
-from werkzeug.wrappers import Response
+from google_emulator.calendar import batch, calendars, events, freebusy, listing, push
+from google_emulator.calendar.common import never_500
+from google_emulator.server import Route
 
-from google_emulator.errors import GoogleError, json_response
-from google_emulator.oauth import authenticate
-from google_emulator.server import Ctx, Route
-
-
-def events_list(ctx: Ctx, calendar_id: str) -> Response:
-    token = authenticate(ctx)
-    cal_id = token.email if calendar_id == "primary" else calendar_id
-    calendar = ctx.state.calendars.calendars.get(cal_id)
-    if calendar is None or calendar.owner != token.email:
-        raise GoogleError(404, "notFound", "Not Found")
-    items = list(calendar.events.values())
-    max_results = int(ctx.request.args.get("maxResults", 250))
-    offset = int(ctx.request.args.get("pageToken", 0) or 0)
-    page = items[offset : offset + max_results]
-    body = {
-        "kind": "calendar#events",
-        "summary": calendar.summary,
-        "timeZone": calendar.time_zone,
-        "items": page,
-    }
-    if offset + max_results < len(items):
-        body["nextPageToken"] = str(offset + max_results)
-    else:
-        body["nextSyncToken"] = str(ctx.state.calendars.seq)
-    return json_response(body)
-
+V3 = "/calendar/v3"
+EVENTS = V3 + "/calendars/<calendar_id>/events"
+EVENT = EVENTS + "/<event_id>"
 
 ROUTES = [
     Route(
-        "/calendar/v3/calendars/<calendar_id>/events", ("GET",), "calendar.events.list", events_list
+        V3 + "/users/me/calendarList",
+        ("GET",),
+        "calendar.calendarList.list",
+        calendars.calendar_list,
     ),
+    Route(
+        V3 + "/users/me/calendarList/<calendar_id>",
+        ("GET",),
+        "calendar.calendarList.get",
+        calendars.calendar_list_get,
+    ),
+    Route(
+        V3 + "/calendars/<calendar_id>", ("GET",), "calendar.calendars.get", calendars.calendars_get
+    ),
+    Route(EVENTS, ("GET",), "calendar.events.list", listing.events_list),
+    Route(EVENTS, ("POST",), "calendar.events.insert", events.insert),
+    Route(EVENTS + "/quickAdd", ("POST",), "calendar.events.quickAdd", events.quick_add),
+    Route(EVENTS + "/watch", ("POST",), "calendar.events.watch", never_500(push.watch)),
+    Route(EVENT, ("GET",), "calendar.events.get", events.get),
+    Route(EVENT, ("PUT",), "calendar.events.update", events.update),
+    Route(EVENT, ("PATCH",), "calendar.events.patch", events.patch),
+    Route(EVENT, ("DELETE",), "calendar.events.delete", events.delete),
+    Route(EVENT + "/instances", ("GET",), "calendar.events.instances", listing.events_instances),
+    Route(V3 + "/channels/stop", ("POST",), "calendar.channels.stop", never_500(push.stop)),
+    Route(V3 + "/freeBusy", ("POST",), "calendar.freebusy.query", freebusy.query),
+    Route("/batch/calendar/v3", ("POST",), "calendar.batch", never_500(batch.batch)),
 ]

@@ -1,0 +1,106 @@
+"""What every Calendar handler needs: the caller, their calendar, parameters, responses."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from google_emulator import scopes
+from google_emulator.calendar.models import Calendar
+from google_emulator.errors import GoogleError
+from google_emulator.oauth import authenticate
+from google_emulator.server import Ctx, Handler
+from google_emulator.state import AccessToken
+
+log = logging.getLogger("google_emulator.calendar")
+CAL = scopes.CAL
+CALENDAR_READ = {CAL, CAL + ".readonly"}
+LIST_READ = {*CALENDAR_READ, CAL + ".calendarlist.readonly"}
+FREEBUSY_READ = {*scopes.READ_SCOPES, CAL + ".freebusy"}
+
+
+def caller(ctx: Ctx, allowed: set[str]) -> AccessToken:
+    """The caller's token, or 401; 403 insufficientPermissions without one of `allowed`."""
+    token = authenticate(ctx)
+    ctx.token = token
+    if not allowed.intersection(token.scopes):
+        raise GoogleError(
+            403, "insufficientPermissions", "Request had insufficient authentication scopes."
+        )
+    return token
+
+
+def calendar_for(ctx: Ctx, token: AccessToken, calendar_id: str) -> Calendar:
+    """The caller's calendar `calendar_id` ("primary" is their own), or Google's 404."""
+    cal_id = token.email if calendar_id == "primary" else calendar_id
+    calendar = ctx.state.calendars.calendars.get(cal_id)
+    if calendar is None or calendar.owner != token.email:
+        raise GoogleError(404, "notFound", "Not Found")
+    return calendar
+
+
+def arg(ctx: Ctx, name: str) -> str | None:
+    value = ctx.request.args.get(name)
+    return value if value not in (None, "") else None
+
+
+def bool_arg(ctx: Ctx, name: str, default: bool = False) -> bool:
+    value = arg(ctx, name)
+    if value is None:
+        return default
+    if value.lower() not in ("true", "false"):
+        raise GoogleError(400, "invalid", f"Invalid boolean value: '{value}'.", location=name)
+    return value.lower() == "true"
+
+
+def int_arg(ctx: Ctx, name: str, default: int, low: int, high: int | None = None) -> int:
+    value = arg(ctx, name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise GoogleError(400, "invalid", f"Invalid value '{value}'.", location=name) from None
+    if number < low:
+        raise GoogleError(400, "invalid", f"Invalid value '{value}'.", location=name)
+    return number if high is None else min(number, high)
+
+
+def raw_json(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        text, status=status, headers=headers or {}, content_type="application/json; charset=UTF-8"
+    )
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def resource(body: dict[str, Any], status: int = 200) -> Response:
+    """A resource response with its ETag header, as Google sends one."""
+    etag = body.get("etag")
+    return raw_json(dumps(body), status, {"ETag": etag} if isinstance(etag, str) else None)
+
+
+def empty() -> Response:
+    return Response(b"", status=204)
+
+
+def never_500(handler: Handler) -> Handler:
+    """Bad input must never crash the emulator: an unexpected error becomes Google's 400."""
+
+    @functools.wraps(handler)
+    def wrapped(ctx: Ctx, **args: Any) -> Response:
+        try:
+            return handler(ctx, **args)
+        except GoogleError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError):
+            log.exception("calendar handler failed; answering 400")
+            raise GoogleError(400, "badRequest", "Bad Request") from None
+
+    return wrapped

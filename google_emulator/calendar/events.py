@@ -1,0 +1,200 @@
+"""events.get, insert, update, patch, delete and quickAdd, with etags and instance exceptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from google_emulator import scopes
+from google_emulator.calendar import common, eventdata, push, recurrence, select, times
+from google_emulator.calendar.models import Calendar, Event, etag_for
+from google_emulator.calendar.query import Query
+from google_emulator.errors import GoogleError
+from google_emulator.server import Ctx
+from google_emulator.state import AccessToken
+
+BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
+TIME_FIELDS = ("start", "end", "recurrence")
+
+
+def new_id() -> str:
+    return "".join(secrets.choice(BASE32HEX) for _ in range(26))
+
+
+def save(ctx: Ctx, calendar: Calendar, event: Event) -> Event:
+    """Store a changed event: new etag, `updated`, change sequence; tell the watchers."""
+    store = ctx.state.calendars
+    seq = store.next_seq()
+    stamp = times.now_ms()
+    event["etag"] = etag_for(seq)
+    event["updated"] = stamp
+    if not event.get("created"):
+        event["created"] = stamp
+    calendar.events[event["id"]] = event
+    calendar.changed[event["id"]] = seq
+    calendar.created.setdefault(event["id"], seq)
+    calendar.version, calendar.updated = seq, stamp
+    push.changed(store, calendar)
+    return event
+
+
+def find(calendar: Calendar, event_id: str) -> Event | None:
+    """A stored event or exception, or the generated instance an instance id names."""
+    stored = calendar.events.get(event_id)
+    if stored is not None:
+        return stored
+    split = recurrence.split_instance_id(event_id)
+    master = calendar.events.get(split[0]) if split else None
+    if split is None or master is None or not master.get("recurrence"):
+        return None
+    start = recurrence.find_occurrence(master, split[1])
+    if start is None:
+        return None
+    instance = recurrence.make_instance(master, start)
+    if master.get("status") == "cancelled":
+        instance["status"] = "cancelled"
+    return instance
+
+
+def _target(ctx: Ctx, calendar_id: str, event_id: str, write: bool) -> tuple[Calendar, Event]:
+    token = common.caller(ctx, scopes.WRITE_SCOPES if write else scopes.READ_SCOPES)
+    calendar = common.calendar_for(ctx, token, calendar_id)
+    event = find(calendar, event_id)
+    if event is None:
+        raise GoogleError(404, "notFound", "Not Found")
+    return calendar, event
+
+
+def _check_if_match(ctx: Ctx, event: Event) -> None:
+    wanted = ctx.request.headers.get("If-Match")
+    if wanted and wanted.strip() not in ("*", event.get("etag")):
+        raise GoogleError(
+            412,
+            "conditionNotMet",
+            "Precondition Failed",
+            location="If-Match",
+            location_type="header",
+        )
+
+
+def shown(ctx: Ctx, calendar: Calendar, event: Event, status: int = 200) -> Response:
+    name = common.arg(ctx, "timeZone") or calendar.time_zone
+    times.require_zone(name, "timeZone")
+    view = Query(tz_name=name, max_attendees=common.int_arg(ctx, "maxAttendees", 0, 1))
+    return common.resource(select.render(event, view), status)
+
+
+@common.never_500
+def get(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
+    calendar, event = _target(ctx, calendar_id, event_id, write=False)
+    if ctx.request.headers.get("If-None-Match", "").strip() == event.get("etag"):
+        return Response(b"", status=304, headers={"ETag": event["etag"]})
+    return shown(ctx, calendar, event)
+
+
+def _writable_body(ctx: Ctx) -> dict[str, Any]:
+    return eventdata.writable(ctx.json())
+
+
+@common.never_500
+def insert(ctx: Ctx, calendar_id: str) -> Response:
+    token = common.caller(ctx, scopes.WRITE_SCOPES)
+    calendar = common.calendar_for(ctx, token, calendar_id)
+    body = _writable_body(ctx)
+    event_id = body.pop("id", None) or new_id()
+    eventdata.check_id(event_id)
+    if event_id in calendar.events:
+        raise GoogleError(409, "duplicate", "The requested identifier already exists.")
+    eventdata.check(body)
+    event = eventdata.complete({**body, "id": event_id}, calendar, None)
+    return shown(ctx, calendar, save(ctx, calendar, event))
+
+
+def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Response:
+    _check_if_match(ctx, current)
+    body.pop("id", None)
+    if "recurringEventId" in current:
+        body.pop("recurrence", None)
+    eventdata.check(body)
+    event = eventdata.complete({**body, "id": current["id"]}, calendar, current)
+    if any(event.get(name) != current.get(name) for name in TIME_FIELDS):
+        event["sequence"] = int(current.get("sequence", 0)) + 1
+    return shown(ctx, calendar, save(ctx, calendar, event))
+
+
+@common.never_500
+def update(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
+    calendar, current = _target(ctx, calendar_id, event_id, write=True)
+    return _replace(ctx, calendar, current, _writable_body(ctx))
+
+
+def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """Patch semantics: objects merge field by field, arrays and scalars replace."""
+    result = dict(base)
+    for key, value in change.items():
+        old = result.get(key)
+        if key in ("start", "end") and isinstance(value, dict) and isinstance(old, dict):
+            kept = {k: v for k, v in old.items() if k not in ("date", "dateTime")}
+            has_time = "date" in value or "dateTime" in value
+            result[key] = {**(kept if has_time else old), **value}
+        elif isinstance(value, dict) and isinstance(old, dict):
+            result[key] = merge(old, value)
+        else:
+            result[key] = value
+    return result
+
+
+@common.never_500
+def patch(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
+    calendar, current = _target(ctx, calendar_id, event_id, write=True)
+    base = {k: v for k, v in current.items() if k not in eventdata.READ_ONLY}
+    return _replace(ctx, calendar, current, merge(base, _writable_body(ctx)))
+
+
+def _cancel_exceptions(ctx: Ctx, calendar: Calendar, master_id: str) -> None:
+    for event in list(calendar.events.values()):
+        if event.get("recurringEventId") == master_id and event.get("status") != "cancelled":
+            save(ctx, calendar, {**event, "status": "cancelled"})
+
+
+@common.never_500
+def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
+    calendar, current = _target(ctx, calendar_id, event_id, write=True)
+    if current.get("status") == "cancelled":
+        raise GoogleError(410, "deleted", "Resource has been deleted")
+    _check_if_match(ctx, current)
+    if "recurringEventId" in current:
+        keep = ("kind", "etag", "id", "created", "recurringEventId", "originalStartTime")
+        save(
+            ctx, calendar, {**{k: current[k] for k in keep if k in current}, "status": "cancelled"}
+        )
+    else:
+        save(ctx, calendar, {**current, "status": "cancelled"})
+        if current.get("recurrence"):
+            _cancel_exceptions(ctx, calendar, current["id"])
+    return common.empty()
+
+
+@common.never_500
+def quick_add(ctx: Ctx, calendar_id: str) -> Response:
+    token: AccessToken = common.caller(ctx, scopes.WRITE_SCOPES)
+    calendar = common.calendar_for(ctx, token, calendar_id)
+    text = common.arg(ctx, "text")
+    if text is None:
+        raise GoogleError(400, "required", "Required parameter: text", location="text")
+    tz = times.require_zone(calendar.time_zone, "timeZone")
+    start = (times.now().astimezone(tz) + dt.timedelta(hours=1)).replace(minute=0, second=0)
+    body: dict[str, Any] = {
+        "summary": text,
+        "start": {"dateTime": times.fmt(start), "timeZone": calendar.time_zone},
+        "end": {
+            "dateTime": times.fmt(start + dt.timedelta(hours=1)),
+            "timeZone": calendar.time_zone,
+        },
+    }
+    eventdata.check(body)
+    event = eventdata.complete({**body, "id": new_id()}, calendar, None)
+    return shown(ctx, calendar, save(ctx, calendar, event))

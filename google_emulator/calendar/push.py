@@ -1,0 +1,167 @@
+"""Push notifications: events.watch channels, channels.stop, and delivery in the background.
+
+Notifications are queued while the request holds the state lock and sent by one daemon thread
+(in order, so message numbers arrive increasing), each POST with an empty body and a short
+timeout; delivery failures are ignored, as a webhook that is down simply misses messages.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote, urlsplit
+
+from werkzeug.wrappers import Response
+
+from google_emulator import scopes
+from google_emulator.calendar import common
+from google_emulator.calendar.models import Calendar, CalendarStore, Channel
+from google_emulator.errors import GoogleError
+from google_emulator.server import Ctx
+
+DEFAULT_TTL = 604800  # seconds: Google's default channel lifetime (7 days)
+MAX_TTL = 2592000  # 30 days
+DELIVERY_TIMEOUT = 2.0
+MAX_CHANNEL_ID = 64
+MAX_TOKEN = 256
+
+Delivery = tuple[str, dict[str, str]]
+_queue: queue.Queue[Delivery] = queue.Queue()
+_worker: threading.Thread | None = None
+_worker_lock = threading.Lock()
+
+
+def _deliver_forever() -> None:
+    while True:
+        address, headers = _queue.get()
+        request = urllib.request.Request(address, data=b"", headers=headers, method="POST")  # noqa: S310 - http(s) checked at watch time
+        try:
+            with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT):  # noqa: S310
+                pass
+        except (urllib.error.URLError, OSError, ValueError):
+            pass  # Google gives up on a failing webhook too; clients keep polling
+        finally:
+            _queue.task_done()
+
+
+def _enqueue(delivery: Delivery) -> None:
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_deliver_forever, name="push", daemon=True)
+            _worker.start()
+    _queue.put(delivery)
+
+
+def wait_idle() -> None:
+    """Block until every queued notification has been attempted (for tests and tools)."""
+    _queue.join()
+
+
+def live(store: CalendarStore, calendar_id: str | None = None) -> list[Channel]:
+    now_ms = int(time.time() * 1000)
+    return [
+        c
+        for c in store.channels.values()
+        if c.expiration_ms > now_ms and calendar_id in (None, c.calendar_id)
+    ]
+
+
+def _send(channel: Channel, state: str) -> None:
+    channel.messages += 1
+    headers = {
+        "X-Goog-Channel-ID": channel.id,
+        "X-Goog-Channel-Expiration": email.utils.formatdate(
+            channel.expiration_ms / 1000, usegmt=True
+        ),
+        "X-Goog-Resource-ID": channel.resource_id,
+        "X-Goog-Resource-URI": channel.resource_uri,
+        "X-Goog-Resource-State": state,
+        "X-Goog-Message-Number": str(channel.messages),
+        "Content-Length": "0",
+    }
+    if channel.token:
+        headers["X-Goog-Channel-Token"] = channel.token
+    _enqueue((channel.address, headers))
+
+
+def changed(store: CalendarStore, calendar: Calendar) -> None:
+    """Tell every live channel on `calendar` that its events changed."""
+    for channel in live(store, calendar.id):
+        _send(channel, "exists")
+
+
+def resource_id(calendar: Calendar) -> str:
+    return hashlib.sha1(f"events {calendar.id}".encode(), usedforsecurity=False).hexdigest()[:27]
+
+
+def _expiration_ms(body: dict[str, object]) -> int:
+    now_ms = int(time.time() * 1000)
+    params = body.get("params")
+    ttl_text = params.get("ttl") if isinstance(params, dict) else None
+    try:
+        ttl = int(str(ttl_text)) if ttl_text is not None else DEFAULT_TTL
+        requested = int(str(body["expiration"])) if body.get("expiration") else None
+    except ValueError:
+        raise GoogleError(400, "invalid", "Invalid channel expiration.") from None
+    if ttl <= 0:
+        raise GoogleError(400, "invalid", "Invalid ttl.", location="params.ttl")
+    latest = now_ms + min(ttl, MAX_TTL) * 1000
+    return min(requested, latest) if requested and requested > now_ms else latest
+
+
+def _check_watch(ctx: Ctx, body: dict[str, object]) -> tuple[str, str, str]:
+    channel_id, address, token = body.get("id"), body.get("address"), body.get("token", "")
+    if not isinstance(channel_id, str) or not channel_id:
+        raise GoogleError(400, "required", "Required", location="id")
+    if len(channel_id) > MAX_CHANNEL_ID or channel_id in ctx.state.calendars.channels:
+        raise GoogleError(400, "channelIdNotUnique", f"Channel id {channel_id} not unique")
+    if body.get("type") not in ("web_hook", "webhook"):
+        raise GoogleError(400, "invalid", "Invalid value for: type", location="type")
+    parts = urlsplit(address) if isinstance(address, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise GoogleError(400, "push.webhookUrlUnparseable", "Unable to parse the webhook url.")
+    if not isinstance(token, str) or len(token) > MAX_TOKEN:
+        raise GoogleError(400, "invalid", "Invalid value for: token", location="token")
+    return channel_id, str(address), token
+
+
+def watch(ctx: Ctx, calendar_id: str) -> Response:
+    token = common.caller(ctx, scopes.READ_SCOPES)
+    calendar = common.calendar_for(ctx, token, calendar_id)
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise GoogleError(400, "badRequest", "Bad Request")
+    channel_id, address, secret = _check_watch(ctx, body)
+    uri = f"{ctx.base_url}/calendar/v3/calendars/{quote(calendar.id, safe='@')}/events?alt=json"
+    channel = Channel(
+        channel_id,
+        resource_id(calendar),
+        calendar.id,
+        token.email,
+        address,
+        secret,
+        _expiration_ms(body),
+        uri,
+    )
+    ctx.state.calendars.channels[channel.id] = channel
+    _send(channel, "sync")
+    return common.resource(channel.to_api())
+
+
+def stop(ctx: Ctx) -> Response:
+    token = common.caller(ctx, scopes.READ_SCOPES)
+    body = ctx.json()
+    channel_id = body.get("id") if isinstance(body, dict) else None
+    channel = ctx.state.calendars.channels.get(channel_id) if isinstance(channel_id, str) else None
+    if channel is None or channel.owner != token.email:
+        raise GoogleError(404, "notFound", f"Channel '{channel_id}' not found for project")
+    if body.get("resourceId") not in (None, channel.resource_id):
+        raise GoogleError(404, "notFound", f"Channel '{channel_id}' not found for project")
+    del ctx.state.calendars.channels[channel.id]
+    return common.empty()

@@ -1,0 +1,192 @@
+"""Recurring events: RRULE/EXRULE/RDATE/EXDATE expansion (python-dateutil) and instances.
+
+A master's occurrences are its original start times, as aware datetimes in the master's
+`start.timeZone` (so a series keeps its wall-clock time across DST), or naive midnights for
+all-day series. Instance ids are `<masterId>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<masterId>_<YYYYMMDD>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from typing import Any
+
+from dateutil.rrule import rrule, rruleset, rrulestr
+
+from google_emulator.calendar import times
+from google_emulator.calendar.models import Event
+
+MAX_INSTANCES = 730  # an unbounded series is expanded this far (two years of a daily one)
+MAX_YEARS = 100
+UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6})?(Z)?", re.IGNORECASE)
+INSTANCE_SUFFIX = re.compile(r"^(.+)_(\d{8})(T\d{6}Z)?$")
+COPIED_OUT = ("recurrence", "id")
+
+
+def is_all_day(event: Event) -> bool:
+    return "date" in event.get("start", {})
+
+
+def dtstart(master: Event) -> dt.datetime:
+    """The master's first start: naive midnight (all-day) or aware in its own time zone."""
+    start = master["start"]
+    if "date" in start:
+        day = times.parse_date(start["date"]) or dt.date(1970, 1, 1)
+        return dt.datetime(day.year, day.month, day.day)
+    tz = times.zone(start.get("timeZone", "")) or times.UTC
+    return times.edge(start, tz).astimezone(tz)
+
+
+def duration(master: Event) -> dt.timedelta:
+    if is_all_day(master):
+        first = times.parse_date(master["start"]["date"])
+        last = times.parse_date(master["end"]["date"])
+        return (last - first) if first and last else dt.timedelta(days=1)
+    return times.edge(master["end"], times.UTC) - times.edge(master["start"], times.UTC)
+
+
+def _fix_until(line: str, start: dt.datetime) -> str:
+    """UNTIL as dateutil wants it: a date for all-day series, UTC for timed ones."""
+
+    def replace(match: re.Match[str]) -> str:
+        day, clock, utc = match.group(1), match.group(2), match.group(3)
+        if start.tzinfo is None:
+            return f"UNTIL={day}"
+        if utc and clock:
+            return match.group(0).upper()
+        naive = dt.datetime.strptime(day + (clock or "T235959"), "%Y%m%dT%H%M%S")
+        local = naive.replace(tzinfo=start.tzinfo).astimezone(times.UTC)
+        return "UNTIL=" + local.strftime("%Y%m%dT%H%M%SZ")
+
+    return UNTIL.sub(replace, line)
+
+
+def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
+    """The values of an RDATE or EXDATE line, comparable with the series' occurrences."""
+    head, _, values = line.partition(":")
+    params = dict(p.split("=", 1) for p in head.split(";")[1:] if "=" in p)
+    tz = times.zone(params.get("TZID", "")) if "TZID" in params else start.tzinfo
+    if "TZID" in params and tz is None:
+        raise ValueError("unknown TZID")
+    found: list[dt.datetime] = []
+    for value in filter(None, values.split(",")):
+        value = value.strip().upper()
+        if len(value) == 8:
+            day = dt.datetime.strptime(value, "%Y%m%d")
+            found.append(_at(day.replace(hour=start.hour, minute=start.minute), start))
+            continue
+        parsed = dt.datetime.strptime(value.rstrip("Z"), "%Y%m%dT%H%M%S")
+        zone_of_value = times.UTC if value.endswith("Z") else tz
+        found.append(_at(parsed.replace(tzinfo=zone_of_value), start))
+    return found
+
+
+def _at(value: dt.datetime, start: dt.datetime) -> dt.datetime:
+    if start.tzinfo is None:
+        return dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=start.tzinfo)
+    return value.astimezone(start.tzinfo)
+
+
+def ruleset(master: Event) -> rruleset:
+    """The master's recurrence set; ValueError when a line is not valid."""
+    start = dtstart(master)
+    rules = rruleset()
+    rules.rdate(start)
+    for line in master.get("recurrence", []):
+        name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
+        if name in ("RRULE", "EXRULE"):
+            if re.search(r"FREQ=(SECONDLY|MINUTELY)", line, re.IGNORECASE):
+                raise ValueError("unsupported frequency")
+            text = "RRULE:" + _fix_until(line.split(":", 1)[1], start)
+            rule = rrulestr(text, dtstart=start)
+            if not isinstance(rule, rrule):
+                raise ValueError("not a single rule")
+            (rules.rrule if name == "RRULE" else rules.exrule)(rule)
+        elif name in ("RDATE", "EXDATE"):
+            for value in _dates(line, start):
+                (rules.rdate if name == "RDATE" else rules.exdate)(value)
+        else:
+            raise ValueError(f"unknown recurrence line {line!r}")
+    return rules
+
+
+def check(master: Event) -> None:
+    """Expand once to make sure the recurrence is usable (ValueError otherwise)."""
+    occurrences(master)
+
+
+def occurrences(master: Event) -> tuple[dt.datetime, ...]:
+    key = (master["id"], master.get("etag", ""), repr(master["start"]), repr(master["recurrence"]))
+    return _occurrences(key, master)
+
+
+_CACHE: dict[tuple[str, str, str, str], tuple[dt.datetime, ...]] = {}
+
+
+def _occurrences(key: tuple[str, str, str, str], master: Event) -> tuple[dt.datetime, ...]:
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    start = dtstart(master)
+    limit_year = start.year + MAX_YEARS
+    found = tuple(
+        itertools.takewhile(
+            lambda value: value.year <= limit_year,
+            itertools.islice(ruleset(master), MAX_INSTANCES),
+        )
+    )
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    _CACHE[key] = found
+    return found
+
+
+def instance_suffix(start: dt.datetime) -> str:
+    if start.tzinfo is None:
+        return start.strftime("%Y%m%d")
+    return start.astimezone(times.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def instance_id(master: Event, start: dt.datetime) -> str:
+    return f"{master['id']}_{instance_suffix(start)}"
+
+
+def split_instance_id(event_id: str) -> tuple[str, str] | None:
+    """(master id, suffix) when `event_id` looks like an instance id."""
+    match = INSTANCE_SUFFIX.match(event_id)
+    if match is None:
+        return None
+    return match.group(1), match.group(2) + (match.group(3) or "")
+
+
+def edge_value(master: Event, value: dt.datetime) -> dict[str, Any]:
+    """An EventDateTime for an instance edge, in the master's own form."""
+    if value.tzinfo is None:
+        return {"date": value.date().isoformat()}
+    result: dict[str, Any] = {"dateTime": times.fmt(value)}
+    if "timeZone" in master["start"]:
+        result["timeZone"] = master["start"]["timeZone"]
+    return result
+
+
+def make_instance(master: Event, start: dt.datetime) -> Event:
+    """The generated instance of `master` originally starting at `start`."""
+    instance = {k: v for k, v in master.items() if k not in COPIED_OUT}
+    instance["id"] = instance_id(master, start)
+    instance["recurringEventId"] = master["id"]
+    instance["originalStartTime"] = edge_value(master, start)
+    instance["start"] = edge_value(master, start)
+    instance["end"] = edge_value(master, start + duration(master))
+    return {"kind": "calendar#event", **{k: v for k, v in instance.items() if k != "kind"}}
+
+
+def find_occurrence(master: Event, suffix: str) -> dt.datetime | None:
+    """The occurrence whose instance id ends with `suffix`, if the series has one."""
+    try:
+        found = occurrences(master)
+    except ValueError:
+        return None
+    return next((value for value in found if instance_suffix(value) == suffix), None)
