@@ -101,6 +101,18 @@ def service(
     )
 
 
+def bare_service(base: str) -> Resource:
+    """A Calendar client without credentials (set the Authorization header per request)."""
+    return build(
+        "calendar",
+        "v3",
+        http=httplib2.Http(),
+        static_discovery=True,
+        client_options={"api_endpoint": base + "/calendar/v3/"},
+        cache_discovery=False,
+    )
+
+
 def authorized_http(creds: Credentials) -> AuthorizedHttp:
     return AuthorizedHttp(creds, http=httplib2.Http())
 
