@@ -28,6 +28,7 @@ class GoogleAccount(models.Model):
     access_token_encrypted = models.TextField(blank=True, default="", editable=False)
     refresh_token_encrypted = models.TextField(blank=True, default="", editable=False)
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)  # after 403 quotaExceeded
     connected_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,3 +63,104 @@ class GoogleAccount(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class Calendar(models.Model):
+    """A calendar of a connected account (from calendarList), and its sync state."""
+
+    account = models.ForeignKey(GoogleAccount, on_delete=models.CASCADE, related_name="calendars")
+    google_id = models.CharField(max_length=1024)
+    summary = models.CharField(max_length=1024, blank=True, default="")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    access_role = models.CharField(max_length=32, default="reader")
+    color = models.CharField(max_length=16, blank=True, default="")
+    primary = models.BooleanField(default=False)
+    sync_enabled = models.BooleanField(default=False)
+    sync_token = models.TextField(blank=True, default="")
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_sync_error = models.CharField(max_length=255, blank=True, default="")
+    # Coordination of syncs across processes and hosts: a lease taken by compare-and-set, and
+    # a flag that collapses a burst of triggers into one follow-up sync.
+    sync_lease_until = models.DateTimeField(null=True, blank=True)
+    sync_requested = models.BooleanField(default=False)
+    sync_queued = models.BooleanField(default=False)  # a sync job is waiting in the queue
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-primary", "summary"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "google_id"], name="calendar_unique_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.summary or self.google_id
+
+
+class Event(models.Model):
+    """An event as Google last sent it (`data`), plus indexed columns for queries."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="events")
+    google_id = models.CharField(max_length=1024)
+    status = models.CharField(max_length=16, default="confirmed")
+    summary = models.TextField(blank=True, default="")
+    start = models.DateTimeField(null=True, blank=True)  # UTC; all-day: midnight UTC of the date
+    end = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, default="")
+    all_day = models.BooleanField(default=False)
+    recurring_event_id = models.CharField(max_length=1024, blank=True, default="")
+    is_recurring = models.BooleanField(default=False)
+    updated = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(max_length=128, blank=True, default="")
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["start", "google_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar", "google_id"], name="event_unique_per_calendar"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["calendar", "start"], name="event_calendar_start"),
+            models.Index(fields=["calendar", "end"], name="event_calendar_end"),
+            models.Index(fields=["calendar", "updated"], name="event_calendar_updated"),
+            models.Index(fields=["calendar", "recurring_event_id"], name="event_calendar_series"),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary or self.google_id
+
+
+class WatchChannel(models.Model):
+    """A push-notification channel opened with events.watch. The token is kept hashed."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="channels")
+    channel_id = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)
+    resource_id = models.CharField(max_length=255, blank=True, default="")
+    expires_at = models.DateTimeField()
+    last_message_number = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.channel_id
+
+    def is_live(self) -> bool:
+        return self.stopped_at is None and self.expires_at > timezone.now()
+
+
+class ScheduleSlot(models.Model):
+    """When a periodic job last ran: claimed by compare-and-set, so with many workers each
+    slot runs once."""
+
+    name = models.CharField(max_length=64, unique=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

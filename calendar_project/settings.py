@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_tasks",
+    "django_tasks_db",
     "calendar_api",
 ]
 
@@ -75,6 +77,17 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker share the file: WAL lets readers run beside a writer, and
+    # IMMEDIATE transactions take the write lock up front instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
+        "TEST_SQLITE_NAME", str(BASE_DIR / "test.sqlite3")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,6 +136,8 @@ GOOGLE_REDIRECT_URI = env_str(
 )
 GOOGLE_CALENDAR_SCOPE = env_str("GOOGLE_CALENDAR_SCOPE", "https://www.googleapis.com/auth/calendar")
 GOOGLE_HTTP_TIMEOUT = env_int("GOOGLE_HTTP_TIMEOUT", 10)
+# Scale of the exponential backoff between retries of one call (1 = Google's recommendation).
+GOOGLE_RETRY_BACKOFF = float(env_str("GOOGLE_RETRY_BACKOFF", "1"))
 GOOGLE_OAUTH_STATE_TTL = env_int("GOOGLE_OAUTH_STATE_TTL", 600)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
@@ -130,6 +145,20 @@ LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
 # Fernet keys (comma-separated, newest first) that encrypt OAuth tokens at rest. Never derived
 # from SECRET_KEY. Generate one with `python manage.py generate_token_key`.
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_KEY)
+
+# --- Background jobs (Django's tasks API through the django-tasks backport) -----------------
+# Embedded default: the database-backed queue with `python manage.py db_worker` processes.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Sync -------------------------------------------------------------------------------------
+# Seconds between incremental syncs of a calendar without a live push channel, and of every
+# calendar anyway (notifications are not guaranteed).
+CALENDAR_POLL_INTERVAL = env_int("CALENDAR_POLL_INTERVAL", 300)
+CALENDAR_SAFETY_POLL_INTERVAL = env_int("CALENDAR_SAFETY_POLL_INTERVAL", 1800)
+PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
+WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
+WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)
+SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
 
 LOGGING = {
     "version": 1,

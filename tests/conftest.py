@@ -23,3 +23,9 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
     emulator_server.emulator.reset("demo")
     emulator_server.emulator.auto_consent = True
     return emulator_server
+
+
+@pytest.fixture(autouse=True)
+def _fast_google_retries(settings: object) -> None:
+    """Keep Google's retry backoff in the tests, but 100 times shorter."""
+    settings.GOOGLE_RETRY_BACKOFF = 0.01  # type: ignore[attr-defined]

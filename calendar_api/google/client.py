@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -10,6 +11,7 @@ from typing import Any
 
 import google_auth_httplib2
 import httplib2
+from django.conf import settings
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
@@ -44,6 +46,9 @@ def calendar_service(access_token: str) -> Any:
 
 def execute(request: Any) -> Any:
     """Run one API request with Google's recommended retries, raising only our errors."""
+    scale = settings.GOOGLE_RETRY_BACKOFF
+    if scale != 1:  # googleapiclient sleeps rand() * 2**n seconds between tries
+        request._sleep = lambda seconds: time.sleep(seconds * scale)
     try:
         return request.execute(num_retries=NUM_RETRIES)
     except HttpError as exc:
@@ -93,3 +98,24 @@ def iter_event_pages(
         page = execute(request)
         yield page
         request = events.list_next(request, page)
+
+
+def iter_calendar_list(access_token: str) -> Iterator[dict[str, Any]]:
+    """Every calendarList entry of the account."""
+    calendar_list = calendar_service(access_token).calendarList()
+    request = calendar_list.list(maxResults=250)
+    while request is not None:
+        page = execute(request)
+        yield from page.get("items", [])
+        request = calendar_list.list_next(request, page)
+
+
+def watch_events(access_token: str, calendar_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """events.watch: open a push channel; Google answers with the channel resource."""
+    service = calendar_service(access_token)
+    return dict(execute(service.events().watch(calendarId=calendar_id, body=body)))
+
+
+def stop_channel(access_token: str, channel_id: str, resource_id: str) -> None:
+    service = calendar_service(access_token)
+    execute(service.channels().stop(body={"id": channel_id, "resourceId": resource_id}))

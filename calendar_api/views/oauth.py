@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from calendar_api.exceptions import AccessDenied, MissingCode, OAuthFailed
 from calendar_api.google import oauth
+from calendar_api.selectors import stored_events
 from calendar_api.services.accounts import account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
 
@@ -82,5 +83,6 @@ class GoogleCalendarRedirectView(NoStoreView):
         login(request, connection.account.user, backend="django.contrib.auth.backends.ModelBackend")
         if flow.next_url:
             return HttpResponseRedirect(flow.next_url, status=303)
-        body = {"account": {"email": connection.account.email}, "events": connection.events}
+        events = stored_events(calendar=connection.primary)
+        body = {"account": {"email": connection.account.email}, "events": events}
         return Response(body)

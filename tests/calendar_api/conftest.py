@@ -57,3 +57,42 @@ def connect(google: EmulatorServer, browser: Client) -> Callable[..., Any]:
         return browser.get(path_of(consent(init["Location"])))
 
     return run
+
+
+@pytest.fixture
+def alice(connect: Callable[..., Any]) -> Any:
+    """alice@example.com, connected: her account with its primary calendar synced in full."""
+    from calendar_api.models import GoogleAccount
+
+    assert connect().status_code == 200
+    return GoogleAccount.objects.get(email="alice@example.com")
+
+
+@pytest.fixture
+def gcal(google: EmulatorServer) -> Any:
+    """alice's calendar at "Google", through the official client (what changes the truth)."""
+    from tests.emulator.clients import service
+
+    return service(google.base_url, "alice@example.com")
+
+
+def truth(gcal: Any, calendar_id: str = "primary") -> dict[str, tuple[str, str]]:
+    """Every event at the emulator, with deletions: id -> (etag, status)."""
+    found: dict[str, tuple[str, str]] = {}
+    request = gcal.events().list(calendarId=calendar_id, showDeleted=True, maxResults=2500)
+    while request is not None:
+        page = request.execute()
+        found.update({e["id"]: (e["etag"], e["status"]) for e in page["items"]})
+        request = gcal.events().list_next(request, page)
+    return found
+
+
+def stored(calendar: Any) -> dict[str, tuple[str, str]]:
+    rows = calendar.events.values_list("google_id", "etag", "status")
+    return {google_id: (etag, status) for google_id, etag, status in rows}
+
+
+def fault(google: EmulatorServer, method: str, **kwargs: Any) -> None:
+    from google_emulator.server import Fault
+
+    google.emulator.add_fault(Fault(method=method, **kwargs))

@@ -1,0 +1,90 @@
+"""Periodic work: polling syncs (the safety net under push) and channel renewals.
+
+A self-rescheduling `scheduler_tick` job runs every SCHEDULER_TICK seconds. Every claim is a
+compare-and-set UPDATE, so any number of workers (and duplicate ticks) never run one piece of
+work twice: the tick slot, each calendar's poll, and each channel's renewal are claimed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChannel
+from calendar_api.services.sync import sync_request
+from calendar_api.services.watches import watch_request
+
+TICK = "scheduler_tick"
+BATCH = 500
+
+
+def tick_claim(*, now: dt.datetime | None = None) -> bool:
+    """Claim the current tick slot; False when another tick already ran it."""
+    now = now or timezone.now()
+    ScheduleSlot.objects.get_or_create(name=TICK, defaults={"next_run_at": now})
+    interval = dt.timedelta(seconds=settings.SCHEDULER_TICK)
+    claimed = ScheduleSlot.objects.filter(name=TICK, next_run_at__lte=now + interval / 2)
+    return claimed.update(next_run_at=now + interval) == 1
+
+
+def tick_is_stale(*, now: dt.datetime | None = None) -> bool:
+    """True when no tick chain seems alive (never started, or its worker died)."""
+    now = now or timezone.now()
+    slot = ScheduleSlot.objects.filter(name=TICK).first()
+    return slot is None or slot.next_run_at < now - dt.timedelta(
+        seconds=3 * settings.SCHEDULER_TICK
+    )
+
+
+def polls_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Claim and queue the calendars whose next poll is due; returns their ids."""
+    now = now or timezone.now()
+    live = WatchChannel.objects.filter(calendar=OuterRef("pk"), stopped_at=None, expires_at__gt=now)
+    due = (
+        Calendar.objects.filter(sync_enabled=True, account__status=GoogleAccount.Status.ACTIVE)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .annotate(has_channel=Exists(live))
+        .values_list("pk", "has_channel")[:BATCH]
+    )
+    claimed = []
+    for pk, has_channel in due:
+        seconds = (
+            settings.CALENDAR_SAFETY_POLL_INTERVAL
+            if has_channel
+            else settings.CALENDAR_POLL_INTERVAL
+        )
+        mine = Calendar.objects.filter(
+            Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now), pk=pk
+        )
+        if mine.update(next_poll_at=now + dt.timedelta(seconds=seconds)):
+            sync_request(calendar_id=pk)
+            claimed.append(pk)
+    return claimed
+
+
+def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue a renewal for each synced calendar whose channel expires soon, or that has none."""
+    now = now or timezone.now()
+    soon = now + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+    fresh = WatchChannel.objects.filter(
+        calendar=OuterRef("pk"), stopped_at=None, expires_at__gt=soon
+    )
+    calendars = (
+        Calendar.objects.filter(sync_enabled=True, account__status=GoogleAccount.Status.ACTIVE)
+        .exclude(sync_token="")
+        .exclude(Exists(fresh))
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    claimed = []
+    for pk in calendars:
+        slot = f"renew:{pk}"
+        ScheduleSlot.objects.get_or_create(name=slot, defaults={"next_run_at": now})
+        # At most one renewal attempt per calendar per tick-interval window.
+        window = now + dt.timedelta(seconds=max(settings.SCHEDULER_TICK * 10, 60))
+        if ScheduleSlot.objects.filter(name=slot, next_run_at__lte=now).update(next_run_at=window):
+            watch_request(calendar_id=pk)
+            claimed.append(pk)
+    return claimed

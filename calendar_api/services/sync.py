@@ -1,0 +1,206 @@
+"""Keeping the local event store equal to Google: full and incremental sync.
+
+Full sync pages events.list (maxResults 2500, showDeleted) into the store, one page at a time,
+and keeps the nextSyncToken; incremental sync sends that token. Rows and the new token are
+committed in one transaction, so a failed sync keeps the last good state. A 410 wipes the
+calendar and syncs in full, once. One sync per calendar runs at a time, across processes and
+hosts, through a lease taken by compare-and-set on the calendar row; triggers that arrive
+meanwhile collapse into one follow-up sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from calendar_api.google import client
+from calendar_api.google.errors import (
+    GoogleError,
+    QuotaExceeded,
+    RateLimited,
+    ReauthRequired,
+    SyncTokenExpired,
+)
+from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.services.accounts import call_google
+from calendar_api.services.event_fields import event_columns
+
+logger = logging.getLogger(__name__)
+LEASE = dt.timedelta(minutes=10)
+UPSERT_FIELDS = [
+    "status",
+    "summary",
+    "start",
+    "end",
+    "time_zone",
+    "all_day",
+    "recurring_event_id",
+    "is_recurring",
+    "updated",
+    "etag",
+    "data",
+]
+RETRY_BASE_SECONDS = 5
+RETRY_CAP_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    mode: str  # "full", "incremental", "busy" or "skipped"
+    changed: int = 0
+
+
+def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
+    """Sync now, or leave a request for the sync that is running (it will run once more)."""
+    Calendar.objects.filter(pk=calendar.pk).update(sync_requested=True)
+    outcome = SyncOutcome("busy")
+    while _take_lease(calendar):
+        try:
+            Calendar.objects.filter(pk=calendar.pk).update(sync_requested=False)
+            outcome = _sync_once(calendar)
+        finally:
+            Calendar.objects.filter(pk=calendar.pk).update(sync_lease_until=None)
+        if not Calendar.objects.filter(pk=calendar.pk, sync_requested=True).exists():
+            break
+    return outcome
+
+
+def _take_lease(calendar: Calendar) -> bool:
+    now = timezone.now()
+    free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
+    return Calendar.objects.filter(free, pk=calendar.pk).update(sync_lease_until=now + LEASE) == 1
+
+
+def _sync_once(calendar: Calendar) -> SyncOutcome:
+    calendar.refresh_from_db()
+    account = calendar.account
+    if account.status != GoogleAccount.Status.ACTIVE:
+        return SyncOutcome("skipped")
+    if calendar.sync_token:
+        try:
+            return call_google(
+                account=account, call=lambda token: _apply(calendar, token, full=False)
+            )
+        except SyncTokenExpired:
+            logger.info("Sync token of calendar %s expired: full sync", calendar.pk)
+    return call_google(account=account, call=lambda token: _apply(calendar, token, full=True))
+
+
+@transaction.atomic
+def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
+    params: dict[str, Any] = {"showDeleted": True} if full else {"syncToken": calendar.sync_token}
+    if full:
+        Event.objects.filter(calendar=calendar).delete()
+    changed = 0
+    next_token = ""
+    for page in client.iter_event_pages(access_token, calendar.google_id, **params):
+        changed += _upsert(calendar, page.get("items", []))
+        next_token = page.get("nextSyncToken", next_token)
+    Calendar.objects.filter(pk=calendar.pk).update(
+        sync_token=next_token, last_synced_at=timezone.now(), last_sync_error=""
+    )
+    calendar.sync_token = next_token
+    return SyncOutcome("full" if full else "incremental", changed)
+
+
+def _upsert(calendar: Calendar, items: list[dict[str, Any]]) -> int:
+    rows = [
+        Event(
+            calendar=calendar,
+            google_id=str(item["id"]),
+            data=item,
+            **event_columns(item, calendar.time_zone),
+        )
+        for item in items
+        if item.get("id")
+    ]
+    if rows:
+        Event.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["calendar", "google_id"],
+            update_fields=UPSERT_FIELDS,
+            batch_size=500,
+        )
+    return len(rows)
+
+
+def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
+    """What the background job runs: sync, and on a temporary failure try again later with
+    exponential backoff and jitter (capped); a spent quota pauses the account."""
+    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False)
+    calendar = Calendar.objects.select_related("account").filter(pk=calendar_id).first()
+    if calendar is None or not _account_usable(calendar.account):
+        return "skipped"
+    try:
+        return calendar_sync(calendar=calendar).mode
+    except ReauthRequired:
+        return "reconnect_required"
+    except QuotaExceeded as exc:
+        _pause(calendar.account, exc.retry_after or 3600)
+        _record_error(calendar, exc)
+        return "paused"
+    except GoogleError as exc:
+        _record_error(calendar, exc)
+        if isinstance(exc, RateLimited) or exc.status_code >= 500:
+            delay = backoff_seconds(attempt, exc.retry_after)
+            sync_request(calendar_id=calendar_id, delay=delay, attempt=attempt + 1)
+            return "retrying"
+        return "failed"
+
+
+def backoff_seconds(attempt: int, retry_after: int | None = None) -> float:
+    ceiling = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempt)
+    return max(float(retry_after or 0), random.uniform(ceiling / 2, ceiling))  # noqa: S311
+
+
+def _account_usable(account: GoogleAccount) -> bool:
+    if account.status != GoogleAccount.Status.ACTIVE:
+        return False
+    return account.paused_until is None or account.paused_until <= timezone.now()
+
+
+def _pause(account: GoogleAccount, seconds: int) -> None:
+    until = timezone.now() + dt.timedelta(seconds=seconds)
+    GoogleAccount.objects.filter(pk=account.pk).update(paused_until=until)
+
+
+def _record_error(calendar: Calendar, exc: GoogleError) -> None:
+    logger.warning("Sync of calendar %s failed: %s", calendar.pk, exc.code)
+    Calendar.objects.filter(pk=calendar.pk).update(last_sync_error=exc.code[:255])
+
+
+def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> None:
+    """Queue a sync of the calendar once the current transaction commits. While one is already
+    waiting in the queue, another request adds nothing (a flood of triggers is one sync)."""
+    from calendar_api import tasks
+
+    if not delay:
+        queued = Calendar.objects.filter(pk=calendar_id, sync_queued=False).update(sync_queued=True)
+        if not queued:
+            return
+
+    def enqueue() -> None:
+        job = tasks.sync_calendar
+        if delay:
+            job = job.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+        job.enqueue(calendar_id, attempt)
+
+    transaction.on_commit(enqueue)
+
+
+def sync_after_connect(*, account_id: int) -> None:
+    """After a connect: sync the other enabled calendars and open push channels."""
+    from calendar_api.services.watches import watch_request
+
+    for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):
+        if not calendar.sync_token:
+            sync_request(calendar_id=calendar.pk)
+        watch_request(calendar_id=calendar.pk)

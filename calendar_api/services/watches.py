@@ -1,0 +1,143 @@
+"""Push notifications: open, renew and stop events.watch channels; receive notifications.
+
+Google sends a POST with X-Goog-* headers to the webhook on every change (`sync` first);
+notifications are not guaranteed, so polling stays as the safety net. Channels expire and are
+not renewed by Google: we open a new one before expiry and then stop the old one.
+https://developers.google.com/calendar/api/guides/push
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+import uuid
+from enum import Enum
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from calendar_api.google import client
+from calendar_api.google.config import is_loopback, load_config
+from calendar_api.google.errors import GoogleError
+from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.services.accounts import call_google
+
+logger = logging.getLogger(__name__)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def webhook_address() -> str | None:
+    """Where Google should POST, or None when push cannot work with this configuration."""
+    address = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("calendar_api:calendar-notifications")
+    if not settings.PUSH_NOTIFICATIONS:
+        return None
+    if address.startswith("https://"):
+        return address
+    # Plain http only between the loopback emulator and a loopback server.
+    return address if load_config().emulator and is_loopback(address) else None
+
+
+def watch_start(*, calendar: Calendar) -> WatchChannel | None:
+    address = webhook_address()
+    if address is None or calendar.account.status != GoogleAccount.Status.ACTIVE:
+        return None
+    channel_id = uuid.uuid4().hex  # 32 characters; Google allows 64
+    token = secrets.token_urlsafe(32)  # a random secret, no OAuth token inside
+    body = {
+        "id": channel_id,
+        "type": "web_hook",
+        "address": address,
+        "token": token,
+        "params": {"ttl": str(settings.WATCH_TTL)},
+    }
+    answer = call_google(
+        account=calendar.account,
+        call=lambda access: client.watch_events(access, calendar.google_id, body),
+    )
+    expires_ms = int(answer.get("expiration") or 0)
+    expires = (
+        dt.datetime.fromtimestamp(expires_ms / 1000, dt.UTC)
+        if expires_ms
+        else timezone.now() + dt.timedelta(seconds=settings.WATCH_TTL)
+    )
+    return WatchChannel.objects.create(
+        calendar=calendar,
+        channel_id=channel_id,
+        token_hash=_hash(token),
+        resource_id=str(answer.get("resourceId") or ""),
+        expires_at=expires,
+    )
+
+
+def watch_stop(*, channel: WatchChannel) -> None:
+    """Stop at Google (best effort) and locally (always)."""
+    account = channel.calendar.account
+    if account.status == GoogleAccount.Status.ACTIVE and channel.resource_id:
+        try:
+            call_google(
+                account=account,
+                call=lambda access: client.stop_channel(
+                    access, channel.channel_id, channel.resource_id
+                ),
+            )
+        except GoogleError as exc:
+            logger.info("Could not stop channel %s at Google: %s", channel.pk, exc.code)
+    WatchChannel.objects.filter(pk=channel.pk).update(stopped_at=timezone.now())
+
+
+def channels_stop_all(*, account: GoogleAccount) -> None:
+    for channel in WatchChannel.objects.filter(calendar__account=account, stopped_at=None):
+        watch_stop(channel=channel)
+
+
+def watch_renew(*, calendar: Calendar) -> WatchChannel | None:
+    """Open a new channel first (overlap), then stop the old ones."""
+    old = list(WatchChannel.objects.filter(calendar=calendar, stopped_at=None))
+    new = watch_start(calendar=calendar)
+    if new is not None:
+        for channel in old:
+            watch_stop(channel=channel)
+    return new
+
+
+def watch_request(*, calendar_id: int) -> None:
+    from calendar_api import tasks
+
+    transaction.on_commit(lambda: tasks.renew_watch.enqueue(calendar_id))
+
+
+class Notification(Enum):
+    ACCEPTED = "accepted"  # a change: one incremental sync is queued
+    SYNC = "sync"  # the channel's first message
+    STALE = "stale"  # replayed, out of order, or for a stopped channel
+    FORGED = "forged"  # unknown channel or wrong token
+
+
+def notification_receive(
+    *, channel_id: str, token: str, message_number: int, resource_state: str
+) -> Notification:
+    channel = WatchChannel.objects.filter(channel_id=channel_id[:64]).first()
+    if channel is None or not hmac.compare_digest(channel.token_hash, _hash(token)):
+        return Notification.FORGED
+    if channel.stopped_at is not None:
+        return Notification.STALE
+    # Message numbers increase per channel: accept each number once, in order.
+    fresh = WatchChannel.objects.filter(
+        pk=channel.pk, last_message_number__lt=message_number
+    ).update(last_message_number=message_number)
+    if not fresh:
+        return Notification.STALE
+    if resource_state == "sync":
+        return Notification.SYNC
+    from calendar_api.services.sync import sync_request
+
+    sync_request(calendar_id=channel.calendar_id)
+    return Notification.ACCEPTED

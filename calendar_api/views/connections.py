@@ -1,0 +1,40 @@
+"""`/rest/v1/connections/`: the user's connected Google accounts."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calendar_api.selectors import accounts_of
+from calendar_api.serializers import ConnectionSerializer
+from calendar_api.services.accounts import account_disconnect
+from calendar_api.services.sync import sync_request
+
+
+class ConnectionListView(APIView):
+    def get(self, request: Request) -> Response:
+        accounts = accounts_of(user=request.user)
+        return Response({"results": ConnectionSerializer(accounts, many=True).data})
+
+
+class ConnectionDetailView(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        account = get_object_or_404(accounts_of(user=request.user), pk=pk)
+        return Response(ConnectionSerializer(account).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        account = get_object_or_404(accounts_of(user=request.user), pk=pk)
+        account_disconnect(account=account)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConnectionSyncView(APIView):
+    def post(self, request: Request, pk: int) -> Response:
+        account = get_object_or_404(accounts_of(user=request.user), pk=pk)
+        calendars = list(account.calendars.filter(sync_enabled=True).values_list("pk", flat=True))
+        for calendar_id in calendars:
+            sync_request(calendar_id=calendar_id)
+        return Response({"queued": calendars}, status=status.HTTP_202_ACCEPTED)

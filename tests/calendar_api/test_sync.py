@@ -1,0 +1,180 @@
+"""Full and incremental sync against the emulator, with faults: the store ends equal to Google."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from calendar_api.google.errors import GoogleUnavailable
+from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.services.sync import calendar_sync, calendar_sync_job
+from tests.calendar_api.conftest import fault, stored, truth
+from tests.emulator.clients import control
+
+pytestmark = pytest.mark.django_db
+
+
+def primary(account: GoogleAccount) -> Calendar:
+    return account.calendars.get(primary=True)
+
+
+def change_everything(gcal: Any) -> dict[str, str]:
+    """Insert, move, delete an event and cancel one instance of a series, at Google."""
+    events = gcal.events()
+    listed = events.list(calendarId="primary", maxResults=2500).execute()["items"]
+    single = [e for e in listed if "recurrence" not in e and "dateTime" in e.get("start", {})]
+    series = next(e for e in listed if "recurrence" in e)
+    start = dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC)
+    new = events.insert(
+        calendarId="primary",
+        body={
+            "summary": "Added at Google",
+            "start": {"dateTime": start.isoformat()},
+            "end": {"dateTime": (start + dt.timedelta(hours=1)).isoformat()},
+        },
+    ).execute()
+    moved = events.patch(
+        calendarId="primary",
+        eventId=single[0]["id"],
+        body={
+            "start": {"dateTime": "2026-12-02T10:00:00Z"},
+            "end": {"dateTime": "2026-12-02T11:00:00Z"},
+        },
+    ).execute()
+    events.delete(calendarId="primary", eventId=single[1]["id"]).execute()
+    instance = events.instances(calendarId="primary", eventId=series["id"], maxResults=5).execute()[
+        "items"
+    ][2]
+    events.delete(calendarId="primary", eventId=instance["id"]).execute()
+    return {
+        "new": new["id"],
+        "moved": moved["id"],
+        "deleted": single[1]["id"],
+        "instance": instance["id"],
+    }
+
+
+def test_the_first_sync_stores_every_event_with_its_etag_and_status(alice: Any, gcal: Any) -> None:
+    calendar = primary(alice)
+    assert calendar.sync_token
+    assert stored(calendar) == truth(gcal)
+    assert len(stored(calendar)) >= 50
+
+
+def test_it_records_the_accounts_calendars_and_syncs_only_the_primary(alice: Any) -> None:
+    calendars = list(alice.calendars.all())
+    assert len(calendars) >= 2
+    assert [c.primary for c in calendars if c.sync_enabled] == [True]
+    assert all(c.access_role == "owner" for c in calendars)
+
+
+def test_an_incremental_sync_applies_inserts_moves_deletes_and_cancelled_instances(
+    alice: Any, gcal: Any
+) -> None:
+    ids = change_everything(gcal)
+    outcome = calendar_sync(calendar=primary(alice))
+    assert outcome.mode == "incremental"
+    assert 4 <= outcome.changed < 20  # only what changed travelled
+    store = stored(primary(alice))
+    assert store == truth(gcal)
+    assert store[ids["deleted"]][1] == "cancelled"
+    assert store[ids["instance"]][1] == "cancelled"
+    moved = Event.objects.get(google_id=ids["moved"])
+    assert moved.start == dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC)
+
+
+def test_an_expired_sync_token_wipes_and_syncs_in_full_once(
+    alice: Any, gcal: Any, google: Any
+) -> None:
+    change_everything(gcal)
+    control(google.base_url, "expire-sync-tokens")
+    outcome = calendar_sync(calendar=primary(alice))
+    assert outcome.mode == "full"
+    assert stored(primary(alice)) == truth(gcal)
+
+
+@pytest.mark.parametrize(
+    "injected",
+    [
+        {"status": 429},
+        {"status": 403, "reason": "rateLimitExceeded"},
+        {"status": 403, "reason": "userRateLimitExceeded"},
+        {"status": 500},
+        {"status": 503},
+    ],
+)
+def test_transient_errors_are_retried_and_the_store_converges(
+    alice: Any, gcal: Any, google: Any, injected: dict[str, Any]
+) -> None:
+    change_everything(gcal)
+    fault(google, "calendar.events.list", times=2, **injected)
+    assert calendar_sync(calendar=primary(alice)).mode == "incremental"
+    assert stored(primary(alice)) == truth(gcal)
+
+
+def test_a_timeout_is_retried(alice: Any, gcal: Any, google: Any, settings: Any) -> None:
+    settings.GOOGLE_HTTP_TIMEOUT = 1
+    change_everything(gcal)
+    fault(google, "calendar.events.list", times=1, delay_ms=1500)
+    calendar_sync(calendar=primary(alice))
+    assert stored(primary(alice)) == truth(gcal)
+
+
+def test_a_failed_sync_keeps_the_last_good_state(alice: Any, gcal: Any, google: Any) -> None:
+    calendar = primary(alice)
+    before, token = stored(calendar), calendar.sync_token
+    change_everything(gcal)
+    fault(google, "calendar.events.list", times=10, status=503)
+    with pytest.raises(GoogleUnavailable):
+        calendar_sync(calendar=calendar)
+    calendar.refresh_from_db()
+    assert stored(calendar) == before and calendar.sync_token == token
+    assert calendar.sync_lease_until is None  # the lease is given back
+    google.emulator.clear_faults()
+    calendar_sync(calendar=calendar)
+    assert stored(calendar) == truth(gcal)
+
+
+def test_a_failed_full_resync_keeps_the_last_good_state(alice: Any, gcal: Any, google: Any) -> None:
+    calendar = primary(alice)
+    before = stored(calendar)
+    control(google.base_url, "expire-sync-tokens")
+    fault(google, "calendar.events.list", times=1, status=410, reason="fullSyncRequired")
+    fault(google, "calendar.events.list", times=10, status=500)
+    with pytest.raises(GoogleUnavailable):
+        calendar_sync(calendar=calendar)
+    assert stored(calendar) == before
+
+
+def test_the_job_backs_off_and_requeues_on_a_temporary_failure(
+    alice: Any, google: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    fault(google, "calendar.events.list", times=10, status=503)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert calendar_sync_job(calendar_id=primary(alice).pk) == "retrying"
+    queued = DBTaskResult.objects.get()
+    assert queued.run_after > queued.enqueued_at + dt.timedelta(seconds=2)
+    assert primary(alice).last_sync_error == "google_unavailable"
+
+
+def test_a_spent_quota_pauses_the_account(alice: Any, google: Any) -> None:
+    fault(google, "calendar.events.list", times=1, status=403, reason="quotaExceeded")
+    assert calendar_sync_job(calendar_id=primary(alice).pk) == "paused"
+    alice.refresh_from_db()
+    assert alice.paused_until is not None
+    assert calendar_sync_job(calendar_id=primary(alice).pk) == "skipped"
+
+
+def test_a_sync_already_running_collapses_new_triggers_into_one_follow_up(alice: Any) -> None:
+    calendar = primary(alice)
+    Calendar.objects.filter(pk=calendar.pk).update(
+        sync_lease_until=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    )
+    assert calendar_sync(calendar=calendar).mode == "busy"
+    assert calendar_sync(calendar=calendar).mode == "busy"
+    calendar.refresh_from_db()
+    assert calendar.sync_requested  # the running sync will go once more
