@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import http.client
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 from urllib.parse import quote, urlsplit
 
 from werkzeug.wrappers import Response
@@ -36,14 +35,24 @@ _worker: threading.Thread | None = None
 _worker_lock = threading.Lock()
 
 
+def _post(address: str, headers: dict[str, str]) -> None:
+    parts = urlsplit(address)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = kind(parts.netloc, timeout=DELIVERY_TIMEOUT)
+    try:
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", target, b"", headers)
+        connection.getresponse().read()
+    finally:
+        connection.close()
+
+
 def _deliver_forever() -> None:
     while True:
         address, headers = _queue.get()
-        request = urllib.request.Request(address, data=b"", headers=headers, method="POST")  # noqa: S310 - http(s) checked at watch time
         try:
-            with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT):  # noqa: S310
-                pass
-        except (urllib.error.URLError, OSError, ValueError):
+            _post(address, headers)
+        except (OSError, http.client.HTTPException, ValueError):
             pass  # Google gives up on a failing webhook too; clients keep polling
         finally:
             _queue.task_done()
