@@ -8,6 +8,7 @@ from calendar_api.views.connections import (
     ConnectionSyncView,
 )
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
+from calendar_api.views.tokens import TokenDetailView, TokenListView
 from calendar_api.views.webhooks import GoogleNotificationView
 
 app_name = "calendar_api"
@@ -21,4 +22,6 @@ urlpatterns = [
     path("connections/", ConnectionListView.as_view(), name="connection-list"),
     path("connections/<int:pk>/", ConnectionDetailView.as_view(), name="connection-detail"),
     path("connections/<int:pk>/sync/", ConnectionSyncView.as_view(), name="connection-sync"),
+    path("auth/tokens/", TokenListView.as_view(), name="token-list"),
+    path("auth/tokens/<str:token_key>/", TokenDetailView.as_view(), name="token-detail"),
 ]

@@ -6,6 +6,7 @@ no `.env` at all: SQLite, the Google emulator on 127.0.0.1:8765 and development 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "knox",
+    "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
     "calendar_api",
@@ -116,13 +119,49 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Browsers use the session (with CSRF on unsafe methods); other clients personal API tokens.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "calendar_api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "calendar_api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER", "1200/min"),
+        "anon": env_str("API_THROTTLE_ANON", "120/min"),
+    },
+}
+
+# Personal API tokens (django-rest-knox): stored hashed, with expiry, revocable.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_PREFIX": "gcal_",
+    "TOKEN_LIMIT_PER_USER": 50,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Google Calendar for Django",
+    "DESCRIPTION": "Connect Google Calendar and work with calendars, events and free/busy.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/rest/v1",
+}
+
+# Throttle counters and other short-lived data. Production with several processes: a shared
+# cache (e.g. CACHE_URL pointing at Redis or memcached through Django's cache backends).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "calendar"),
+    }
 }
 
 # --- Google -----------------------------------------------------------------------------------
