@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError
 
 from google_emulator import EmulatorServer
+from google_emulator.state import State
 from tests.emulator.clients import control, service, validate
 
 
@@ -136,16 +138,14 @@ def test_it_refuses_the_parameters_google_refuses_with_a_sync_token(
 
 
 def test_it_keeps_sync_tokens_valid_across_a_state_save_and_load(
-    emulator: EmulatorServer, calendar: Any
+    emulator: EmulatorServer, calendar: Any, tmp_path: Path
 ) -> None:
-    from google_emulator.state import State
-
     _, sync_token, _ = full_sync(calendar)
     calendar.events().delete(calendarId="primary", eventId="alicedemo0003").execute()
     state = emulator.emulator.state
     with state.lock:
-        restored = State.from_dict(state.to_dict())
-        state.calendars = restored.calendars
+        state.save(tmp_path / "state.json")
+        state.calendars = State.load(tmp_path / "state.json").calendars
     changes = calendar.events().list(calendarId="primary", syncToken=sync_token).execute()
     assert [i["id"] for i in changes["items"]] == ["alicedemo0003"]
 
