@@ -41,9 +41,9 @@ def check_id(event_id: str) -> None:
         raise GoogleError(400, "invalid", "Invalid resource id value.", location="id")
 
 
-def writable(body: Any) -> dict[str, Any]:
+def writable(body: Any, keep_nulls: bool = False) -> dict[str, Any]:
     """The client's Event body reduced to known, writable fields (400 on wrong types)."""
-    cleaned = schema.clean_body(body, "Event")
+    cleaned = schema.clean_body(body, "Event", keep_nulls)
     return {k: v for k, v in cleaned.items() if k not in READ_ONLY}
 
 

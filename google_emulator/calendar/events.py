@@ -132,11 +132,13 @@ def update(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
 
 
 def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    """Patch semantics: objects merge field by field, arrays and scalars replace."""
+    """Patch semantics: objects merge field by field, arrays and scalars replace, null clears."""
     result = dict(base)
     for key, value in change.items():
         old = result.get(key)
-        if key in ("start", "end") and isinstance(value, dict) and isinstance(old, dict):
+        if value is None:
+            result.pop(key, None)
+        elif key in ("start", "end") and isinstance(value, dict) and isinstance(old, dict):
             kept = {k: v for k, v in old.items() if k not in ("date", "dateTime")}
             has_time = "date" in value or "dateTime" in value
             result[key] = {**(kept if has_time else old), **value}
@@ -151,7 +153,8 @@ def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
 def patch(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     calendar, current = _target(ctx, calendar_id, event_id, write=True)
     base = {k: v for k, v in current.items() if k not in eventdata.READ_ONLY}
-    return _replace(ctx, calendar, current, merge(base, _writable_body(ctx)))
+    change = eventdata.writable(ctx.json(), keep_nulls=True)
+    return _replace(ctx, calendar, current, merge(base, change))
 
 
 def _cancel_exceptions(ctx: Ctx, calendar: Calendar, master_id: str) -> None:

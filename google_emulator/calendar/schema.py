@@ -45,7 +45,9 @@ def clean(value: Any, schema: dict[str, Any], path: str) -> Any:
     return _clean_scalar(value, kind, schema.get("format", ""), path)
 
 
-def _clean_object(value: Any, schema: dict[str, Any], path: str) -> dict[str, Any]:
+def _clean_object(
+    value: Any, schema: dict[str, Any], path: str, keep_nulls: bool = False
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad(path)
     properties: dict[str, Any] = schema.get("properties", {})
@@ -56,7 +58,7 @@ def _clean_object(value: Any, schema: dict[str, Any], path: str) -> dict[str, An
         if sub is None or not isinstance(key, str):
             continue
         cleaned = clean(item, sub, f"{path}.{key}" if path else key)
-        if cleaned is not None:
+        if cleaned is not None or keep_nulls:
             result[key] = cleaned
     return result
 
@@ -85,9 +87,11 @@ def _clean_scalar(value: Any, kind: str, fmt: str, path: str) -> Any:
     return value
 
 
-def clean_body(value: Any, name: str) -> dict[str, Any]:
-    """A request body of schema `name` (e.g. "Event"); a non-object body answers 400."""
+def clean_body(value: Any, name: str, keep_nulls: bool = False) -> dict[str, Any]:
+    """A request body of schema `name` (e.g. "Event"); a non-object body answers 400.
+
+    With `keep_nulls`, top-level nulls stay (a patch clears those fields)."""
     if not isinstance(value, dict):
         raise GoogleError(400, "badRequest", "Bad Request")
-    result: dict[str, Any] = _clean_object(value, schemas()[name], "")
+    result: dict[str, Any] = _clean_object(value, schemas()[name], "", keep_nulls)
     return result

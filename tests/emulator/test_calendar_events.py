@@ -265,3 +265,17 @@ def test_it_answers_400_never_500_for_bad_input(
     assert caught.value.code == 400
     body = json.load(caught.value)
     assert body["error"]["code"] == 400 and body["error"]["errors"][0]["message"]
+
+
+def test_it_clears_a_field_patched_to_null(calendar: Any) -> None:
+    made = (
+        calendar.events()
+        .insert(calendarId="primary", body={**TIMED, "location": "Room 9"})
+        .execute()
+    )
+    patched = (
+        calendar.events()
+        .patch(calendarId="primary", eventId=made["id"], body={"location": None})
+        .execute()
+    )
+    assert "location" not in patched and patched["summary"] == "Planning"

@@ -176,3 +176,41 @@ def test_it_lists_changes_made_between_pages_in_the_next_sync(calendar: Any) -> 
     assert len(seen) == len(set(seen)) or "alicedemo0040" in seen
     changes = calendar.events().list(calendarId="primary", syncToken=sync_token).execute()
     assert "alicedemo0040" in {i["id"] for i in changes["items"]}
+
+
+def test_it_syncs_single_events_as_instances(calendar: Any) -> None:
+    _, sync_token, _ = full_sync(calendar, singleEvents=True)
+    instances = (
+        calendar.events().instances(calendarId="primary", eventId="teammeet0001").execute()["items"]
+    )
+    calendar.events().patch(
+        calendarId="primary", eventId=instances[0]["id"], body={"summary": "Only this one"}
+    ).execute()
+    changes = validate(
+        calendar.events()
+        .list(calendarId="primary", singleEvents=True, syncToken=sync_token)
+        .execute(),
+        "Events",
+    )
+    assert [(i["id"], i["summary"]) for i in changes["items"]] == [
+        (instances[0]["id"], "Only this one")
+    ]
+    calendar.events().delete(calendarId="primary", eventId="teammeet0001").execute()
+    gone = (
+        calendar.events()
+        .list(calendarId="primary", singleEvents=True, syncToken=changes["nextSyncToken"])
+        .execute()
+    )
+    assert len(gone["items"]) == 16 and {i["status"] for i in gone["items"]} == {"cancelled"}
+    assert all(i["recurringEventId"] == "teammeet0001" for i in gone["items"])
+
+
+def test_it_includes_deletions_with_updated_min(calendar: Any) -> None:
+    page = calendar.events().list(calendarId="primary", maxResults=1).execute()
+    calendar.events().delete(calendarId="primary", eventId="alicedemo0004").execute()
+    after = (
+        calendar.events().get(calendarId="primary", eventId="alicedemo0004").execute()["updated"]
+    )
+    found = calendar.events().list(calendarId="primary", updatedMin=after).execute()["items"]
+    assert [(i["id"], i["status"]) for i in found] == [("alicedemo0004", "cancelled")]
+    assert page["updated"] <= after
