@@ -132,8 +132,12 @@ def _check_watch(ctx: Ctx, body: dict[str, object]) -> tuple[str, str, str]:
         raise GoogleError(400, "channelIdNotUnique", f"Channel id {channel_id} not unique")
     if body.get("type") not in ("web_hook", "webhook"):
         raise GoogleError(400, "invalid", "Invalid value for: type", location="type")
-    parts = urlsplit(address) if isinstance(address, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(address) if isinstance(address, str) else None
+        port = parts.port if parts is not None else None
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
         raise GoogleError(400, "push.webhookUrlUnparseable", "Unable to parse the webhook url.")
     if not isinstance(token, str) or len(token) > MAX_TOKEN:
         raise GoogleError(400, "invalid", "Invalid value for: token", location="token")
