@@ -38,6 +38,8 @@ def save(ctx: Ctx, calendar: Calendar, event: Event) -> Event:
     calendar.created.setdefault(event["id"], seq)
     calendar.version, calendar.updated = seq, stamp
     push.changed(store, calendar)
+    for listener in ctx.emulator.listeners:  # in-process observers: (calendar id, event id)
+        listener(calendar.id, event["id"])
     return event
 
 

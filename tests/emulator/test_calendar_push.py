@@ -129,3 +129,20 @@ def test_it_never_blocks_an_api_call_on_a_dead_webhook(calendar: Any) -> None:
     for _ in range(3):
         calendar.events().insert(calendarId="primary", body=EVENT).execute()
     assert time.perf_counter() - started < 1.0
+
+
+def test_it_tells_in_process_listeners_about_each_changed_event(
+    calendar: Any, emulator: EmulatorServer
+) -> None:
+    heard: list[tuple[str, str]] = []
+
+    def hear(calendar_id: str, event_id: str) -> None:
+        heard.append((calendar_id, event_id))
+
+    emulator.emulator.listeners.append(hear)
+    try:
+        made = calendar.events().insert(calendarId="primary", body=EVENT).execute()
+        calendar.events().delete(calendarId="primary", eventId=made["id"]).execute()
+    finally:
+        emulator.emulator.listeners.remove(hear)
+    assert heard == [("alice@example.com", made["id"])] * 2
