@@ -13,7 +13,7 @@ EMULATOR_ARGS ?=
 .PHONY: help install migrate run emulator test lint format bench clean
 
 help:
-	@echo "make run      set up .venv, migrate, start the Google emulator and the server"
+	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
 	@echo "make test     set up .venv and run the whole test suite"
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
@@ -31,12 +31,14 @@ migrate: install
 
 run: migrate
 	@mkdir -p var
+	@$(PY) manage.py schedule_periodic
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/rest/v1/calendar/init/ to connect a calendar."
 	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) --state var/emulator-state.json $(EMULATOR_ARGS) & \
+	$(PY) manage.py db_worker --interval 0.5 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 emulator: install

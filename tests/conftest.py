@@ -29,3 +29,11 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
 def _fast_google_retries(settings: object) -> None:
     """Keep Google's retry backoff in the tests, but 100 times shorter."""
     settings.GOOGLE_RETRY_BACKOFF = 0.01  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

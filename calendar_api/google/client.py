@@ -35,7 +35,9 @@ def calendar_service(access_token: str) -> Any:
     refreshes and stores tokens). httplib2 is not thread-safe, so each call builds its own."""
     config = load_config()
     http = google_auth_httplib2.AuthorizedHttp(
-        Credentials(token=access_token), http=httplib2.Http(timeout=config.timeout)
+        Credentials(token=access_token),
+        http=httplib2.Http(timeout=config.timeout),
+        refresh_status_codes=(),  # a 401 reaches us: we refresh and store the new token
     )
     return build_from_document(
         _discovery_document(),
@@ -119,3 +121,78 @@ def watch_events(access_token: str, calendar_id: str, body: dict[str, Any]) -> d
 def stop_channel(access_token: str, channel_id: str, resource_id: str) -> None:
     service = calendar_service(access_token)
     execute(service.channels().stop(body={"id": channel_id, "resourceId": resource_id}))
+
+
+# -- events: writes and single reads (the REST API's write path) ------------------------------
+
+
+def _if_match(request: Any, etag: str) -> Any:
+    """Send the stored etag so a change made meanwhile at Google answers 412."""
+    if etag:
+        request.headers["If-Match"] = etag
+    return request
+
+
+def _write_params(send_updates: str | None, conference: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {"conferenceDataVersion": 1} if conference else {}
+    if send_updates:
+        params["sendUpdates"] = send_updates
+    return params
+
+
+def event_get(access_token: str, calendar_id: str, event_id: str) -> dict[str, Any]:
+    """events.get (cancelled events are returned too)."""
+    events = calendar_service(access_token).events()
+    return dict(execute(events.get(calendarId=calendar_id, eventId=event_id)))
+
+
+def event_insert(
+    access_token: str,
+    calendar_id: str,
+    body: dict[str, Any],
+    *,
+    send_updates: str | None = None,
+    conference: bool = False,
+) -> dict[str, Any]:
+    """events.insert; a client-chosen `id` that already exists answers 409 (GoogleConflict)."""
+    events = calendar_service(access_token).events()
+    params = _write_params(send_updates, conference)
+    return dict(execute(events.insert(calendarId=calendar_id, body=body, **params)))
+
+
+def event_update(
+    access_token: str,
+    calendar_id: str,
+    event_id: str,
+    body: dict[str, Any],
+    *,
+    etag: str,
+    partial: bool = False,
+    send_updates: str | None = None,
+    conference: bool = False,
+) -> dict[str, Any]:
+    """events.update (or events.patch when `partial`), guarded by If-Match: `etag`."""
+    events = calendar_service(access_token).events()
+    method = events.patch if partial else events.update
+    params = _write_params(send_updates, conference)
+    request = method(calendarId=calendar_id, eventId=event_id, body=body, **params)
+    return dict(execute(_if_match(request, etag)))
+
+
+def event_delete(
+    access_token: str,
+    calendar_id: str,
+    event_id: str,
+    *,
+    etag: str,
+    send_updates: str | None = None,
+) -> None:
+    """events.delete, guarded by If-Match: `etag` (410 when it is already deleted)."""
+    events = calendar_service(access_token).events()
+    params = _write_params(send_updates, False)
+    execute(_if_match(events.delete(calendarId=calendar_id, eventId=event_id, **params), etag))
+
+
+def freebusy_query(access_token: str, body: dict[str, Any]) -> dict[str, Any]:
+    """freeBusy.query: `{timeMin, timeMax, timeZone, items: [{id}]}` -> calendar#freeBusy."""
+    return dict(execute(calendar_service(access_token).freebusy().query(body=body)))

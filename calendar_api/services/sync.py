@@ -198,8 +198,12 @@ def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> Non
 
 def sync_after_connect(*, account_id: int) -> None:
     """After a connect: sync the other enabled calendars and open push channels."""
+    from calendar_api.services.scheduler import tick_is_stale
     from calendar_api.services.watches import watch_request
+    from calendar_api.tasks import scheduler_start
 
+    if tick_is_stale():
+        scheduler_start()
     for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):
         if not calendar.sync_token:
             sync_request(calendar_id=calendar.pk)

@@ -49,32 +49,36 @@ def watch_start(*, calendar: Calendar) -> WatchChannel | None:
     address = webhook_address()
     if address is None or calendar.account.status != GoogleAccount.Status.ACTIVE:
         return None
-    channel_id = uuid.uuid4().hex  # 32 characters; Google allows 64
     token = secrets.token_urlsafe(32)  # a random secret, no OAuth token inside
+    # The row exists (committed) before Google is asked: Google's first message ("sync") may
+    # arrive before events.watch has even answered.
+    channel = WatchChannel.objects.create(
+        calendar=calendar,
+        channel_id=uuid.uuid4().hex,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + dt.timedelta(seconds=settings.WATCH_TTL),
+    )
     body = {
-        "id": channel_id,
+        "id": channel.channel_id,
         "type": "web_hook",
         "address": address,
         "token": token,
         "params": {"ttl": str(settings.WATCH_TTL)},
     }
-    answer = call_google(
-        account=calendar.account,
-        call=lambda access: client.watch_events(access, calendar.google_id, body),
-    )
+    try:
+        answer = call_google(
+            account=calendar.account,
+            call=lambda access: client.watch_events(access, calendar.google_id, body),
+        )
+    except GoogleError:
+        channel.delete()
+        raise
     expires_ms = int(answer.get("expiration") or 0)
-    expires = (
-        dt.datetime.fromtimestamp(expires_ms / 1000, dt.UTC)
-        if expires_ms
-        else timezone.now() + dt.timedelta(seconds=settings.WATCH_TTL)
-    )
-    return WatchChannel.objects.create(
-        calendar=calendar,
-        channel_id=channel_id,
-        token_hash=_hash(token),
-        resource_id=str(answer.get("resourceId") or ""),
-        expires_at=expires,
-    )
+    if expires_ms:
+        channel.expires_at = dt.datetime.fromtimestamp(expires_ms / 1000, dt.UTC)
+    channel.resource_id = str(answer.get("resourceId") or "")
+    channel.save(update_fields=["expires_at", "resource_id"])
+    return channel
 
 
 def watch_stop(*, channel: WatchChannel) -> None:
@@ -99,8 +103,13 @@ def channels_stop_all(*, account: GoogleAccount) -> None:
 
 
 def watch_renew(*, calendar: Calendar) -> WatchChannel | None:
-    """Open a new channel first (overlap), then stop the old ones."""
+    """Open a new channel first (overlap), then stop the old ones. A channel that is good for
+    longer than WATCH_RENEW_MARGIN is kept as it is."""
+    margin = timezone.now() + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
     old = list(WatchChannel.objects.filter(calendar=calendar, stopped_at=None))
+    fresh = [c for c in old if c.expires_at > margin and c.resource_id]
+    if fresh:
+        return fresh[0]
     new = watch_start(calendar=calendar)
     if new is not None:
         for channel in old:
