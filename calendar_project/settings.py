@@ -7,6 +7,7 @@ no `.env` at all: SQLite, the Google emulator on 127.0.0.1:8765 and development 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -89,7 +90,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
-        "TEST_SQLITE_NAME", str(BASE_DIR / "test.sqlite3")
+        # A file (a worker process in the tests must see it), one per test run.
+        "TEST_SQLITE_NAME", str(BASE_DIR / f"test-{os.getpid()}.sqlite3")
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
