@@ -91,7 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
         # A file (a worker process in the tests must see it), one per test run.
-        "TEST_SQLITE_NAME", str(BASE_DIR / f"test-{os.getpid()}.sqlite3")
+        "TEST_SQLITE_NAME",
+        str(BASE_DIR / f"test-{os.getpid()}.sqlite3"),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
