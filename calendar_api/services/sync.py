@@ -11,6 +11,7 @@ meanwhile collapse into one follow-up sync.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import random
 from dataclasses import dataclass
@@ -93,19 +94,25 @@ def _sync_once(calendar: Calendar) -> SyncOutcome:
     return call_google(account=account, call=lambda token: _apply(calendar, token, full=True))
 
 
-@transaction.atomic
 def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
     params: dict[str, Any] = {"showDeleted": True} if full else {"syncToken": calendar.sync_token}
-    if full:
-        Event.objects.filter(calendar=calendar).delete()
-    changed = 0
-    next_token = ""
-    for page in client.iter_event_pages(access_token, calendar.google_id, **params):
-        changed += _upsert(calendar, page.get("items", []))
-        next_token = page.get("nextSyncToken", next_token)
-    Calendar.objects.filter(pk=calendar.pk).update(
-        sync_token=next_token, last_synced_at=timezone.now(), last_sync_error=""
-    )
+    pages = client.iter_event_pages(access_token, calendar.google_id, **params)
+    # The first page is fetched before the transaction opens: on SQLite a write transaction
+    # locks the whole database, and waiting for Google inside it stalled every other writer
+    # (webhooks, triggers, other workers). A one-page sync, the usual incremental case, now
+    # holds the lock only while it writes.
+    first = next(pages, {})
+    with transaction.atomic():
+        if full:
+            Event.objects.filter(calendar=calendar).delete()
+        changed = 0
+        next_token = ""
+        for page in itertools.chain([first], pages):
+            changed += _upsert(calendar, page.get("items", []))
+            next_token = page.get("nextSyncToken", next_token)
+        Calendar.objects.filter(pk=calendar.pk).update(
+            sync_token=next_token, last_synced_at=timezone.now(), last_sync_error=""
+        )
     calendar.sync_token = next_token
     return SyncOutcome("full" if full else "incremental", changed)
 
