@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from calendar_api.models import Calendar, Event, GoogleAccount
@@ -35,3 +36,25 @@ def stored_events(*, calendar: Calendar) -> list[dict[str, Any]]:
         .order_by("start", "google_id")
     )
     return [row["data"] for row in rows.values("data")]
+
+
+def calendar_of(*, user: Any, calendar_id: str) -> Calendar:
+    """One of the user's calendars by Google id, or 404. `primary` names the primary calendar
+    of the user's first connected account (the earliest connection)."""
+    calendars = calendars_of(user=user).order_by("account__connected_at", "account_id")
+    if calendar_id == "primary":
+        found = calendars.filter(primary=True).first()
+    else:
+        found = calendars.filter(google_id=calendar_id).first()
+    if found is None:
+        raise Http404("No such calendar.")
+    return found
+
+
+def event_row(*, calendar: Calendar, event_id: str) -> Event | None:
+    return Event.objects.filter(calendar=calendar, google_id=event_id).first()
+
+
+def series_rows(*, calendar: Calendar, series_ids: Any) -> list[Event]:
+    """The exceptions (changed or cancelled instances) of the given series."""
+    return list(Event.objects.filter(calendar=calendar, recurring_event_id__in=series_ids))

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
+from calendar_api.views.calendars import CalendarDetailView, CalendarListView
 from calendar_api.views.connections import (
     ConnectionDetailView,
     ConnectionListView,
     ConnectionSyncView,
 )
+from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
+from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
+from calendar_api.views.schema import DocsView, SchemaView
 from calendar_api.views.tokens import TokenDetailView, TokenListView
 from calendar_api.views.webhooks import GoogleNotificationView
 
@@ -24,4 +28,20 @@ urlpatterns = [
     path("connections/<int:pk>/sync/", ConnectionSyncView.as_view(), name="connection-sync"),
     path("auth/tokens/", TokenListView.as_view(), name="token-list"),
     path("auth/tokens/<str:token_key>/", TokenDetailView.as_view(), name="token-detail"),
+    path("calendars/", CalendarListView.as_view(), name="calendar-list"),
+    path("calendars/<str:calendar_id>/", CalendarDetailView.as_view(), name="calendar-detail"),
+    path("calendars/<str:calendar_id>/events/", EventListView.as_view(), name="event-list"),
+    path(
+        "calendars/<str:calendar_id>/events/<str:event_id>/",
+        EventDetailView.as_view(),
+        name="event-detail",
+    ),
+    path(
+        "calendars/<str:calendar_id>/events/<str:event_id>/instances/",
+        EventInstancesView.as_view(),
+        name="event-instances",
+    ),
+    path("freebusy/", FreeBusyView.as_view(), name="freebusy"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
 ]

@@ -254,4 +254,6 @@ def remaining_lines(lines: list[str], done: int) -> list[str]:
         left = max(1, int(match.group(0).split("=")[1]) - done)
         return f"{'; ' if match.group(0).startswith(';') else ''}COUNT={left}".replace(" ", "")
 
-    return [COUNT.sub(shrink, line) if line.upper().startswith("RRULE:") else line for line in lines]
+    return [
+        COUNT.sub(shrink, line) if line.upper().startswith("RRULE:") else line for line in lines
+    ]

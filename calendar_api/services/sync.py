@@ -139,6 +139,11 @@ def _upsert(calendar: Calendar, items: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
+def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
+    """Upsert events as Google returned them (the API's write path stores what it wrote)."""
+    return _upsert(calendar, items)
+
+
 def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
     """What the background job runs: sync, and on a temporary failure try again later with
     exponential backoff and jitter (capped); a spent quota pauses the account."""

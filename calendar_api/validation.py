@@ -1,0 +1,310 @@
+"""Input validation for the calendar API: event bodies in Google's Event field names, and the
+query parameters of lists and free/busy. Every problem answers 400 naming the field.
+
+Limits follow Google Calendar: event ids are base32hex (a-v, 0-9) of 5 to 1024 characters, at
+most 5 reminder overrides of 0 to 40320 minutes (four weeks), descriptions of 8192 characters;
+guest lists and other sizes are capped at what Google Calendar accepts for one event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rest_framework import serializers
+
+from calendar_api.services import recurrence
+
+EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$")
+MAX_ATTENDEES = 1000
+MAX_OVERRIDES = 5
+MAX_REMINDER_MINUTES = 40320
+MAX_RECURRENCE_LINES = 100
+MAX_PAGE_SIZE = 2500
+SEND_UPDATES = ("all", "externalOnly", "none")
+# Google's read-only fields: a client may echo them back from a GET; they are dropped.
+READ_ONLY = {
+    "kind",
+    "etag",
+    "htmlLink",
+    "created",
+    "updated",
+    "creator",
+    "organizer",
+    "iCalUID",
+    "recurringEventId",
+    "originalStartTime",
+    "hangoutLink",
+    "privateCopy",
+    "locked",
+    "attendeesOmitted",
+    "sequence",
+}
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise serializers.ValidationError(f"{name[:64]!r} is not an IANA time zone.") from exc
+
+
+def parse_datetime(value: str, *, needs_offset: bool = True) -> dt.datetime:
+    """An RFC 3339 timestamp; with `needs_offset`, one without offset or Z is refused."""
+    if not RFC3339.match(value):
+        raise serializers.ValidationError("Use RFC 3339, e.g. 2026-03-29T10:00:00+01:00.")
+    moment = dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    if moment.tzinfo is None and needs_offset:
+        raise serializers.ValidationError("Give an offset or Z, e.g. 2026-03-29T10:00:00Z.")
+    return moment
+
+
+class ZoneField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        name = super().to_internal_value(data)
+        parse_zone(name)
+        return name
+
+
+class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
+    """`date` (all-day, YYYY-MM-DD) or `dateTime` (RFC 3339), with an optional IANA
+    `timeZone` (needed when `dateTime` has no offset, and for recurring events)."""
+
+    date = serializers.CharField(required=False, max_length=10)
+    dateTime = serializers.CharField(required=False, max_length=40)
+    timeZone = ZoneField(required=False, max_length=64)
+
+    def validate_date(self, value: str) -> str:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise serializers.ValidationError("Use an ISO date, e.g. 2026-03-29.") from exc
+        if len(value) != 10:
+            raise serializers.ValidationError("Use an ISO date, e.g. 2026-03-29.")
+        return value
+
+    def validate_dateTime(self, value: str) -> str:
+        parse_datetime(value, needs_offset=False)
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("date" in attrs) == ("dateTime" in attrs):
+            raise serializers.ValidationError("Give exactly one of date and dateTime.")
+        naive = (
+            "dateTime" in attrs and not parse_datetime(attrs["dateTime"], needs_offset=False).tzinfo
+        )
+        if naive and "timeZone" not in attrs:
+            raise serializers.ValidationError(
+                {"dateTime": ["Give an offset, or a timeZone for a local time."]}
+            )
+        return attrs
+
+
+class AttendeeSerializer(serializers.Serializer[dict[str, Any]]):
+    email = serializers.EmailField(max_length=320)
+    displayName = serializers.CharField(required=False, max_length=1024)
+    optional = serializers.BooleanField(required=False)
+    responseStatus = serializers.ChoiceField(
+        required=False, choices=["needsAction", "declined", "tentative", "accepted"]
+    )
+    comment = serializers.CharField(required=False, max_length=1024, allow_blank=True)
+    additionalGuests = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    resource = serializers.BooleanField(required=False)
+
+
+class ReminderSerializer(serializers.Serializer[dict[str, Any]]):
+    method = serializers.ChoiceField(choices=["email", "popup"])
+    minutes = serializers.IntegerField(min_value=0, max_value=MAX_REMINDER_MINUTES)
+
+
+class RemindersSerializer(serializers.Serializer[dict[str, Any]]):
+    """`{"useDefault": true}` (the calendar's defaults) or up to 5 `overrides`."""
+
+    useDefault = serializers.BooleanField()
+    overrides = ReminderSerializer(many=True, required=False)
+
+    def validate_overrides(self, value: list[Any]) -> list[Any]:
+        if len(value) > MAX_OVERRIDES:
+            raise serializers.ValidationError(f"Google allows at most {MAX_OVERRIDES} overrides.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("useDefault") and attrs.get("overrides"):
+            raise serializers.ValidationError(
+                {"overrides": ["Use either the default reminders or overrides, not both."]}
+            )
+        return attrs
+
+
+class EventInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """An event body in Google's Event field names (create, PUT, and PATCH with partial=True)."""
+
+    id = serializers.RegexField(
+        EVENT_ID,
+        required=False,
+        error_messages={"invalid": "Use 5 to 1024 characters of a-v and 0-9 (base32hex)."},
+    )
+    summary = serializers.CharField(required=False, max_length=1024, allow_blank=True)
+    description = serializers.CharField(required=False, max_length=8192, allow_blank=True)
+    location = serializers.CharField(required=False, max_length=1024, allow_blank=True)
+    start = EventDateTimeSerializer()
+    end = EventDateTimeSerializer()
+    attendees = AttendeeSerializer(many=True, required=False)
+    reminders = RemindersSerializer(required=False)
+    recurrence = serializers.ListField(
+        child=serializers.CharField(max_length=2048),
+        required=False,
+        max_length=MAX_RECURRENCE_LINES,
+    )
+    colorId = serializers.ChoiceField(required=False, choices=[str(n) for n in range(1, 12)])
+    transparency = serializers.ChoiceField(required=False, choices=["opaque", "transparent"])
+    visibility = serializers.ChoiceField(
+        required=False, choices=["default", "public", "private", "confidential"]
+    )
+    status = serializers.ChoiceField(required=False, choices=["confirmed", "tentative"])
+    conferenceData = serializers.DictField(required=False)
+    extendedProperties = serializers.DictField(required=False)
+    source = serializers.DictField(required=False)  # type: ignore[assignment]
+    guestsCanInviteOthers = serializers.BooleanField(required=False)
+    guestsCanModify = serializers.BooleanField(required=False)
+    guestsCanSeeOtherGuests = serializers.BooleanField(required=False)
+    anyoneCanAddSelf = serializers.BooleanField(required=False)
+
+    def validate_attendees(self, value: list[Any]) -> list[Any]:
+        if len(value) > MAX_ATTENDEES:
+            raise serializers.ValidationError(f"Google allows at most {MAX_ATTENDEES} guests.")
+        return value
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields) - READ_ONLY
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Not a writable field of Google's Event."] for name in sorted(unknown)}
+                )
+        return dict(super().to_internal_value(data))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.context.get("current") or {}
+        start = attrs.get("start") or current.get("start")
+        end = attrs.get("end") or current.get("end")
+        if start and end and ("start" in attrs or "end" in attrs):
+            _check_range(start, end)
+        lines = attrs.get("recurrence")
+        if lines is None and "start" in attrs and current.get("recurrence"):
+            lines = current["recurrence"]
+        if lines and start:
+            _check_recurrence(lines, start)
+        return attrs
+
+
+def _edge_moment(value: dict[str, Any]) -> dt.datetime:
+    if "date" in value:
+        return dt.datetime.combine(dt.date.fromisoformat(value["date"]), dt.time(), dt.UTC)
+    moment = parse_datetime(value["dateTime"], needs_offset=False)
+    tz = ZoneInfo(value["timeZone"]) if value.get("timeZone") else dt.UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _check_range(start: dict[str, Any], end: dict[str, Any]) -> None:
+    if ("date" in start) != ("date" in end):
+        raise serializers.ValidationError(
+            {"end": ["start and end must both be all-day dates or both be dateTimes."]}
+        )
+    if _edge_moment(end) <= _edge_moment(start):
+        problem = (
+            "The end date is exclusive: an all-day event on one day ends the next day."
+            if "date" in start
+            else "The end must be after the start."
+        )
+        raise serializers.ValidationError({"end": [problem]})
+
+
+def _check_recurrence(lines: list[str], start: dict[str, Any]) -> None:
+    if "dateTime" in start and not start.get("timeZone"):
+        raise serializers.ValidationError(
+            {"start": {"timeZone": ["A recurring event needs the IANA zone it repeats in."]}}
+        )
+    try:
+        recurrence.check_lines(lines, recurrence.dtstart({"start": start}, "UTC"))
+    except (ValueError, TypeError, OverflowError) as exc:
+        message = f"Not a valid RRULE/EXRULE/RDATE/EXDATE list: {str(exc)[:120]}"
+        raise serializers.ValidationError({"recurrence": [message]}) from exc
+
+
+class TimeRangeSerializer(serializers.Serializer[dict[str, Any]]):
+    """`time_min` / `time_max`: RFC 3339 with an offset; time_max must be after time_min."""
+
+    time_min = serializers.CharField(required=False, max_length=40)
+    time_max = serializers.CharField(required=False, max_length=40)
+    time_zone = ZoneField(required=False, max_length=64)
+
+    def validate_time_min(self, value: str) -> dt.datetime:
+        return parse_datetime(value).astimezone(dt.UTC)
+
+    def validate_time_max(self, value: str) -> dt.datetime:
+        return parse_datetime(value).astimezone(dt.UTC)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("time_min"), attrs.get("time_max")
+        if low is not None and high is not None and high <= low:
+            raise serializers.ValidationError({"time_max": ["time_max must be after time_min."]})
+        return attrs
+
+
+class PageSerializer(serializers.Serializer[dict[str, Any]]):
+    cursor = serializers.CharField(required=False, max_length=512)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=250
+    )
+
+
+class EventListQuerySerializer(TimeRangeSerializer, PageSerializer):
+    q = serializers.CharField(required=False, max_length=256)
+    status = serializers.MultipleChoiceField(
+        required=False, choices=["confirmed", "tentative", "cancelled"]
+    )
+    updated_min = serializers.CharField(required=False, max_length=40)
+    single_events = serializers.BooleanField(required=False, default=False)
+
+    def validate_updated_min(self, value: str) -> dt.datetime:
+        return parse_datetime(value).astimezone(dt.UTC)
+
+
+class InstancesQuerySerializer(TimeRangeSerializer, PageSerializer):
+    show_deleted = serializers.BooleanField(required=False, default=False)
+
+
+class WriteQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    send_updates = serializers.ChoiceField(required=False, choices=list(SEND_UPDATES))
+    scope = serializers.ChoiceField(required=False, choices=["this", "following"], default="this")
+
+
+class FreeBusyQuerySerializer(TimeRangeSerializer):
+    time_min = serializers.CharField(max_length=40)
+    time_max = serializers.CharField(max_length=40)
+    calendar = serializers.ListField(
+        child=serializers.CharField(max_length=1024), required=False, max_length=50
+    )
+
+
+class CalendarUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+    sync_enabled = serializers.BooleanField()
+
+
+def parsed(serializer_class: type[serializers.Serializer[Any]], data: Any, **kw: Any) -> Any:
+    """Validated data of `data`, or a 400 in the project's error shape."""
+    serializer = serializer_class(data=data, **kw)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def query_dict(request_query: Any, *, lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A QueryDict as plain data: named parameters as lists, the rest single values."""
+    return {
+        key: (request_query.getlist(key) if key in lists else request_query.get(key))
+        for key in request_query
+    }

@@ -1,0 +1,286 @@
+"""`/rest/v1/calendars/{calendar_id}/events/...`: events of a calendar.
+
+Reads come from the local store; writes go to Google (with the stored etag as If-Match) and
+then to the store. Bodies use Google's Event field names; query parameters are snake_case, and
+time ranges are always `time_min` / `time_max` (RFC 3339 with offset).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calendar_api import pagination, validation
+from calendar_api.models import Calendar
+from calendar_api.selectors import calendar_of
+from calendar_api.serializers import event_in_zone, events_in_zone
+from calendar_api.services import events as service
+from calendar_api.services.recurrence import Window
+from calendar_api.views import schema as doc
+
+EVENT_EXAMPLE = {
+    "summary": "Team meeting",
+    "location": "Room 4",
+    "start": {"dateTime": "2026-03-30T10:00:00+01:00", "timeZone": "Europe/London"},
+    "end": {"dateTime": "2026-03-30T11:00:00+01:00", "timeZone": "Europe/London"},
+    "attendees": [{"email": "bob@example.com"}],
+    "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 10}]},
+    "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10"],
+}
+ALL_DAY_EXAMPLE = {
+    "summary": "Holiday",
+    "start": {"date": "2026-04-06"},
+    "end": {"date": "2026-04-07"},
+}
+BODY_EXAMPLES = [
+    OpenApiExample("weekly meeting", value=EVENT_EXAMPLE, request_only=True),
+    OpenApiExample("all-day", value=ALL_DAY_EXAMPLE, request_only=True),
+    OpenApiExample(
+        "idempotent create",
+        value={**ALL_DAY_EXAMPLE, "id": "holiday20260406"},
+        request_only=True,
+        description="With a client-chosen id, a retried create answers 200 with the same event.",
+    ),
+]
+MOVE_EXAMPLE = OpenApiExample(
+    "move",
+    value={
+        "start": {"dateTime": "2026-03-31T15:00:00+01:00"},
+        "end": {"dateTime": "2026-03-31T16:00:00+01:00"},
+    },
+    request_only=True,
+)
+
+
+def synced_calendar(request: Request, calendar_id: str) -> Calendar:
+    calendar = calendar_of(user=request.user, calendar_id=calendar_id)
+    return service.calendar_require_synced(calendar=calendar)
+
+
+def shown_zone(request: Request, calendar: Calendar) -> ZoneInfo:
+    data = validation.parsed(validation.TimeRangeSerializer, request.query_params.dict())
+    return validation.parse_zone(data.get("time_zone") or calendar.time_zone)
+
+
+def page_response(request: Request, page: pagination.Page, tz: ZoneInfo) -> Response:
+    return Response({**pagination.links(request, page), "results": events_in_zone(page.items, tz)})
+
+
+def write_options(request: Request) -> dict[str, Any]:
+    return dict(validation.parsed(validation.WriteQuerySerializer, request.query_params.dict()))
+
+
+def event_body(request: Request, *, partial: bool, current: dict[str, Any] | None = None) -> Any:
+    context = {"current": current or {}}
+    return validation.parsed(
+        validation.EventInputSerializer, request.data, partial=partial, context=context
+    )
+
+
+LIST_PARAMETERS = [
+    doc.CALENDAR_ID,
+    doc.TIME_MIN,
+    doc.TIME_MAX,
+    OpenApiParameter(
+        "q",
+        OpenApiTypes.STR,
+        description="Text in summary, description, location, attendees or organizer.",
+    ),
+    OpenApiParameter(
+        "status",
+        OpenApiTypes.STR,
+        many=True,
+        enum=["confirmed", "tentative", "cancelled"],
+        description="Repeat to combine. Default: confirmed and tentative (with updated_min: all).",
+    ),
+    OpenApiParameter("updated_min", OpenApiTypes.DATETIME, description="Changed since (RFC 3339)."),
+    OpenApiParameter(
+        "single_events",
+        OpenApiTypes.BOOL,
+        description="true: series expanded into instances; false (default): series as masters.",
+    ),
+    doc.TIME_ZONE,
+    doc.CURSOR,
+    doc.PAGE_SIZE,
+]
+
+
+class EventListView(APIView):
+    @extend_schema(
+        operation_id="events_list",
+        summary="List events (from the local store), ordered by start",
+        parameters=LIST_PARAMETERS,
+        responses={
+            200: doc.EventPageSerializer,
+            400: doc.BAD_REQUEST,
+            409: doc.NOT_SYNCED,
+            **doc.READ_ERRORS,
+        },
+    )
+    def get(self, request: Request, calendar_id: str) -> Response:
+        calendar = synced_calendar(request, calendar_id)
+        data = validation.parsed(
+            validation.EventListQuerySerializer,
+            validation.query_dict(request.query_params, lists=("status",)),
+        )
+        query = service.EventQuery(
+            window=Window(data.get("time_min"), data.get("time_max")),
+            q=data.get("q", ""),
+            statuses=frozenset(data.get("status") or _default_statuses(data)),
+            updated_min=data.get("updated_min"),
+            single_events=data["single_events"],
+        )
+        cursor = pagination.decode(data.get("cursor"))
+        page = service.events_list(
+            calendar=calendar, query=query, size=data["page_size"], cursor=cursor
+        )
+        return page_response(request, page, shown_zone(request, calendar))
+
+    @extend_schema(
+        operation_id="events_create",
+        summary="Create an event at Google (idempotent with a client-chosen id)",
+        parameters=[doc.CALENDAR_ID, doc.SEND_UPDATES],
+        request=validation.EventInputSerializer,
+        examples=BODY_EXAMPLES,
+        responses={
+            201: doc.EventSerializer,
+            200: doc.EventSerializer,
+            **{**doc.WRITE_ERRORS, 409: doc.NOT_SYNCED},
+        },
+    )
+    def post(self, request: Request, calendar_id: str) -> Response:
+        calendar = synced_calendar(request, calendar_id)
+        options = write_options(request)
+        event, created = service.event_create(
+            calendar=calendar,
+            body=event_body(request, partial=False),
+            send_updates=options.get("send_updates"),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(event_in_zone(event, ZoneInfo(calendar.time_zone)), status=code)
+
+
+def _default_statuses(data: dict[str, Any]) -> frozenset[str]:
+    if data.get("updated_min") is not None:
+        return frozenset({"confirmed", "tentative", "cancelled"})
+    return service.LIVE
+
+
+class EventDetailView(APIView):
+    @extend_schema(
+        operation_id="events_get",
+        summary="One event (from the local store); instance ids of series work too",
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.TIME_ZONE],
+        responses={
+            200: doc.EventSerializer,
+            400: doc.BAD_REQUEST,
+            409: doc.NOT_SYNCED,
+            **doc.READ_ERRORS,
+        },
+    )
+    def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
+        calendar = synced_calendar(request, calendar_id)
+        target = service.event_target(calendar=calendar, event_id=event_id)
+        return Response(event_in_zone(target.data, shown_zone(request, calendar)))
+
+    @extend_schema(
+        operation_id="events_update",
+        summary="Replace an event (If-Match with the stored etag: 412 when changed at Google)",
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE],
+        request=validation.EventInputSerializer,
+        examples=BODY_EXAMPLES[:2],
+        responses={200: doc.EventSerializer, **doc.WRITE_ERRORS},
+    )
+    def put(self, request: Request, calendar_id: str, event_id: str) -> Response:
+        return self._write(request, calendar_id, event_id, partial=False)
+
+    @extend_schema(
+        operation_id="events_partial_update",
+        summary="Change some fields of an event, e.g. move it (If-Match: 412 when stale)",
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE],
+        request=validation.EventInputSerializer(partial=True),
+        examples=[MOVE_EXAMPLE],
+        responses={200: doc.EventSerializer, **doc.WRITE_ERRORS},
+    )
+    def patch(self, request: Request, calendar_id: str, event_id: str) -> Response:
+        return self._write(request, calendar_id, event_id, partial=True)
+
+    def _write(
+        self, request: Request, calendar_id: str, event_id: str, *, partial: bool
+    ) -> Response:
+        calendar = synced_calendar(request, calendar_id)
+        target = service.event_target(calendar=calendar, event_id=event_id)
+        options = write_options(request)
+        body = event_body(request, partial=partial, current=target.data)
+        send = options.get("send_updates")
+        if options["scope"] == "following":
+            event = service.event_split(
+                target=target, body=body, partial=partial, send_updates=send
+            )
+        else:
+            event = service.event_update(
+                target=target, body=body, partial=partial, send_updates=send
+            )
+        return Response(event_in_zone(event or {}, ZoneInfo(calendar.time_zone)))
+
+    @extend_schema(
+        operation_id="events_delete",
+        summary="Delete an event, an instance, or (scope=following) this and following instances",
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE],
+        responses={204: None, **doc.WRITE_ERRORS},
+    )
+    def delete(self, request: Request, calendar_id: str, event_id: str) -> Response:
+        calendar = synced_calendar(request, calendar_id)
+        target = service.event_target(calendar=calendar, event_id=event_id)
+        options = write_options(request)
+        if options["scope"] == "following":
+            service.event_split(
+                target=target, body=None, partial=True, send_updates=options.get("send_updates")
+            )
+        else:
+            service.event_delete(target=target, send_updates=options.get("send_updates"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EventInstancesView(APIView):
+    @extend_schema(
+        operation_id="events_instances",
+        summary="Instances of a recurring series (from the local store), ordered by start",
+        parameters=[
+            doc.CALENDAR_ID,
+            doc.EVENT_ID,
+            doc.TIME_MIN,
+            doc.TIME_MAX,
+            OpenApiParameter(
+                "show_deleted", OpenApiTypes.BOOL, description="Include cancelled instances."
+            ),
+            doc.TIME_ZONE,
+            doc.CURSOR,
+            doc.PAGE_SIZE,
+        ],
+        responses={
+            200: doc.EventPageSerializer,
+            400: doc.BAD_REQUEST,
+            409: doc.NOT_SYNCED,
+            **doc.READ_ERRORS,
+        },
+    )
+    def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
+        calendar = synced_calendar(request, calendar_id)
+        data = validation.parsed(validation.InstancesQuerySerializer, request.query_params.dict())
+        page = service.event_instances(
+            calendar=calendar,
+            series_id=event_id,
+            window=Window(data.get("time_min"), data.get("time_max")),
+            show_deleted=data["show_deleted"],
+            size=data["page_size"],
+            cursor=pagination.decode(data.get("cursor")),
+        )
+        return page_response(request, page, shown_zone(request, calendar))

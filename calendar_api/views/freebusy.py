@@ -1,0 +1,83 @@
+"""`GET /rest/v1/freebusy/`: when the user's calendars are busy, in Google's freeBusy shape."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calendar_api import validation
+from calendar_api.selectors import calendar_of, calendars_of
+from calendar_api.services.freebusy import freebusy_query
+from calendar_api.services.recurrence import Window
+from calendar_api.views import schema as doc
+
+FREEBUSY_EXAMPLE = {
+    "kind": "calendar#freeBusy",
+    "timeMin": "2026-03-30T00:00:00Z",
+    "timeMax": "2026-03-31T00:00:00Z",
+    "calendars": {
+        "alice@example.com": {
+            "busy": [{"start": "2026-03-30T09:00:00Z", "end": "2026-03-30T10:00:00Z"}]
+        }
+    },
+}
+
+
+class FreeBusyView(APIView):
+    @extend_schema(
+        operation_id="freebusy_query",
+        summary="Busy intervals of the user's calendars (the local store; Google beyond it)",
+        parameters=[
+            OpenApiParameter(
+                "time_min",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description="RFC 3339 with offset (inclusive).",
+            ),
+            OpenApiParameter(
+                "time_max",
+                OpenApiTypes.DATETIME,
+                required=True,
+                description="RFC 3339 with offset (exclusive), after time_min.",
+            ),
+            OpenApiParameter(
+                "calendar",
+                OpenApiTypes.STR,
+                many=True,
+                description="Calendar ids (or `primary`), repeated; default: every synced one.",
+            ),
+            OpenApiParameter(
+                "time_zone",
+                OpenApiTypes.STR,
+                description="IANA zone of the answer's times (default UTC).",
+            ),
+        ],
+        responses={
+            200: doc.FreeBusySerializer,
+            400: doc.BAD_REQUEST,
+            503: doc.UNAVAILABLE,
+            **doc.READ_ERRORS,
+        },
+        examples=[OpenApiExample("busy", value=FREEBUSY_EXAMPLE, response_only=True)],
+    )
+    def get(self, request: Request) -> Response:
+        data = validation.parsed(
+            validation.FreeBusyQuerySerializer,
+            validation.query_dict(request.query_params, lists=("calendar",)),
+        )
+        names = data.get("calendar")
+        if names:
+            calendars = {n: calendar_of(user=request.user, calendar_id=n) for n in names}
+        else:
+            calendars = {
+                c.google_id: c for c in calendars_of(user=request.user).filter(sync_enabled=True)
+            }
+        answer = freebusy_query(
+            calendars=calendars,
+            window=Window(data["time_min"], data["time_max"]),
+            time_zone=data.get("time_zone") or "UTC",
+        )
+        return Response(answer)

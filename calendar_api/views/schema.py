@@ -1,0 +1,465 @@
+"""OpenAPI 3: the schema at `/rest/v1/schema/`, self-contained docs at `/rest/v1/docs/`, and the
+shared pieces every endpoint's documentation uses (Google's Event shape, the error shape and the
+error responses with examples)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+# -- components ---------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="Stable, machine-readable code.")
+    message = serializers.CharField(help_text="For people.")
+    status = serializers.IntegerField()
+    fields = serializers.DictField(  # type: ignore[assignment]
+        required=False,
+        child=serializers.JSONField(),
+        help_text="Validation errors: field name -> problems (nested for nested fields).",
+    )
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    error = ErrorDetailSerializer()
+
+
+class EventDateTimeOutSerializer(serializers.Serializer[Any]):
+    date = serializers.CharField(required=False, help_text="All-day: YYYY-MM-DD (end exclusive).")
+    dateTime = serializers.CharField(required=False, help_text="RFC 3339 with offset.")
+    timeZone = serializers.CharField(required=False, help_text="IANA zone of the event.")
+
+
+class PersonSerializer(serializers.Serializer[Any]):
+    email = serializers.CharField(required=False)
+    displayName = serializers.CharField(required=False)
+    self = serializers.BooleanField(required=False)
+
+
+class AttendeeOutSerializer(PersonSerializer):
+    optional = serializers.BooleanField(required=False)
+    responseStatus = serializers.CharField(required=False)
+    comment = serializers.CharField(required=False)
+    additionalGuests = serializers.IntegerField(required=False)
+    organizer = serializers.BooleanField(required=False)
+    resource = serializers.BooleanField(required=False)
+
+
+class ReminderOutSerializer(serializers.Serializer[Any]):
+    method = serializers.CharField()
+    minutes = serializers.IntegerField()
+
+
+class RemindersOutSerializer(serializers.Serializer[Any]):
+    useDefault = serializers.BooleanField(required=False)
+    overrides = ReminderOutSerializer(many=True, required=False)
+
+
+class EventSerializer(serializers.Serializer[Any]):
+    """Google Calendar's Event resource, as Google returned it (field names unchanged). A
+    cancelled event may carry only `id`, `status` and, for an instance, `recurringEventId` and
+    `originalStartTime`."""
+
+    kind = serializers.CharField(required=False)
+    etag = serializers.CharField(required=False)
+    id = serializers.CharField()
+    status = serializers.CharField(required=False, help_text="confirmed, tentative or cancelled")
+    htmlLink = serializers.CharField(required=False)
+    created = serializers.CharField(required=False)
+    updated = serializers.CharField(required=False)
+    summary = serializers.CharField(required=False)
+    description = serializers.CharField(required=False)
+    location = serializers.CharField(required=False)
+    colorId = serializers.CharField(required=False)
+    creator = PersonSerializer(required=False)
+    organizer = PersonSerializer(required=False)
+    start = EventDateTimeOutSerializer(required=False)
+    end = EventDateTimeOutSerializer(required=False)
+    recurrence = serializers.ListField(child=serializers.CharField(), required=False)
+    recurringEventId = serializers.CharField(required=False)
+    originalStartTime = EventDateTimeOutSerializer(required=False)
+    transparency = serializers.CharField(required=False)
+    visibility = serializers.CharField(required=False)
+    iCalUID = serializers.CharField(required=False)
+    sequence = serializers.IntegerField(required=False)
+    attendees = AttendeeOutSerializer(many=True, required=False)
+    reminders = RemindersOutSerializer(required=False)
+    eventType = serializers.CharField(required=False)
+
+
+class EventPageSerializer(serializers.Serializer[Any]):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EventSerializer(many=True)
+
+
+class BusySerializer(serializers.Serializer[Any]):
+    start = serializers.CharField()
+    end = serializers.CharField()
+
+
+class FreeBusyCalendarSerializer(serializers.Serializer[Any]):
+    busy = BusySerializer(many=True)
+    errors = serializers.ListField(child=serializers.DictField(), required=False)  # type: ignore[assignment]
+
+
+class FreeBusySerializer(serializers.Serializer[Any]):
+    """Google's calendar#freeBusy response."""
+
+    kind = serializers.CharField()
+    timeMin = serializers.CharField()
+    timeMax = serializers.CharField()
+    calendars = serializers.DictField(child=FreeBusyCalendarSerializer())
+
+
+# -- parameters ----------------------------------------------------------------------------------
+
+CALENDAR_ID = OpenApiParameter(
+    "calendar_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Google's calendar id (URL-encoded), or `primary` for the primary calendar of "
+    "the user's first connected account.",
+    examples=[OpenApiExample("primary", value="primary")],
+)
+EVENT_ID = OpenApiParameter(
+    "event_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Google's event id; an instance of a series is `<seriesId>_<YYYYMMDDTHHMMSSZ>` "
+    "(or `_<YYYYMMDD>` for all-day series).",
+)
+TIME_ZONE = OpenApiParameter(
+    "time_zone",
+    OpenApiTypes.STR,
+    description="IANA zone in which `dateTime` values are shown (default: the calendar's).",
+    examples=[OpenApiExample("London", value="Europe/London")],
+)
+TIME_MIN = OpenApiParameter(
+    "time_min",
+    OpenApiTypes.DATETIME,
+    description="RFC 3339 with offset. Only events ending after it (exclusive).",
+    examples=[OpenApiExample("start of March", value="2026-03-01T00:00:00Z")],
+)
+TIME_MAX = OpenApiParameter(
+    "time_max",
+    OpenApiTypes.DATETIME,
+    description="RFC 3339 with offset. Only events starting before it (exclusive).",
+    examples=[OpenApiExample("start of April", value="2026-04-01T00:00:00+01:00")],
+)
+CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` / `previous`.")
+PAGE_SIZE = OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 2500 (default 250).")
+SEND_UPDATES = OpenApiParameter(
+    "send_updates",
+    OpenApiTypes.STR,
+    enum=["all", "externalOnly", "none"],
+    description="Passed to Google: who gets notified by email.",
+)
+SCOPE = OpenApiParameter(
+    "scope",
+    OpenApiTypes.STR,
+    enum=["this", "following"],
+    description="For an instance of a series: `this` (default) changes only this instance; "
+    "`following` changes this and all following instances by splitting the series (the old "
+    "series ends with UNTIL before it, a new series starts at it). To change the whole series, "
+    "address the series id itself.",
+)
+
+# -- responses -----------------------------------------------------------------------------------
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> OpenApiResponse:
+    body = {"error": {"code": code, "message": message, "status": status, **extra}}
+    return OpenApiResponse(
+        ErrorSerializer, description=message, examples=[OpenApiExample(code, value=body)]
+    )
+
+
+BAD_REQUEST = _error(
+    400,
+    "invalid",
+    "The request is invalid.",
+    fields={"end": ["The end must be after the start."]},
+)
+UNAUTHENTICATED = _error(401, "not_authenticated", "Authentication credentials were not provided.")
+FORBIDDEN = _error(403, "permission_denied", "CSRF Failed: CSRF token missing.")
+NOT_FOUND = _error(404, "not_found", "Not found.")
+NOT_SYNCED = _error(409, "calendar_not_synced", "This calendar is not synced.")
+CONFLICT = _error(409, "conflict", "The identifier already exists at Google.")
+GONE = _error(410, "gone", "The resource was deleted at Google.")
+PRECONDITION = _error(
+    412, "precondition_failed", "The event was changed elsewhere; reload it and try again."
+)
+THROTTLED = _error(429, "throttled", "Request was throttled. Expected available in 30 seconds.")
+UNAVAILABLE = _error(
+    503, "google_unavailable", "Google is unavailable right now; please try again shortly."
+)
+
+READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND, 429: THROTTLED}
+WRITE_ERRORS = {
+    400: BAD_REQUEST,
+    401: UNAUTHENTICATED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+    410: GONE,
+    412: PRECONDITION,
+    429: THROTTLED,
+    503: UNAVAILABLE,
+}
+
+# -- views ---------------------------------------------------------------------------------------
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema (public: it holds no data)."""
+
+    permission_classes = [AllowAny]
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI, served from this server (drf-spectacular-sidecar): no CDN needed."""
+
+    permission_classes = [AllowAny]
+    url_name = "calendar_api:schema"
+
+
+# -- documentation of the other endpoints (without touching their modules) ------------------
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (`gcal_...`) from POST /rest/v1/auth/tokens/.",
+        }
+
+
+def _documented(target: Any, **methods: Any) -> type:
+    """A subclass of `target` whose methods carry these extend_schema documents."""
+    documented: type = extend_schema_view(**methods)(type(target.__name__, (target,), {}))
+    return documented
+
+
+def _results(name: str, item: Any) -> Any:
+    return inline_serializer(name, {"results": item})
+
+
+class ConnectionListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.connections.ConnectionListView"
+
+    def view_replacement(self) -> type:
+        from calendar_api.serializers import ConnectionSerializer
+
+        page = _results("ConnectionList", ConnectionSerializer(many=True))
+        return _documented(
+            self.target_class,
+            get=extend_schema(
+                operation_id="connections_list",
+                summary="The user's connected Google accounts, with sync and push state",
+                responses={200: page, **READ_ERRORS},
+            ),
+        )
+
+
+class ConnectionDetailDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.connections.ConnectionDetailView"
+
+    def view_replacement(self) -> type:
+        from calendar_api.serializers import ConnectionSerializer
+
+        return _documented(
+            self.target_class,
+            get=extend_schema(
+                operation_id="connections_get",
+                summary="One connected account",
+                responses={200: ConnectionSerializer, **READ_ERRORS},
+            ),
+            delete=extend_schema(
+                operation_id="connections_delete",
+                summary="Disconnect: stop push channels, revoke at Google, forget tokens and events",
+                responses={204: None, 403: FORBIDDEN, **READ_ERRORS},
+            ),
+        )
+
+
+class ConnectionSyncDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.connections.ConnectionSyncView"
+
+    def view_replacement(self) -> type:
+        queued = inline_serializer(
+            "SyncQueued", {"queued": serializers.ListField(child=serializers.IntegerField())}
+        )
+        return _documented(
+            self.target_class,
+            post=extend_schema(
+                operation_id="connections_sync",
+                summary="Queue a sync of the account's synced calendars",
+                request=None,
+                responses={202: queued, 403: FORBIDDEN, **READ_ERRORS},
+            ),
+        )
+
+
+class TokenListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.tokens.TokenListView"
+
+    def view_replacement(self) -> type:
+        from calendar_api.views.tokens import TokenSerializer
+
+        created = inline_serializer(
+            "TokenCreated",
+            {
+                "token_key": serializers.CharField(),
+                "created": serializers.DateTimeField(),
+                "expiry": serializers.DateTimeField(allow_null=True),
+                "token": serializers.CharField(help_text="Shown once; stored hashed."),
+            },
+        )
+        return _documented(
+            self.target_class,
+            get=extend_schema(
+                operation_id="tokens_list",
+                summary="The user's personal API tokens (never their secrets)",
+                responses={200: _results("TokenList", TokenSerializer(many=True)), **READ_ERRORS},
+            ),
+            post=extend_schema(
+                operation_id="tokens_create",
+                summary="Create a personal API token (from a signed-in browser session)",
+                request=None,
+                responses={201: created, 403: FORBIDDEN, **READ_ERRORS},
+            ),
+        )
+
+
+class TokenDetailDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.tokens.TokenDetailView"
+
+    def view_replacement(self) -> type:
+        return _documented(
+            self.target_class,
+            delete=extend_schema(
+                operation_id="tokens_delete",
+                summary="Revoke a personal API token",
+                responses={204: None, 403: FORBIDDEN, **READ_ERRORS},
+            ),
+        )
+
+
+OAUTH_ERRORS = {
+    400: _error(400, "state_mismatch", "The OAuth state is missing, unknown or already used."),
+    401: _error(401, "reconnect_required", "Google no longer accepts the stored grant."),
+    403: _error(403, "access_denied", "Access to Google Calendar was not granted."),
+    409: _error(409, "account_linked_elsewhere", "This Google account belongs to another user."),
+    503: UNAVAILABLE,
+}
+
+
+class OAuthInitDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.oauth.GoogleCalendarInitView"
+
+    def view_replacement(self) -> type:
+        return _documented(
+            self.target_class,
+            get=extend_schema(
+                operation_id="oauth_init",
+                summary="Start connecting Google Calendar: a redirect (302) to Google's consent",
+                auth=[],
+                parameters=[
+                    OpenApiParameter("login_hint", OpenApiTypes.EMAIL, description="Account."),
+                    OpenApiParameter("next", OpenApiTypes.STR, description="Local path after."),
+                ],
+                responses={302: OpenApiResponse(description="To Google's consent page.")},
+            ),
+        )
+
+
+class OAuthRedirectDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.oauth.GoogleCalendarRedirectView"
+
+    def view_replacement(self) -> type:
+        connected = inline_serializer(
+            "Connected",
+            {
+                "account": inline_serializer(
+                    "ConnectedAccount", {"email": serializers.EmailField()}
+                ),
+                "events": EventSerializer(many=True),
+            },
+        )
+        return _documented(
+            self.target_class,
+            get=extend_schema(
+                operation_id="oauth_redirect",
+                summary="Google's answer: check state, exchange the code, return primary's events",
+                auth=[],
+                parameters=[
+                    OpenApiParameter(name, OpenApiTypes.STR, description=text)
+                    for name, text in (
+                        ("state", "The state from init."),
+                        ("code", "Google's authorization code."),
+                        ("error", "Google's error, e.g. access_denied."),
+                        ("scope", "What was granted."),
+                    )
+                ],
+                responses={
+                    200: connected,
+                    303: OpenApiResponse(description="To the `next` path given to init."),
+                    **OAUTH_ERRORS,
+                },
+            ),
+        )
+
+
+class NotificationDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    target_class = "calendar_api.views.webhooks.GoogleNotificationView"
+
+    def view_replacement(self) -> type:
+        answer = inline_serializer("NotificationAnswer", {"status": serializers.CharField()})
+        headers = [
+            OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.HEADER, required=required)
+            for name, required in (
+                ("X-Goog-Channel-ID", True),
+                ("X-Goog-Channel-Token", False),
+                ("X-Goog-Message-Number", True),
+                ("X-Goog-Resource-State", False),
+                ("X-Goog-Resource-ID", False),
+            )
+        ]
+        return _documented(
+            self.target_class,
+            post=extend_schema(
+                operation_id="google_notifications",
+                summary="Google's push notifications (checked by channel id and token)",
+                auth=[],
+                request=None,
+                parameters=headers,
+                responses={
+                    200: answer,
+                    400: _error(400, "malformed_notification", "Missing channel headers."),
+                    403: _error(403, "unknown_channel", "Unknown channel or wrong token."),
+                },
+            ),
+        )
+
+
+def calendar_page(item: type[serializers.Serializer[Any]]) -> Any:
+    return _results("CalendarList", item(many=True))

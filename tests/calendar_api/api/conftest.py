@@ -1,0 +1,63 @@
+"""Fixtures for the REST API tests: alice signed in (browser session), bob signed in on a
+second browser, and small helpers to call the API and read the emulator's truth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+
+from tests.calendar_api.conftest import consent, path_of
+
+INIT = "/rest/v1/calendar/init/"
+API = "/rest/v1"
+
+
+def events_url(calendar_id: str = "primary", event_id: str = "", suffix: str = "") -> str:
+    url = f"{API}/calendars/{quote(calendar_id, safe='')}/events/"
+    if event_id:
+        url += f"{quote(event_id, safe='')}/"
+    return url + suffix
+
+
+def send(client: Client, method: str, url: str, body: Any = None, **extra: Any) -> Any:
+    """A JSON request through the Django test client."""
+    data = json.dumps(body) if body is not None else None
+    call = getattr(client, method.lower())
+    if data is None:
+        return call(url, **extra)
+    return call(url, data=data, content_type="application/json", **extra)
+
+
+@pytest.fixture
+def sign_in(google: Any) -> Callable[[str], Client]:
+    """A fresh browser signed in through the whole OAuth flow as `email`."""
+
+    def run(email: str) -> Client:
+        client = Client(HTTP_HOST="127.0.0.1:8000")
+        init = client.get(INIT, {"login_hint": email})
+        assert init.status_code == 302
+        assert client.get(path_of(consent(init["Location"]))).status_code == 200
+        return client
+
+    return run
+
+
+@pytest.fixture
+def alice_client(alice: Any, browser: Client) -> Client:
+    """alice's browser, signed in (her primary calendar synced)."""
+    return browser
+
+
+@pytest.fixture
+def bob_client(sign_in: Callable[[str], Client]) -> Client:
+    return sign_in("bob@example.com")
+
+
+@pytest.fixture
+def primary(alice: Any) -> Any:
+    return alice.calendars.get(primary=True)
