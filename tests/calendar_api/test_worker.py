@@ -1,0 +1,389 @@
+"""Background jobs on a real engine: `manage.py db_worker` processes (django-tasks-db) run
+against the test database and the test emulator, as `make run` and production run them.
+
+Each test starts its own worker processes and stops them (SIGTERM, then kill if needed).
+The emulator counts what reaches it, so "one sync at a time" is measured across processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from calendar_api import tasks
+from calendar_api.google.config import load_config
+from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.services import scheduler
+from calendar_api.services.sync import sync_request
+from google_emulator import EmulatorServer
+from tests.calendar_api.conftest import fault, stored, truth
+from tests.calendar_api.test_concurrency import Traffic, assert_no_duplicates
+from tests.emulator.clients import control
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BASE_DIR = Path(settings.BASE_DIR)
+LIST = "calendar.events.list"
+WORKER_HTTP_TIMEOUT = 2  # seconds; the timeout faults below wait longer than this
+CONVERGE_WITHIN = 20.0
+
+
+def database_url() -> str:
+    """The test database (its NAME is the test database's while a test runs), as a URL."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(str(db.get("USER") or ""), safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(str(db["PASSWORD"]), safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
+
+
+class Worker:
+    """One `manage.py db_worker` process; its output goes to a log file."""
+
+    def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
+        self.name = name
+        self.log = log
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--no-reload",
+                    "--no-startup-delay",
+                    "--interval=0.05",
+                    f"--worker-id={name}",
+                ],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_ready(self, timeout: float = 15.0) -> None:
+        until = time.monotonic() + timeout
+        while "Starting worker" not in self.output():
+            assert self.process.poll() is None, f"worker {self.name} died:\n{self.output()}"
+            assert time.monotonic() < until, f"worker {self.name} did not start:\n{self.output()}"
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = 10.0) -> int:
+        """SIGTERM (a graceful stop after the current job), then SIGKILL if it hangs."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=timeout)
+            raise AssertionError(f"worker {self.name} ignored SIGTERM:\n{self.output()}") from None
+
+
+@pytest.fixture
+def start_worker(
+    google: EmulatorServer, transactional_db: Any, tmp_path: Path
+) -> Iterator[Callable[[], Worker]]:
+    """Start worker processes on the test database and the test emulator; all are stopped
+    when the test ends, before the database is flushed."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "GOOGLE_EMULATOR_URL": google.base_url,
+        "GOOGLE_CLIENT_SECRETS_FILE": "",
+        "GOOGLE_HTTP_TIMEOUT": str(WORKER_HTTP_TIMEOUT),
+        "GOOGLE_RETRY_BACKOFF": str(settings.GOOGLE_RETRY_BACKOFF),
+        "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "PUSH_NOTIFICATIONS": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    started: list[Worker] = []
+
+    def start() -> Worker:
+        name = f"test-worker-{len(started) + 1}"
+        started.append(Worker(name, env, tmp_path / f"{name}.log"))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def traffic(google: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Traffic:
+    counter = Traffic(google)
+    monkeypatch.setattr(google.emulator, "dispatch", counter.dispatch)
+    return counter
+
+
+@pytest.fixture(autouse=True)
+def _no_push(settings: Any) -> None:
+    """No channels are opened (the workers run with push off too): only syncs move data."""
+    settings.PUSH_NOTIFICATIONS = False
+
+
+def primary(account: GoogleAccount) -> Calendar:
+    """The primary calendar, its next poll pushed an hour out: the scheduler's first tick
+    (queued at connect, run by the workers) would otherwise add a sync job of its own."""
+    account.calendars.filter(primary=True).update(
+        next_poll_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    return account.calendars.get(primary=True)
+
+
+def change_at_google(gcal: Any) -> None:
+    """Insert, move and delete an event and cancel one instance of a series, at Google."""
+    events = gcal.events()
+    listed = events.list(calendarId="primary", maxResults=2500).execute()["items"]
+    single = [e for e in listed if "recurrence" not in e and "dateTime" in e.get("start", {})]
+    series = next(e for e in listed if "recurrence" in e)
+    events.insert(
+        calendarId="primary",
+        body={
+            "summary": "Added for the worker",
+            "start": {"dateTime": "2026-12-01T15:00:00Z"},
+            "end": {"dateTime": "2026-12-01T16:00:00Z"},
+        },
+    ).execute()
+    events.patch(
+        calendarId="primary",
+        eventId=single[0]["id"],
+        body={
+            "start": {"dateTime": "2026-12-02T10:00:00Z"},
+            "end": {"dateTime": "2026-12-02T11:00:00Z"},
+        },
+    ).execute()
+    events.delete(calendarId="primary", eventId=single[1]["id"]).execute()
+    instances = events.instances(calendarId="primary", eventId=series["id"], maxResults=3)
+    events.delete(calendarId="primary", eventId=instances.execute()["items"][1]["id"]).execute()
+
+
+def sync_results(calendar: Calendar) -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=tasks.sync_calendar.module_path, args_kwargs__args__0=calendar.pk
+    ).order_by("enqueued_at")
+
+
+def wait_for(condition: Callable[[], bool], what: str, workers: list[Worker]) -> float:
+    """Poll until `condition()` holds (bounded); returns the seconds it took."""
+    started = time.monotonic()
+    while not condition():
+        logs = "\n".join(w.output() for w in workers)
+        assert time.monotonic() - started < CONVERGE_WITHIN, f"no {what} in time:\n{logs}"
+        for worker in workers:
+            assert worker.process.poll() is None, f"worker died:\n{worker.output()}"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def all_finished(calendar: Calendar) -> bool:
+    results = sync_results(calendar)
+    return results.exists() and not results.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists()
+
+
+def statuses(calendar: Calendar) -> list[tuple[str, Any]]:
+    return [(r.status, r.return_value) for r in sync_results(calendar)]
+
+
+def test_a_worker_process_brings_a_change_made_at_google_into_the_store(
+    alice: GoogleAccount, gcal: Any, start_worker: Callable[[], Worker]
+) -> None:
+    calendar = primary(alice)
+    worker = start_worker()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    assert stored(calendar) != expected
+
+    sync_request(calendar_id=calendar.pk)  # autocommit: enqueued at once
+    seconds = wait_for(lambda: stored(calendar) == expected, "convergence", [worker])
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+
+    print(f"worker converged {seconds:.2f} s after the job was queued")
+    assert statuses(calendar) == [("SUCCESSFUL", "incremental")]
+    assert_no_duplicates(calendar)
+    assert worker.stop() == 0  # SIGTERM: a clean exit
+
+
+def test_two_worker_processes_run_a_burst_of_20_sync_jobs_each_once_and_one_at_a_time(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    traffic: Traffic,
+    start_worker: Callable[[], Worker],
+) -> None:
+    calendar = primary(alice)
+    workers = [start_worker(), start_worker()]
+    for worker in workers:
+        worker.wait_ready()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    fault(google, LIST, delay_ms=100, times=100)  # each sync takes a while: they would overlap
+
+    for _ in range(20):
+        tasks.sync_calendar.enqueue(calendar.pk)
+    seconds = wait_for(lambda: all_finished(calendar), "20 finished jobs", workers)
+
+    results = list(sync_results(calendar))
+    print(f"two workers ran 20 jobs in {seconds:.2f} s")
+    assert len(results) == 20
+    assert {r.status for r in results} == {"SUCCESSFUL"}
+    assert all(len(r.worker_ids) == 1 for r in results)  # no job ran twice
+    assert {r.worker_ids[0] for r in results} == {w.name for w in workers}  # both worked
+    modes = [r.return_value for r in results]
+    assert set(modes) <= {"incremental", "busy"} and "incremental" in modes
+    assert traffic.peak(LIST, calendar.google_id) == 1  # never two syncs at Google at once
+    assert stored(calendar) == expected
+    assert_no_duplicates(calendar)
+    calendar.refresh_from_db()
+    assert calendar.sync_lease_until is None
+
+
+def test_a_burst_of_triggers_during_a_running_sync_job_queues_one_follow_up_job(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    traffic: Traffic,
+    start_worker: Callable[[], Worker],
+) -> None:
+    calendar = primary(alice)
+    worker = start_worker()
+    fault(google, LIST, delay_ms=1500, times=1)  # the first sync is slow
+    sync_request(calendar_id=calendar.pk)
+    assert traffic.arrival(LIST).wait(CONVERGE_WITHIN), (
+        f"no sync reached Google:\n{worker.output()}"
+    )
+    change_at_google(gcal)  # the changes the burst of notifications is about
+    expected = truth(gcal)
+
+    for _ in range(20):  # e.g. webhooks, one per change, from several web processes
+        sync_request(calendar_id=calendar.pk)
+    wait_for(lambda: len(statuses(calendar)) == 2 and all_finished(calendar), "2 jobs", [worker])
+
+    assert statuses(calendar) == [("SUCCESSFUL", "incremental")] * 2
+    assert traffic.count(LIST, calendar.google_id) == 2
+    assert stored(calendar) == expected
+    assert_no_duplicates(calendar)
+
+
+TRANSIENT = {
+    "429": {"status": 429, "times": 2},
+    "403 rateLimitExceeded": {"status": 403, "reason": "rateLimitExceeded", "times": 2},
+    "403 userRateLimitExceeded": {"status": 403, "reason": "userRateLimitExceeded", "times": 2},
+    "500": {"status": 500, "times": 2},
+    "503": {"status": 503, "times": 2},
+    "timeout": {"delay_ms": WORKER_HTTP_TIMEOUT * 1000 + 500, "times": 1},
+    # More failures than the client retries: the job gives up and queues itself again later.
+    "503 beyond retries": {"status": 503, "times": 4},
+}
+
+
+@pytest.mark.parametrize("mode", ["incremental", "full after 410"])
+@pytest.mark.parametrize("injected", TRANSIENT.values(), ids=TRANSIENT.keys())
+def test_faults_during_a_sync_run_by_the_worker_end_with_the_store_equal_to_google(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    start_worker: Callable[[], Worker],
+    injected: dict[str, Any],
+    mode: str,
+) -> None:
+    calendar = primary(alice)
+    worker = start_worker()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    if mode != "incremental":  # the sync token is refused, then the full sync meets the fault
+        fault(google, LIST, status=410, reason="fullSyncRequired", times=1)
+    fault(google, LIST, **injected)
+
+    sync_request(calendar_id=calendar.pk)
+    wait_for(lambda: stored(calendar) == expected, "convergence", [worker])
+    wait_for(lambda: all_finished(calendar), "finished jobs", [worker])
+
+    assert google.emulator.fault_list() == []  # every injected fault was met
+    assert_no_duplicates(calendar)
+    outcome = "incremental" if mode == "incremental" else "full"
+    if injected["times"] > 3:
+        assert statuses(calendar) == [("SUCCESSFUL", "retrying"), ("SUCCESSFUL", "incremental")]
+    else:
+        assert statuses(calendar) == [("SUCCESSFUL", outcome)]
+    calendar.refresh_from_db()
+    assert calendar.sync_lease_until is None and calendar.last_sync_error == ""
+
+
+def test_an_expired_sync_token_at_google_makes_the_worker_resync_in_full(
+    alice: GoogleAccount, gcal: Any, google: EmulatorServer, start_worker: Callable[[], Worker]
+) -> None:
+    calendar = primary(alice)
+    worker = start_worker()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    control(google.base_url, "expire-sync-tokens")
+
+    sync_request(calendar_id=calendar.pk)
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+
+    assert statuses(calendar) == [("SUCCESSFUL", "full")]
+    assert stored(calendar) == expected
+    assert_no_duplicates(calendar)
+
+
+def test_invalid_grant_in_the_worker_marks_the_account_stops_its_channels_and_its_jobs(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    traffic: Traffic,
+    start_worker: Callable[[], Worker],
+) -> None:
+    calendar = primary(alice)
+    channel = WatchChannel.objects.create(
+        calendar=calendar,
+        channel_id="live-channel",
+        token_hash="0" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    worker = start_worker()
+    change_at_google(gcal)
+    before = stored(calendar)
+    control(google.base_url, "expire-access-tokens")
+    with google.emulator.state.lock:
+        google.emulator.state.revoke_grant(alice.email, load_config().client_id)
+
+    sync_request(calendar_id=calendar.pk)
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+
+    assert statuses(calendar) == [("SUCCESSFUL", "reconnect_required")]
+    assert traffic.count("oauth.token") == 1  # one refresh attempt, answered invalid_grant
+    alice.refresh_from_db()
+    assert alice.status == GoogleAccount.Status.RECONNECT_REQUIRED
+    assert alice.access_token_encrypted == ""
+    channel.refresh_from_db()
+    assert channel.stopped_at is not None
+    assert stored(calendar) == before  # the last good state is kept
+
+    # Its jobs stop: a queued sync is skipped without calling Google, and polling leaves it out.
+    lists = traffic.count(LIST, calendar.google_id)
+    tasks.sync_calendar.enqueue(calendar.pk)
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+    assert statuses(calendar)[-1] == ("SUCCESSFUL", "skipped")
+    assert traffic.count(LIST, calendar.google_id) == lists
+    Calendar.objects.filter(pk=calendar.pk).update(next_poll_at=None)
+    assert calendar.pk not in scheduler.polls_due()
