@@ -34,11 +34,11 @@ def send(client: Client, method: str, url: str, body: Any = None, **extra: Any) 
 
 
 @pytest.fixture
-def sign_in(google: Any) -> Callable[[str], Client]:
+def sign_in(google: Any) -> Callable[..., Client]:
     """A fresh browser signed in through the whole OAuth flow as `email`."""
 
-    def run(email: str) -> Client:
-        client = Client(HTTP_HOST="127.0.0.1:8000")
+    def run(email: str, *, enforce_csrf_checks: bool = False) -> Client:
+        client = Client(HTTP_HOST="127.0.0.1:8000", enforce_csrf_checks=enforce_csrf_checks)
         init = client.get(INIT, {"login_hint": email})
         assert init.status_code == 302
         assert client.get(path_of(consent(init["Location"]))).status_code == 200
@@ -54,7 +54,7 @@ def alice_client(alice: Any, browser: Client) -> Client:
 
 
 @pytest.fixture
-def bob_client(sign_in: Callable[[str], Client]) -> Client:
+def bob_client(sign_in: Callable[..., Client]) -> Client:
     return sign_in("bob@example.com")
 
 
