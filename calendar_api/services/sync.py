@@ -194,16 +194,18 @@ def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> Non
     waiting in the queue, another request adds nothing (a flood of triggers is one sync)."""
     from calendar_api import tasks
 
-    if not delay:
-        queued = Calendar.objects.filter(pk=calendar_id, sync_queued=False).update(sync_queued=True)
-        if not queued:
-            return
-
     def enqueue() -> None:
         job = tasks.sync_calendar
         if delay:
             job = job.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
-        job.enqueue(calendar_id, attempt)
+        # The flag and the job are written in one transaction: a failed enqueue must not leave
+        # the flag set, or every later trigger (polling included) would add nothing, forever.
+        with transaction.atomic():
+            if not delay:
+                mine = Calendar.objects.filter(pk=calendar_id, sync_queued=False)
+                if not mine.update(sync_queued=True):
+                    return
+            job.enqueue(calendar_id, attempt)
 
     transaction.on_commit(enqueue)
 

@@ -43,7 +43,7 @@ class Traffic:
         self.calls: Counter[tuple[str, str]] = Counter()
         self.in_flight: Counter[tuple[str, str]] = Counter()
         self.peaks: Counter[tuple[str, str]] = Counter()
-        self.arrived: dict[str, threading.Event] = {}
+        self.arrived: dict[tuple[str, str], threading.Event] = {}
         self._dispatch = server.emulator.dispatch
 
     def method_of(self, request: Request) -> str:
@@ -53,9 +53,13 @@ class Traffic:
             return "unknown"
         return self.server.emulator.routes[int(index)].method_id
 
-    def arrival(self, method: str) -> threading.Event:
+    def arrival(self, method: str, resource: str = "") -> threading.Event:
+        """Set once a request of `method` whose path names `resource` has arrived."""
         with self.lock:
-            return self.arrived.setdefault(method, threading.Event())
+            event = self.arrived.setdefault((method, resource), threading.Event())
+            if any(m == method and resource in path for m, path in self.calls):
+                event.set()
+            return event
 
     def count(self, method: str, resource: str = "") -> int:
         """Requests of `method` whose path names `resource` (e.g. a calendar id)."""
@@ -75,7 +79,9 @@ class Traffic:
             self.calls[key] += 1
             self.in_flight[key] += 1
             self.peaks[key] = max(self.peaks[key], self.in_flight[key])
-        self.arrival(key[0]).set()
+            for (method, resource), event in self.arrived.items():
+                if method == key[0] and resource in key[1]:
+                    event.set()
         try:
             return self._dispatch(request)
         finally:
@@ -195,7 +201,7 @@ def test_a_burst_of_triggers_during_a_running_sync_collapses_into_one_follow_up(
 
     running = threading.Thread(target=first_sync, daemon=True)
     running.start()
-    assert traffic.arrival(LIST).wait(10), "the first sync never reached Google"
+    assert traffic.arrival(LIST, calendar.google_id).wait(10), "the first sync never got there"
     change_at_google(gcal)  # what the burst of notifications is about
 
     burst = in_threads(10, lambda _: calendar_sync(calendar=Calendar.objects.get(pk=calendar.pk)))

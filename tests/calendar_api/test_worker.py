@@ -268,7 +268,7 @@ def test_a_burst_of_triggers_during_a_running_sync_job_queues_one_follow_up_job(
     worker = start_worker()
     fault(google, LIST, delay_ms=1500, times=1)  # the first sync is slow
     sync_request(calendar_id=calendar.pk)
-    assert traffic.arrival(LIST).wait(CONVERGE_WITHIN), (
+    assert traffic.arrival(LIST, calendar.google_id).wait(CONVERGE_WITHIN), (
         f"no sync reached Google:\n{worker.output()}"
     )
     change_at_google(gcal)  # the changes the burst of notifications is about
@@ -282,6 +282,62 @@ def test_a_burst_of_triggers_during_a_running_sync_job_queues_one_follow_up_job(
     assert traffic.count(LIST, calendar.google_id) == 2
     assert stored(calendar) == expected
     assert_no_duplicates(calendar)
+
+
+def test_a_worker_stopped_during_a_sync_finishes_it_first(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    traffic: Traffic,
+    start_worker: Callable[[], Worker],
+) -> None:
+    calendar = primary(alice)
+    worker = start_worker()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    fault(google, LIST, delay_ms=1000, times=1)
+    sync_request(calendar_id=calendar.pk)
+    assert traffic.arrival(LIST, calendar.google_id).wait(CONVERGE_WITHIN), (
+        f"no sync reached Google:\n{worker.output()}"
+    )
+
+    assert worker.stop() == 0  # SIGTERM while Google is answering
+
+    assert statuses(calendar) == [("SUCCESSFUL", "incremental")]
+    assert stored(calendar) == expected
+    calendar.refresh_from_db()
+    assert calendar.sync_lease_until is None
+
+
+def test_a_trigger_whose_enqueue_failed_does_not_silence_the_calendar(
+    alice: GoogleAccount,
+    gcal: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    start_worker: Callable[[], Worker],
+) -> None:
+    from django.db import OperationalError
+    from django_tasks_db.backend import DatabaseBackend
+
+    calendar = primary(alice)
+    change_at_google(gcal)
+    expected = truth(gcal)
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(DatabaseBackend, "enqueue", refuse)
+        with pytest.raises(OperationalError):
+            sync_request(calendar_id=calendar.pk)
+    assert not sync_results(calendar).exists()
+
+    # The next trigger (a notification, a poll) queues a job again, and it runs.
+    sync_request(calendar_id=calendar.pk)
+    assert sync_results(calendar).count() == 1
+    worker = start_worker()
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+    assert statuses(calendar) == [("SUCCESSFUL", "incremental")]
+    assert stored(calendar) == expected
 
 
 TRANSIENT = {
