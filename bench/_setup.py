@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,23 +17,57 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def django_with_emulator(seed: str = "demo") -> Any:
-    """Start an emulator in a thread, point Django at it and at a fresh SQLite file (or at
-    BENCH_DATABASE_URL), migrate, and return the running emulator server."""
-    import logging
+class EmulatorProcess:
+    """`python -m google_emulator` in its own process, so its memory and CPU are not ours."""
 
+    def __init__(self, seed: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        command = [
+            sys.executable,
+            "-m",
+            "google_emulator",
+            "--port",
+            str(port),
+            "--seed",
+            seed,
+            "--auto-consent",
+        ]
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base_url + "/__emulator__/health", timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("the emulator did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def django_with_emulator(seed: str = "demo") -> Any:
+    """Start an emulator process, point Django at it and at a fresh SQLite file (or at
+    BENCH_DATABASE_URL), migrate, and return the running emulator."""
     import django
 
-    import google_emulator
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-    server = google_emulator.start(seed=seed, auto_consent=True)
+    server = EmulatorProcess(seed)
     database = Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{database}")
     os.environ["GOOGLE_EMULATOR_URL"] = server.base_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calendar_project.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DEBUG"] = "false"  # with DEBUG on, Django keeps every query in memory
     django.setup()
     from django.core.management import call_command
 
