@@ -24,6 +24,7 @@ MAX_OVERRIDES = 5
 MAX_REMINDER_MINUTES = 40320
 MAX_RECURRENCE_LINES = 100
 MAX_PAGE_SIZE = 2500
+MIN_YEAR, MAX_YEAR = 1900, 2200  # far enough for calendars, safe for time zone arithmetic
 SEND_UPDATES = ("all", "externalOnly", "none")
 # Google's read-only fields: a client may echo them back from a GET; they are dropped.
 READ_ONLY = {
@@ -56,7 +57,12 @@ def parse_datetime(value: str, *, needs_offset: bool = True) -> dt.datetime:
     """An RFC 3339 timestamp; with `needs_offset`, one without offset or Z is refused."""
     if not RFC3339.match(value):
         raise serializers.ValidationError("Use RFC 3339, e.g. 2026-03-29T10:00:00+01:00.")
-    moment = dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    try:
+        moment = dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise serializers.ValidationError("Not a real date and time.") from exc
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise serializers.ValidationError(f"Use a year from {MIN_YEAR} to {MAX_YEAR}.")
     if moment.tzinfo is None and needs_offset:
         raise serializers.ValidationError("Give an offset or Z, e.g. 2026-03-29T10:00:00Z.")
     return moment
@@ -79,11 +85,11 @@ class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
 
     def validate_date(self, value: str) -> str:
         try:
-            dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError as exc:
             raise serializers.ValidationError("Use an ISO date, e.g. 2026-03-29.") from exc
-        if len(value) != 10:
-            raise serializers.ValidationError("Use an ISO date, e.g. 2026-03-29.")
+        if len(value) != 10 or not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise serializers.ValidationError(f"Use an ISO date from {MIN_YEAR} to {MAX_YEAR}.")
         return value
 
     def validate_dateTime(self, value: str) -> str:

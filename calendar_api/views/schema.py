@@ -434,14 +434,15 @@ class NotificationDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
 
     def view_replacement(self) -> type:
         answer = inline_serializer("NotificationAnswer", {"status": serializers.CharField()})
+        text = {"type": "string", "minLength": 1, "maxLength": 256}
         headers = [
-            OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.HEADER, required=required)
-            for name, required in (
-                ("X-Goog-Channel-ID", True),
-                ("X-Goog-Channel-Token", False),
-                ("X-Goog-Message-Number", True),
-                ("X-Goog-Resource-State", False),
-                ("X-Goog-Resource-ID", False),
+            OpenApiParameter(name, kind, OpenApiParameter.HEADER, required=required)
+            for name, kind, required in (
+                ("X-Goog-Channel-ID", text, True),
+                ("X-Goog-Channel-Token", text, False),
+                ("X-Goog-Message-Number", {"type": "string", "pattern": "^[0-9]{1,18}$"}, True),
+                ("X-Goog-Resource-State", text, False),
+                ("X-Goog-Resource-ID", text, False),
             )
         ]
         return _documented(
