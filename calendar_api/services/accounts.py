@@ -115,9 +115,9 @@ def account_access_token(*, account: GoogleAccount, rejected: str = "") -> str:
 
 @transaction.atomic
 def _refresh_locked(account_id: int, rejected: str) -> str:
-    locked = GoogleAccount.objects.select_for_update().get(pk=account_id)
-    if locked.status != GoogleAccount.Status.ACTIVE:
-        raise ReauthRequired()
+    locked = GoogleAccount.objects.select_for_update().filter(pk=account_id).first()
+    if locked is None or locked.status != GoogleAccount.Status.ACTIVE:
+        raise ReauthRequired()  # disconnected meanwhile, or already marked
     current = locked.access_token
     if not locked.is_expired() and current and current != rejected:
         return current  # someone else refreshed while we waited for the lock
@@ -176,4 +176,9 @@ def account_disconnect(*, account: GoogleAccount) -> None:
             oauth.revoke(token=token)
         except GoogleError:
             logger.warning("Could not revoke the grant of account %s at Google", account.pk)
-    account.delete()
+    with transaction.atomic():
+        # Lock the calendars first: a sync writing one of them finishes before we collect its
+        # rows (or finds it gone). Without the lock, a sync committing rows between our event
+        # and calendar deletes made this delete fail on a foreign key (PostgreSQL).
+        list(Calendar.objects.select_for_update().filter(account=account).values_list("pk"))
+        account.delete()

@@ -103,6 +103,12 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
     # holds the lock only while it writes.
     first = next(pages, {})
     with transaction.atomic():
+        # Hold the calendar row while writing (no key lock: other updates of the row wait only
+        # for this write): a disconnect that deletes it either waits and then deletes these
+        # rows too, or has deleted it already. Unlocked, the two failed on a foreign key.
+        held = Calendar.objects.select_for_update(no_key=True).filter(pk=calendar.pk)
+        if not list(held.values_list("pk", flat=True)):
+            return SyncOutcome("skipped")  # disconnected meanwhile
         if full:
             Event.objects.filter(calendar=calendar).delete()
         changed = 0

@@ -310,3 +310,43 @@ def test_two_scheduler_ticks_at_the_same_moment_enqueue_one_next_tick(
     next_tick = ticks.exclude(pk__in=earlier).get()  # exactly one
     assert next_tick.run_after >= before + dt.timedelta(seconds=settings.SCHEDULER_TICK)
     assert set(sync_jobs().values()) == {1}  # and each due poll queued once
+
+
+# -- a disconnect racing a sync ----------------------------------------------------------------
+
+
+def test_a_disconnect_racing_a_sync_that_is_writing_deletes_everything_and_neither_fails(
+    alice: GoogleAccount, gcal: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calendar_api.services import sync
+    from calendar_api.services.accounts import account_disconnect
+
+    calendar = primary(alice)
+    change_at_google(gcal)
+    written, proceed = threading.Event(), threading.Event()
+    upsert = sync._upsert
+
+    def upsert_then_pause(*args: Any, **kwargs: Any) -> int:
+        changed = upsert(*args, **kwargs)
+        written.set()  # the sync's rows are written, its transaction still open
+        proceed.wait(JOIN_TIMEOUT)
+        return changed
+
+    monkeypatch.setattr(sync, "_upsert", upsert_then_pause)
+
+    def race(i: int) -> str:
+        if i == 0:
+            return calendar_sync(calendar=Calendar.objects.get(pk=calendar.pk)).mode
+        assert written.wait(JOIN_TIMEOUT)
+        releaser = threading.Timer(0.5, proceed.set)  # the disconnect is waiting by then
+        releaser.start()
+        account_disconnect(account=GoogleAccount.objects.get(pk=alice.pk))
+        releaser.join()
+        return "disconnected"
+
+    outcomes = in_threads(2, race)
+
+    assert outcomes[1] == "disconnected" and outcomes[0] in {"incremental", "skipped"}
+    assert not GoogleAccount.objects.filter(pk=alice.pk).exists()
+    assert not Calendar.objects.filter(pk=calendar.pk).exists()
+    assert not Event.objects.filter(calendar_id=calendar.pk).exists()

@@ -340,6 +340,35 @@ def test_a_trigger_whose_enqueue_failed_does_not_silence_the_calendar(
     assert stored(calendar) == expected
 
 
+def test_a_disconnect_during_a_running_sync_job_leaves_nothing_behind(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    traffic: Traffic,
+    start_worker: Callable[[], Worker],
+) -> None:
+    from calendar_api.models import Event
+    from calendar_api.services.accounts import account_disconnect
+
+    calendar = primary(alice)
+    worker = start_worker()
+    change_at_google(gcal)
+    fault(google, LIST, delay_ms=1000, times=1)
+    sync_request(calendar_id=calendar.pk)
+    assert traffic.arrival(LIST, calendar.google_id).wait(CONVERGE_WITHIN), worker.output()
+
+    account_disconnect(account=GoogleAccount.objects.get(pk=alice.pk))
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+
+    assert not GoogleAccount.objects.filter(pk=alice.pk).exists()
+    assert not Event.objects.filter(calendar_id=calendar.pk).exists()
+    # The job ends quietly: the grant is gone (the refresh finds no account) or the rows are.
+    assert statuses(calendar) in (
+        [("SUCCESSFUL", "reconnect_required")],
+        [("SUCCESSFUL", "skipped")],
+    ), [r.traceback[-2000:] for r in sync_results(calendar)]
+
+
 TRANSIENT = {
     "429": {"status": 429, "times": 2},
     "403 rateLimitExceeded": {"status": 403, "reason": "rateLimitExceeded", "times": 2},
