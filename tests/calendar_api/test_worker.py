@@ -431,6 +431,34 @@ def test_an_expired_sync_token_at_google_makes_the_worker_resync_in_full(
     assert_no_duplicates(calendar)
 
 
+@pytest.mark.parametrize("token_fault", [0, 500], ids=["token endpoint up", "token endpoint 500"])
+def test_a_token_google_stopped_accepting_is_refreshed_once_by_the_worker(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    traffic: Traffic,
+    start_worker: Callable[[], Worker],
+    token_fault: int,
+) -> None:
+    calendar = primary(alice)
+    worker = start_worker()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    control(google.base_url, "expire-access-tokens")  # our stored token now answers 401
+    if token_fault:
+        fault(google, "oauth.token", status=token_fault, times=1)
+    old = alice.access_token
+
+    sync_request(calendar_id=calendar.pk)
+    wait_for(lambda: all_finished(calendar), "finished job", [worker])
+
+    assert statuses(calendar) == [("SUCCESSFUL", "incremental")]
+    assert stored(calendar) == expected
+    assert traffic.count("oauth.token") == (2 if token_fault else 1)  # google-auth retried once
+    alice.refresh_from_db()
+    assert alice.status == GoogleAccount.Status.ACTIVE and alice.access_token != old
+
+
 def test_invalid_grant_in_the_worker_marks_the_account_stops_its_channels_and_its_jobs(
     alice: GoogleAccount,
     gcal: Any,
