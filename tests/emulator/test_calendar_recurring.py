@@ -191,7 +191,7 @@ def test_it_turns_a_changed_instance_into_an_exception(calendar: Any) -> None:
 
 
 def test_it_needs_a_time_zone_for_a_recurring_event(calendar: Any) -> None:
-    body = {
+    body: dict[str, Any] = {
         "summary": "Weekly",
         "start": {"dateTime": "2030-01-07T10:00:00Z"},
         "end": {"dateTime": "2030-01-07T11:00:00Z"},

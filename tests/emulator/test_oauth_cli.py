@@ -120,7 +120,7 @@ def test_it_saves_state_on_sigterm_and_reloads_it(tmp_path: Path) -> None:
             client_secret=DEMO_CLIENT_SECRET,
         )
         credentials.refresh(Request())
-        assert credentials.token.startswith("ya29.")
+        assert str(credentials.token).startswith("ya29.")
         _, again = sign_in(base_url, [*SIGN_IN, CAL])
         assert "refresh_token" not in again  # the earlier offline consent survived too
 

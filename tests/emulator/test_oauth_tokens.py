@@ -69,7 +69,7 @@ def test_it_refreshes_through_credentials_refresh(emulator: EmulatorServer) -> N
     _, token = sign_in(emulator.base_url, [*SIGN_IN, CAL])
     credentials = _credentials(emulator.base_url, token["refresh_token"], [*SIGN_IN, CAL])
     credentials.refresh(Request())
-    assert credentials.token.startswith("ya29.")
+    assert str(credentials.token).startswith("ya29.")
     assert credentials.token != token["access_token"]
     assert credentials.valid
     assert credentials.refresh_token == token["refresh_token"]  # Google keeps the same one
