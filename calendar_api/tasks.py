@@ -38,8 +38,9 @@ def scheduler_tick() -> str:
         return "already claimed"
     polls = scheduler.polls_due()
     renewals = scheduler.renewals_due()
+    pruned = scheduler.housekeeping_due()
     scheduler_start(delay=settings.SCHEDULER_TICK)
-    return f"{len(polls)} polls, {len(renewals)} renewals"
+    return f"{len(polls)} polls, {len(renewals)} renewals, {pruned} old job results deleted"
 
 
 def scheduler_start(*, delay: float = 0) -> None:

@@ -207,6 +207,7 @@ PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
 WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
 WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)
 SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 
 LOGGING = {
     "version": 1,

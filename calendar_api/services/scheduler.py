@@ -1,4 +1,4 @@
-"""Periodic work: polling syncs (the safety net under push) and channel renewals.
+"""Periodic work: polling syncs (the safety net under push), channel renewals, housekeeping.
 
 A self-rescheduling `scheduler_tick` job runs every SCHEDULER_TICK seconds. Every claim is a
 compare-and-set UPDATE, so any number of workers (and duplicate ticks) never run one piece of
@@ -88,3 +88,22 @@ def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
             watch_request(calendar_id=pk)
             claimed.append(pk)
     return claimed
+
+
+def housekeeping_due(*, now: dt.datetime | None = None) -> int:
+    """Once a day (whoever claims it): delete finished job results older than
+    TASK_RESULTS_KEEP_DAYS, so the database-backed queue does not grow for ever."""
+    now = now or timezone.now()
+    ScheduleSlot.objects.get_or_create(name="housekeeping", defaults={"next_run_at": now})
+    mine = ScheduleSlot.objects.filter(name="housekeeping", next_run_at__lte=now)
+    if not mine.update(next_run_at=now + dt.timedelta(days=1)):
+        return 0
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        return 0  # another backend keeps (and expires) its own results
+    old = now - dt.timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=old).delete()
+    return deleted
