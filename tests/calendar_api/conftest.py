@@ -96,3 +96,49 @@ def fault(google: EmulatorServer, method: str, **kwargs: Any) -> None:
     from google_emulator.server import Fault
 
     google.emulator.add_fault(Fault(method=method, **kwargs))
+
+
+def primary(account: Any) -> Any:
+    return account.calendars.get(primary=True)
+
+
+def change_at_google(gcal: Any) -> dict[str, str]:
+    """Insert, move, delete an event and cancel one instance of a series, at Google (through
+    the official client); returns the ids touched."""
+    events = gcal.events()
+    listed = events.list(calendarId="primary", maxResults=2500).execute()["items"]
+    single = [e for e in listed if "recurrence" not in e and "dateTime" in e.get("start", {})]
+    series = next(e for e in listed if "recurrence" in e)
+    new = events.insert(
+        calendarId="primary",
+        body={
+            "summary": "Added at Google",
+            "start": {"dateTime": "2026-12-01T15:00:00Z"},
+            "end": {"dateTime": "2026-12-01T16:00:00Z"},
+        },
+    ).execute()
+    moved = events.patch(
+        calendarId="primary",
+        eventId=single[0]["id"],
+        body={
+            "start": {"dateTime": "2026-12-02T10:00:00Z"},
+            "end": {"dateTime": "2026-12-02T11:00:00Z"},
+        },
+    ).execute()
+    events.delete(calendarId="primary", eventId=single[1]["id"]).execute()
+    listing = events.instances(calendarId="primary", eventId=series["id"], maxResults=5)
+    instance = listing.execute()["items"][2]
+    events.delete(calendarId="primary", eventId=instance["id"]).execute()
+    return {
+        "new": new["id"],
+        "moved": moved["id"],
+        "deleted": single[1]["id"],
+        "instance": instance["id"],
+    }
+
+
+def assert_no_duplicates(calendar: Any) -> None:
+    from django.db.models import Count
+
+    rows = calendar.events.values("google_id").annotate(n=Count("pk")).filter(n__gt=1)
+    assert list(rows) == []

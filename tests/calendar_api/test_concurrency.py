@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.utils import timezone
 from werkzeug.wrappers import Request, Response
 
@@ -25,7 +24,14 @@ from calendar_api.services import scheduler
 from calendar_api.services.accounts import account_access_token
 from calendar_api.services.sync import calendar_sync
 from google_emulator import EmulatorServer
-from tests.calendar_api.conftest import fault, stored, truth
+from tests.calendar_api.conftest import (
+    assert_no_duplicates,
+    change_at_google,
+    fault,
+    primary,
+    stored,
+    truth,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 T = TypeVar("T")
@@ -121,44 +127,6 @@ def in_threads(count: int, work: Callable[[int], T]) -> list[T]:
     if errors:
         raise errors[0]
     return results
-
-
-def primary(account: GoogleAccount) -> Calendar:
-    return account.calendars.get(primary=True)
-
-
-def change_at_google(gcal: Any) -> None:
-    """Insert, move and delete an event at Google, through the official client."""
-    events = gcal.events()
-    listed = events.list(calendarId="primary", maxResults=2500).execute()["items"]
-    single = [e for e in listed if "recurrence" not in e and "dateTime" in e.get("start", {})]
-    events.insert(
-        calendarId="primary",
-        body={
-            "summary": "Added during the race",
-            "start": {"dateTime": "2026-12-01T15:00:00Z"},
-            "end": {"dateTime": "2026-12-01T16:00:00Z"},
-        },
-    ).execute()
-    events.patch(
-        calendarId="primary",
-        eventId=single[0]["id"],
-        body={
-            "start": {"dateTime": "2026-12-02T10:00:00Z"},
-            "end": {"dateTime": "2026-12-02T11:00:00Z"},
-        },
-    ).execute()
-    events.delete(calendarId="primary", eventId=single[1]["id"]).execute()
-
-
-def assert_no_duplicates(calendar: Calendar) -> None:
-    doubled = (
-        Event.objects.filter(calendar=calendar)
-        .values("google_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-    )
-    assert list(doubled) == []
 
 
 # -- two syncs of one calendar -----------------------------------------------------------------

@@ -13,18 +13,13 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.models import Calendar, WatchChannel
 from calendar_api.services import scheduler
 from calendar_api.services.watches import watch_renew, watch_start
-from tests.calendar_api.conftest import stored, truth
-from tests.calendar_api.test_sync import change_everything
+from tests.calendar_api.conftest import change_at_google, primary, stored, truth
 from tests.emulator.clients import control
 
 WEBHOOK = "/rest/v1/calendar/notifications/"
-
-
-def primary(account: GoogleAccount) -> Calendar:
-    return account.calendars.get(primary=True)
 
 
 def notify(channel_id: str, token: str, number: int, state: str = "exists") -> Any:
@@ -184,7 +179,7 @@ def test_the_store_converges_through_a_push_notification(
     calendar = Calendar.objects.get(primary=True, account__email="alice@example.com")
     channel = WatchChannel.objects.get(calendar=calendar)
     assert wait_for(lambda: WatchChannel.objects.get(pk=channel.pk).last_message_number >= 1)
-    change_everything(gcal)
+    change_at_google(gcal)
     assert wait_for(
         lambda: DBTaskResult.objects.filter(
             task_path="calendar_api.tasks.sync_calendar", status="READY"
@@ -203,7 +198,7 @@ def test_the_store_converges_through_polling_without_notifications(
     run_jobs()
     calendar = Calendar.objects.get(primary=True, account__email="alice@example.com")
     assert not WatchChannel.objects.exists()
-    change_everything(gcal)
+    change_at_google(gcal)
     later = timezone.now() + dt.timedelta(seconds=settings.CALENDAR_POLL_INTERVAL + 1)
     assert scheduler.polls_due(now=later) == [calendar.pk]
     assert scheduler.polls_due(now=later) == []  # claimed until the next interval

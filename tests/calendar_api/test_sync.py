@@ -8,52 +8,12 @@ from typing import Any
 import pytest
 
 from calendar_api.google.errors import GoogleUnavailable
-from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.models import Calendar, Event
 from calendar_api.services.sync import calendar_sync, calendar_sync_job
-from tests.calendar_api.conftest import fault, stored, truth
+from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control
 
 pytestmark = pytest.mark.django_db
-
-
-def primary(account: GoogleAccount) -> Calendar:
-    return account.calendars.get(primary=True)
-
-
-def change_everything(gcal: Any) -> dict[str, str]:
-    """Insert, move, delete an event and cancel one instance of a series, at Google."""
-    events = gcal.events()
-    listed = events.list(calendarId="primary", maxResults=2500).execute()["items"]
-    single = [e for e in listed if "recurrence" not in e and "dateTime" in e.get("start", {})]
-    series = next(e for e in listed if "recurrence" in e)
-    start = dt.datetime(2026, 12, 1, 15, tzinfo=dt.UTC)
-    new = events.insert(
-        calendarId="primary",
-        body={
-            "summary": "Added at Google",
-            "start": {"dateTime": start.isoformat()},
-            "end": {"dateTime": (start + dt.timedelta(hours=1)).isoformat()},
-        },
-    ).execute()
-    moved = events.patch(
-        calendarId="primary",
-        eventId=single[0]["id"],
-        body={
-            "start": {"dateTime": "2026-12-02T10:00:00Z"},
-            "end": {"dateTime": "2026-12-02T11:00:00Z"},
-        },
-    ).execute()
-    events.delete(calendarId="primary", eventId=single[1]["id"]).execute()
-    instance = events.instances(calendarId="primary", eventId=series["id"], maxResults=5).execute()[
-        "items"
-    ][2]
-    events.delete(calendarId="primary", eventId=instance["id"]).execute()
-    return {
-        "new": new["id"],
-        "moved": moved["id"],
-        "deleted": single[1]["id"],
-        "instance": instance["id"],
-    }
 
 
 def test_the_first_sync_stores_every_event_with_its_etag_and_status(alice: Any, gcal: Any) -> None:
@@ -73,7 +33,7 @@ def test_it_records_the_accounts_calendars_and_syncs_only_the_primary(alice: Any
 def test_an_incremental_sync_applies_inserts_moves_deletes_and_cancelled_instances(
     alice: Any, gcal: Any
 ) -> None:
-    ids = change_everything(gcal)
+    ids = change_at_google(gcal)
     outcome = calendar_sync(calendar=primary(alice))
     assert outcome.mode == "incremental"
     assert 4 <= outcome.changed < 20  # only what changed travelled
@@ -88,7 +48,7 @@ def test_an_incremental_sync_applies_inserts_moves_deletes_and_cancelled_instanc
 def test_an_expired_sync_token_wipes_and_syncs_in_full_once(
     alice: Any, gcal: Any, google: Any
 ) -> None:
-    change_everything(gcal)
+    change_at_google(gcal)
     control(google.base_url, "expire-sync-tokens")
     outcome = calendar_sync(calendar=primary(alice))
     assert outcome.mode == "full"
@@ -108,7 +68,7 @@ def test_an_expired_sync_token_wipes_and_syncs_in_full_once(
 def test_transient_errors_are_retried_and_the_store_converges(
     alice: Any, gcal: Any, google: Any, injected: dict[str, Any]
 ) -> None:
-    change_everything(gcal)
+    change_at_google(gcal)
     fault(google, "calendar.events.list", times=2, **injected)
     assert calendar_sync(calendar=primary(alice)).mode == "incremental"
     assert stored(primary(alice)) == truth(gcal)
@@ -116,7 +76,7 @@ def test_transient_errors_are_retried_and_the_store_converges(
 
 def test_a_timeout_is_retried(alice: Any, gcal: Any, google: Any, settings: Any) -> None:
     settings.GOOGLE_HTTP_TIMEOUT = 1
-    change_everything(gcal)
+    change_at_google(gcal)
     fault(google, "calendar.events.list", times=1, delay_ms=1500)
     calendar_sync(calendar=primary(alice))
     assert stored(primary(alice)) == truth(gcal)
@@ -125,7 +85,7 @@ def test_a_timeout_is_retried(alice: Any, gcal: Any, google: Any, settings: Any)
 def test_a_failed_sync_keeps_the_last_good_state(alice: Any, gcal: Any, google: Any) -> None:
     calendar = primary(alice)
     before, token = stored(calendar), calendar.sync_token
-    change_everything(gcal)
+    change_at_google(gcal)
     fault(google, "calendar.events.list", times=10, status=503)
     with pytest.raises(GoogleUnavailable):
         calendar_sync(calendar=calendar)

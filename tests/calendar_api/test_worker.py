@@ -27,8 +27,8 @@ from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services import scheduler
 from calendar_api.services.sync import sync_request
 from google_emulator import EmulatorServer
-from tests.calendar_api.conftest import fault, stored, truth
-from tests.calendar_api.test_concurrency import Traffic, assert_no_duplicates
+from tests.calendar_api.conftest import assert_no_duplicates, change_at_google, fault, stored, truth
+from tests.calendar_api.test_concurrency import Traffic
 from tests.emulator.clients import control
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -139,40 +139,13 @@ def _no_push(settings: Any) -> None:
     settings.PUSH_NOTIFICATIONS = False
 
 
-def primary(account: GoogleAccount) -> Calendar:
+def primary_without_polls(account: GoogleAccount) -> Calendar:
     """The primary calendar, its next poll pushed an hour out: the scheduler's first tick
     (queued at connect, run by the workers) would otherwise add a sync job of its own."""
     account.calendars.filter(primary=True).update(
         next_poll_at=timezone.now() + dt.timedelta(hours=1)
     )
     return account.calendars.get(primary=True)
-
-
-def change_at_google(gcal: Any) -> None:
-    """Insert, move and delete an event and cancel one instance of a series, at Google."""
-    events = gcal.events()
-    listed = events.list(calendarId="primary", maxResults=2500).execute()["items"]
-    single = [e for e in listed if "recurrence" not in e and "dateTime" in e.get("start", {})]
-    series = next(e for e in listed if "recurrence" in e)
-    events.insert(
-        calendarId="primary",
-        body={
-            "summary": "Added for the worker",
-            "start": {"dateTime": "2026-12-01T15:00:00Z"},
-            "end": {"dateTime": "2026-12-01T16:00:00Z"},
-        },
-    ).execute()
-    events.patch(
-        calendarId="primary",
-        eventId=single[0]["id"],
-        body={
-            "start": {"dateTime": "2026-12-02T10:00:00Z"},
-            "end": {"dateTime": "2026-12-02T11:00:00Z"},
-        },
-    ).execute()
-    events.delete(calendarId="primary", eventId=single[1]["id"]).execute()
-    instances = events.instances(calendarId="primary", eventId=series["id"], maxResults=3)
-    events.delete(calendarId="primary", eventId=instances.execute()["items"][1]["id"]).execute()
 
 
 def sync_results(calendar: Calendar) -> Any:
@@ -207,7 +180,7 @@ def statuses(calendar: Calendar) -> list[tuple[str, Any]]:
 def test_a_worker_process_brings_a_change_made_at_google_into_the_store(
     alice: GoogleAccount, gcal: Any, start_worker: Callable[[], Worker]
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     change_at_google(gcal)
     expected = truth(gcal)
@@ -230,7 +203,7 @@ def test_two_worker_processes_run_a_burst_of_20_sync_jobs_each_once_and_one_at_a
     traffic: Traffic,
     start_worker: Callable[[], Worker],
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     workers = [start_worker(), start_worker()]
     for worker in workers:
         worker.wait_ready()
@@ -264,7 +237,7 @@ def test_a_burst_of_triggers_during_a_running_sync_job_queues_one_follow_up_job(
     traffic: Traffic,
     start_worker: Callable[[], Worker],
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     fault(google, LIST, delay_ms=1500, times=1)  # the first sync is slow
     sync_request(calendar_id=calendar.pk)
@@ -291,7 +264,7 @@ def test_a_worker_stopped_during_a_sync_finishes_it_first(
     traffic: Traffic,
     start_worker: Callable[[], Worker],
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     change_at_google(gcal)
     expected = truth(gcal)
@@ -318,7 +291,7 @@ def test_a_trigger_whose_enqueue_failed_does_not_silence_the_calendar(
     from django.db import OperationalError
     from django_tasks_db.backend import DatabaseBackend
 
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     change_at_google(gcal)
     expected = truth(gcal)
 
@@ -350,7 +323,7 @@ def test_a_disconnect_during_a_running_sync_job_leaves_nothing_behind(
     from calendar_api.models import Event
     from calendar_api.services.accounts import account_disconnect
 
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     change_at_google(gcal)
     fault(google, LIST, delay_ms=1000, times=1)
@@ -391,7 +364,7 @@ def test_faults_during_a_sync_run_by_the_worker_end_with_the_store_equal_to_goog
     injected: dict[str, Any],
     mode: str,
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     change_at_google(gcal)
     expected = truth(gcal)
@@ -417,7 +390,7 @@ def test_faults_during_a_sync_run_by_the_worker_end_with_the_store_equal_to_goog
 def test_an_expired_sync_token_at_google_makes_the_worker_resync_in_full(
     alice: GoogleAccount, gcal: Any, google: EmulatorServer, start_worker: Callable[[], Worker]
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     change_at_google(gcal)
     expected = truth(gcal)
@@ -440,7 +413,7 @@ def test_a_token_google_stopped_accepting_is_refreshed_once_by_the_worker(
     start_worker: Callable[[], Worker],
     token_fault: int,
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     worker = start_worker()
     change_at_google(gcal)
     expected = truth(gcal)
@@ -466,7 +439,7 @@ def test_invalid_grant_in_the_worker_marks_the_account_stops_its_channels_and_it
     traffic: Traffic,
     start_worker: Callable[[], Worker],
 ) -> None:
-    calendar = primary(alice)
+    calendar = primary_without_polls(alice)
     channel = WatchChannel.objects.create(
         calendar=calendar,
         channel_id="live-channel",
