@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from calendar_api import validation
 from calendar_api.selectors import calendar_of, calendars_of
 from calendar_api.serializers import CalendarSerializer
-from calendar_api.services.calendar_settings import calendar_update
+from calendar_api.services.calendars import calendar_update
 from calendar_api.views import schema as doc
 
 
