@@ -10,7 +10,7 @@ EMULATOR_PORT ?= 8765
 PYTEST_ARGS ?=
 EMULATOR_ARGS ?=
 
-.PHONY: help install migrate run emulator test lint format bench clean
+.PHONY: help install browser migrate run emulator test lint format bench clean
 
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
@@ -26,6 +26,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's 'chromium' package for the browser tests."; fi; }
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -33,7 +40,8 @@ run: migrate
 	@mkdir -p var
 	@$(PY) manage.py schedule_periodic
 	@echo ""
-	@echo "  Open http://$(HOST):$(PORT)/rest/v1/calendar/init/ to connect a calendar."
+	@echo "  Open http://$(HOST):$(PORT)/ to connect a calendar"
+	@echo "  (or http://$(HOST):$(PORT)/rest/v1/calendar/init/ for the bare OAuth flow and JSON)."
 	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
@@ -44,7 +52,7 @@ run: migrate
 emulator: install
 	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) $(EMULATOR_ARGS)
 
-test: install
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -189,6 +189,7 @@ GOOGLE_RETRY_BACKOFF = float(env_str("GOOGLE_RETRY_BACKOFF", "1"))
 GOOGLE_OAUTH_STATE_TTL = env_int("GOOGLE_OAUTH_STATE_TTL", 600)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
+LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
 
 # Fernet keys (comma-separated, newest first) that encrypt OAuth tokens at rest. Never derived
 # from SECRET_KEY. Generate one with `python manage.py generate_token_key`.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api.exceptions import AccessDenied, MissingCode, OAuthFailed
+from calendar_api.exceptions import AccessDenied, ApiError, MissingCode, OAuthFailed
 from calendar_api.google import oauth
+from calendar_api.google.errors import GoogleError
 from calendar_api.selectors import stored_events
-from calendar_api.services.accounts import account_connect
+from calendar_api.services.accounts import Connection, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
@@ -71,6 +73,22 @@ class GoogleCalendarRedirectView(NoStoreView):
 
     def get(self, request: Request) -> Response | HttpResponseRedirect:
         flow = flow_consume(session=request.session, state=request.query_params.get("state", ""))
+        try:
+            connection = self._connect(request, flow.code_verifier)
+        except (ApiError, GoogleError) as exc:
+            if not flow.next_url:
+                raise
+            # A flow started from a page (with `next`) goes back to it, with the reason shown.
+            messages.error(request._request, str(getattr(exc, "detail", None) or exc))
+            return HttpResponseRedirect(flow.next_url, status=303)
+        login(request, connection.account.user, backend="django.contrib.auth.backends.ModelBackend")
+        if flow.next_url:
+            return HttpResponseRedirect(flow.next_url, status=303)
+        events = stored_events(calendar=connection.primary)
+        body = {"account": {"email": connection.account.email}, "events": events}
+        return Response(body)
+
+    def _connect(self, request: Request, code_verifier: str) -> Connection:
         error = request.query_params.get("error")
         if error == "access_denied":
             raise AccessDenied()
@@ -79,10 +97,4 @@ class GoogleCalendarRedirectView(NoStoreView):
         code = request.query_params.get("code")
         if not code:
             raise MissingCode()
-        connection = account_connect(user=request.user, code=code, code_verifier=flow.code_verifier)
-        login(request, connection.account.user, backend="django.contrib.auth.backends.ModelBackend")
-        if flow.next_url:
-            return HttpResponseRedirect(flow.next_url, status=303)
-        events = stored_events(calendar=connection.primary)
-        body = {"account": {"email": connection.account.email}, "events": events}
-        return Response(body)
+        return account_connect(user=request.user, code=code, code_verifier=code_verifier)

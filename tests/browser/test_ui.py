@@ -1,0 +1,79 @@
+"""The web UI as a person uses it: connect through Google's consent page, see the agenda,
+sync, disconnect; and no accessibility violations on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def connect(page: Page, site: str, account: str = "alice@example.com") -> None:
+    page.goto(site + "/")
+    page.get_by_role("link", name="Connect Google Calendar").click()
+    expect(page.get_by_role("heading", name="Choose an account")).to_be_visible()
+    page.get_by_label(account, exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Next two weeks")).to_be_visible()
+
+
+def test_a_person_connects_and_sees_their_agenda(page: Page, site: str, tmp_path: Path) -> None:
+    page.goto(site + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Google Calendar")
+    assert_accessible(page)
+    page.screenshot(path=tmp_path / "landing.png", full_page=True)  # for people to look at
+    connect(page, site)
+    assert page.url == site + "/"
+    expect(page.get_by_text("Daily stand-up").first).to_be_visible()
+    expect(page.locator(".account .email")).to_have_text(["alice@example.com"])
+    expect(page.locator(".status")).to_have_text(["Active"])
+    assert_accessible(page)
+    page.screenshot(path=tmp_path / "home.png", full_page=True)
+
+
+def test_cancel_at_google_comes_back_with_a_clear_message_and_connects_nothing(
+    page: Page, site: str
+) -> None:
+    from calendar_api.models import GoogleAccount
+
+    page.goto(site + "/")
+    page.get_by_role("link", name="Connect Google Calendar").click()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("status")).to_contain_text("Access to Google Calendar was not granted")
+    assert page.url == site + "/"
+    assert GoogleAccount.objects.count() == 0
+    assert_accessible(page)
+
+
+def test_an_unticked_calendar_box_says_what_to_do(page: Page, site: str) -> None:
+    page.goto(site + "/")
+    page.get_by_role("link", name="Connect Google Calendar").click()
+    page.get_by_role("checkbox").uncheck()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("status")).to_contain_text("tick the box")
+    expect(page.get_by_role("link", name="Connect Google Calendar")).to_be_visible()
+
+
+def test_sync_now_and_disconnect_from_the_page(page: Page, site: str, emulator: Any) -> None:
+    from calendar_api.models import GoogleAccount
+
+    connect(page, site)
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.get_by_role("status")).to_contain_text("sync of alice@example.com")
+    page.get_by_role("button", name="Disconnect").click()
+    expect(page.get_by_role("status")).to_contain_text("alice@example.com is disconnected")
+    expect(page.get_by_role("heading", name="No calendar connected")).to_be_visible()
+    assert GoogleAccount.objects.count() == 0
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Connect Google Calendar")).to_be_visible()

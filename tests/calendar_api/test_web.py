@@ -1,0 +1,58 @@
+"""The web pages through Django's test client: who sees what, and what the buttons may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from calendar_api.models import GoogleAccount
+from tests.calendar_api.conftest import INIT, consent, path_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_people_get_the_landing_page_with_a_strict_policy() -> None:
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert b"Connect Google Calendar" in response.content
+    assert "script-src 'none'" in response["Content-Security-Policy"]
+
+
+def test_a_signed_in_person_sees_their_accounts_and_agenda(alice: Any, browser: Client) -> None:
+    page = browser.get("/").content.decode()
+    assert "alice@example.com" in page and "Next two weeks" in page
+    assert "Daily stand-up" in page
+    assert "ya29." not in page and "1//" not in page
+
+
+def test_the_buttons_need_a_csrf_token(alice: Any, browser: Client) -> None:
+    strict = Client(HTTP_HOST="127.0.0.1:8000", enforce_csrf_checks=True)
+    strict.cookies = browser.cookies
+    assert strict.post(f"/accounts/{alice.pk}/disconnect/").status_code == 403
+    assert GoogleAccount.objects.filter(pk=alice.pk).exists()
+
+
+def test_another_persons_account_cannot_be_touched(alice: Any, google: Any) -> None:
+    bob = Client(HTTP_HOST="127.0.0.1:8000")
+    init = bob.get(INIT, {"login_hint": "bob@example.com"})
+    assert bob.get(path_of(consent(init["Location"]))).status_code == 200
+    assert bob.post(f"/accounts/{alice.pk}/disconnect/").status_code == 404
+    assert bob.post(f"/accounts/{alice.pk}/sync/").status_code == 404
+    assert "alice@example.com" not in bob.get("/").content.decode()
+    assert GoogleAccount.objects.filter(pk=alice.pk).exists()
+
+
+def test_the_buttons_need_a_signed_in_person() -> None:
+    response = Client().post("/accounts/1/sync/")
+    assert response.status_code == 302 and response["Location"].startswith("/?next=")
+
+
+def test_a_reconnect_banner_shows_when_google_refused_the_grant(
+    alice: Any, browser: Client
+) -> None:
+    GoogleAccount.objects.filter(pk=alice.pk).update(status="reconnect_required")
+    page = browser.get("/").content.decode()
+    assert "no longer accepts the connection of alice@example.com" in page
+    assert "login_hint=alice%40example.com" in page
