@@ -208,6 +208,8 @@ PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
 WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
 WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)
 SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
+# How long one sync holds its calendar: what a crashed worker can block it for.
+SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 180)
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 
 LOGGING = {

@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,6 @@ from calendar_api.services.accounts import call_google
 from calendar_api.services.event_fields import event_columns
 
 logger = logging.getLogger(__name__)
-LEASE = dt.timedelta(minutes=10)
 UPSERT_FIELDS = [
     "status",
     "summary",
@@ -74,9 +74,13 @@ def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
 
 
 def _take_lease(calendar: Calendar) -> bool:
+    """Claim the calendar for SYNC_LEASE_SECONDS. The lease only bounds how long a crashed
+    worker blocks the calendar: a sync that outlives it stays correct, since writes are
+    serialised on the calendar row and upserts are idempotent; the overlap is wasted work."""
     now = timezone.now()
+    until = now + dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
     free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
-    return Calendar.objects.filter(free, pk=calendar.pk).update(sync_lease_until=now + LEASE) == 1
+    return Calendar.objects.filter(free, pk=calendar.pk).update(sync_lease_until=until) == 1
 
 
 def _sync_once(calendar: Calendar) -> SyncOutcome:

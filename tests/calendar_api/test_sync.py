@@ -138,3 +138,15 @@ def test_a_sync_already_running_collapses_new_triggers_into_one_follow_up(alice:
     assert calendar_sync(calendar=calendar).mode == "busy"
     calendar.refresh_from_db()
     assert calendar.sync_requested  # the running sync will go once more
+
+
+def test_a_lease_left_by_a_crashed_worker_is_taken_over_once_it_expires(
+    alice: Any, gcal: Any
+) -> None:
+    calendar = primary(alice)
+    change_at_google(gcal)
+    Calendar.objects.filter(pk=calendar.pk).update(
+        sync_lease_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    )
+    assert calendar_sync(calendar=calendar).mode == "incremental"
+    assert stored(calendar) == truth(gcal)
