@@ -214,7 +214,7 @@ def _client_auth(ctx: Ctx) -> Client:
     client = ctx.state.clients.get(client_id)
     if client is None:
         raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
-    if not hmac.compare_digest(client.client_secret, secret):
+    if not hmac.compare_digest(client.client_secret.encode(), secret.encode()):
         raise OAuthError(401, "invalid_client", "Unauthorized")
     return client
 
@@ -229,7 +229,7 @@ def _verify_pkce(code: AuthCode, verifier: str) -> None:
         expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     else:
         expected = verifier
-    if not hmac.compare_digest(expected, code.code_challenge):
+    if not hmac.compare_digest(expected.encode(), code.code_challenge.encode()):
         raise OAuthError(400, "invalid_grant", "Invalid code verifier.")
 
 

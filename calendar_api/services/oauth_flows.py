@@ -39,7 +39,7 @@ def flow_consume(*, session: SessionBase, state: str) -> PendingFlow:
     flows: list[dict[str, Any]] = session.get(SESSION_KEY, [])
     match = None
     for flow in flows:  # compare with every stored state, in constant time each
-        if state and hmac.compare_digest(str(flow["state"]), state):
+        if state and hmac.compare_digest(str(flow["state"]).encode(), state.encode()):
             match = flow
     if match is None:
         raise StateMismatch()

@@ -148,6 +148,14 @@ def test_a_tampered_state_is_refused_before_the_code_is_used(google: Any, browse
     assert GoogleAccount.objects.count() == 0
 
 
+@pytest.mark.parametrize("odd", ["\U0001f642", "\x00", "x" * 5000, ""])
+def test_an_odd_state_is_refused_cleanly(google: Any, browser: Client, odd: str) -> None:
+    browser.get(INIT)
+    response = browser.get("/rest/v1/calendar/redirect/", {"state": odd, "code": "4/0Ax"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "state_mismatch"
+
+
 def test_a_redirect_from_another_session_is_refused(google: Any, browser: Client) -> None:
     back = path_of(consent(browser.get(INIT)["Location"]))
     response = Client(HTTP_HOST="127.0.0.1:8000").get(back)

@@ -213,6 +213,21 @@ def test_it_answers_unsupported_grant_type(emulator: EmulatorServer) -> None:
     assert response.json()["error"] == "unsupported_grant_type"
 
 
+def test_it_answers_invalid_client_to_a_non_ascii_secret(emulator: EmulatorServer) -> None:
+    response = requests.post(
+        emulator.base_url + "/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": "1//x",
+            "client_id": DEMO_CLIENT_ID,
+            "client_secret": "s\u00e9cret\U0001f642",
+        },
+        timeout=5,
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
 def test_it_answers_invalid_grant_to_an_unknown_refresh_token(emulator: EmulatorServer) -> None:
     with pytest.raises(RefreshError, match="invalid_grant") as caught:
         _credentials(emulator.base_url, "1//not-a-token").refresh(Request())
