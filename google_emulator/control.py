@@ -21,15 +21,23 @@ def health(ctx: Ctx) -> Response:
 def add_faults(ctx: Ctx) -> Response:
     body = ctx.json()
     specs = body.get("faults", [body]) if isinstance(body, dict) else body
-    try:
-        faults = [Fault(**{k: v for k, v in spec.items() if k in FAULT_FIELDS}) for spec in specs]
-    except TypeError as exc:
-        raise GoogleError(400, "invalid", f"Bad fault: {exc}") from exc
+    if not isinstance(specs, list):
+        raise GoogleError(400, "invalid", 'Send a fault object, or {"faults": [...]}')
+    faults = [_fault(spec) for spec in specs]  # all checked before any is added
     for fault in faults:
-        if not fault.method:
-            raise GoogleError(400, "required", "Each fault needs a method id", location="method")
         ctx.emulator.add_fault(fault)
     return json_response({"faults": ctx.emulator.fault_list()}, 201)
+
+
+def _fault(spec: object) -> Fault:
+    if not isinstance(spec, dict) or not isinstance(spec.get("method"), str) or not spec["method"]:
+        raise GoogleError(400, "required", "Each fault needs a method id", location="method")
+    values = {k: v for k, v in spec.items() if k in FAULT_FIELDS}
+    for name, value in values.items():
+        expected = type(getattr(Fault, name, ""))  # the dataclass defaults give the types
+        if type(value) is not expected or (isinstance(value, int) and value < 0):
+            raise GoogleError(400, "invalid", f"Bad fault field {name}: {value!r}", location=name)
+    return Fault(**values)
 
 
 def list_faults(ctx: Ctx) -> Response:

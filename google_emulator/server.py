@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 Handler = Callable[..., Response]
+BAD_INPUT = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError)
+log = logging.getLogger("google_emulator")
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ class Emulator:
                 return response
         except (GoogleError, OAuthError) as exc:
             return exc.response()
+        except BAD_INPUT:
+            # Bad input must never crash the emulator: it answers Google's 400 instead.
+            log.exception("%s failed on bad input; answering 400", route.method_id)
+            if route.method_id.startswith("oauth."):
+                return OAuthError(400, "invalid_request", "Bad Request").response()
+            return GoogleError(400, "badRequest", "Bad Request").response()
 
     def _apply_faults(self, method_id: str) -> Response | None:
         with self._fault_lock:

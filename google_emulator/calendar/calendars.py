@@ -54,7 +54,6 @@ def list_entry(calendar: Calendar) -> dict[str, Any]:
     return body
 
 
-@common.never_500
 def calendar_list(ctx: Ctx) -> Response:
     token = common.caller(ctx, common.LIST_READ)
     role = common.arg(ctx, "minAccessRole")
@@ -93,13 +92,11 @@ def _since(ctx: Ctx, email: str) -> int | None:
     return tokens.read_sync_token(token, ctx.state.calendars, primary)
 
 
-@common.never_500
 def calendar_list_get(ctx: Ctx, calendar_id: str) -> Response:
     token = common.caller(ctx, common.LIST_READ)
     return common.resource(list_entry(common.calendar_for(ctx, token, calendar_id)))
 
 
-@common.never_500
 def calendars_get(ctx: Ctx, calendar_id: str) -> Response:
     token = common.caller(ctx, common.CALENDAR_READ)
     return common.resource(calendar_resource(common.calendar_for(ctx, token, calendar_id)))

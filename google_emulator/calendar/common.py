@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -13,10 +11,9 @@ from google_emulator import scopes
 from google_emulator.calendar.models import Calendar
 from google_emulator.errors import GoogleError
 from google_emulator.oauth import authenticate
-from google_emulator.server import Ctx, Handler
+from google_emulator.server import Ctx
 from google_emulator.state import AccessToken
 
-log = logging.getLogger("google_emulator.calendar")
 CAL = scopes.CAL
 CALENDAR_READ = {CAL, CAL + ".readonly"}
 LIST_READ = {*CALENDAR_READ, CAL + ".calendarlist.readonly"}
@@ -88,19 +85,3 @@ def resource(body: dict[str, Any], status: int = 200) -> Response:
 
 def empty() -> Response:
     return Response(b"", status=204)
-
-
-def never_500(handler: Handler) -> Handler:
-    """Bad input must never crash the emulator: an unexpected error becomes Google's 400."""
-
-    @functools.wraps(handler)
-    def wrapped(ctx: Ctx, **args: Any) -> Response:
-        try:
-            return handler(ctx, **args)
-        except GoogleError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError):
-            log.exception("calendar handler failed; answering 400")
-            raise GoogleError(400, "badRequest", "Bad Request") from None
-
-    return wrapped

@@ -89,7 +89,6 @@ def shown(ctx: Ctx, calendar: Calendar, event: Event, status: int = 200) -> Resp
     return common.resource(select.render(event, view), status)
 
 
-@common.never_500
 def get(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     calendar, event = _target(ctx, calendar_id, event_id, write=False)
     if ctx.request.headers.get("If-None-Match", "").strip() == event.get("etag"):
@@ -101,7 +100,6 @@ def _writable_body(ctx: Ctx) -> dict[str, Any]:
     return eventdata.writable(ctx.json())
 
 
-@common.never_500
 def insert(ctx: Ctx, calendar_id: str) -> Response:
     token = common.caller(ctx, scopes.WRITE_SCOPES)
     calendar = common.calendar_for(ctx, token, calendar_id)
@@ -127,7 +125,6 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
     return shown(ctx, calendar, save(ctx, calendar, event))
 
 
-@common.never_500
 def update(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     calendar, current = _target(ctx, calendar_id, event_id, write=True)
     return _replace(ctx, calendar, current, _writable_body(ctx))
@@ -151,7 +148,6 @@ def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-@common.never_500
 def patch(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     calendar, current = _target(ctx, calendar_id, event_id, write=True)
     base = {k: v for k, v in current.items() if k not in eventdata.READ_ONLY}
@@ -165,7 +161,6 @@ def _cancel_exceptions(ctx: Ctx, calendar: Calendar, master_id: str) -> None:
             save(ctx, calendar, {**event, "status": "cancelled"})
 
 
-@common.never_500
 def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     calendar, current = _target(ctx, calendar_id, event_id, write=True)
     if current.get("status") == "cancelled":
@@ -183,7 +178,6 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     return common.empty()
 
 
-@common.never_500
 def quick_add(ctx: Ctx, calendar_id: str) -> Response:
     token: AccessToken = common.caller(ctx, scopes.WRITE_SCOPES)
     calendar = common.calendar_for(ctx, token, calendar_id)

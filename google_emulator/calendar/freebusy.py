@@ -91,7 +91,6 @@ def _shown(value: dt.datetime, tz: dt.tzinfo) -> str:
     return times.fmt(value.astimezone(tz))
 
 
-@common.never_500
 def query(ctx: Ctx) -> Response:
     token = common.caller(ctx, common.FREEBUSY_READ)
     body = ctx.json()

@@ -51,14 +51,12 @@ def _page(ctx: Ctx, calendar: Calendar, wanted: query.Query, with_sync: bool) ->
     return common.raw_json(text, headers={"ETag": head["etag"]})
 
 
-@common.never_500
 def events_list(ctx: Ctx, calendar_id: str) -> Response:
     token = common.caller(ctx, scopes.READ_SCOPES)
     calendar = common.calendar_for(ctx, token, calendar_id)
     return _page(ctx, calendar, query.list_query(ctx, calendar), with_sync=True)
 
 
-@common.never_500
 def events_instances(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     token = common.caller(ctx, scopes.READ_SCOPES)
     calendar = common.calendar_for(ctx, token, calendar_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from google_emulator.calendar import batch, calendars, events, freebusy, listing, push
-from google_emulator.calendar.common import never_500
 from google_emulator.server import Route
 
 V3 = "/calendar/v3"
@@ -29,13 +28,13 @@ ROUTES = [
     Route(EVENTS, ("GET",), "calendar.events.list", listing.events_list),
     Route(EVENTS, ("POST",), "calendar.events.insert", events.insert),
     Route(EVENTS + "/quickAdd", ("POST",), "calendar.events.quickAdd", events.quick_add),
-    Route(EVENTS + "/watch", ("POST",), "calendar.events.watch", never_500(push.watch)),
+    Route(EVENTS + "/watch", ("POST",), "calendar.events.watch", push.watch),
     Route(EVENT, ("GET",), "calendar.events.get", events.get),
     Route(EVENT, ("PUT",), "calendar.events.update", events.update),
     Route(EVENT, ("PATCH",), "calendar.events.patch", events.patch),
     Route(EVENT, ("DELETE",), "calendar.events.delete", events.delete),
     Route(EVENT + "/instances", ("GET",), "calendar.events.instances", listing.events_instances),
-    Route(V3 + "/channels/stop", ("POST",), "calendar.channels.stop", never_500(push.stop)),
+    Route(V3 + "/channels/stop", ("POST",), "calendar.channels.stop", push.stop),
     Route(V3 + "/freeBusy", ("POST",), "calendar.freebusy.query", freebusy.query),
-    Route("/batch/calendar/v3", ("POST",), "calendar.batch", never_500(batch.batch)),
+    Route("/batch/calendar/v3", ("POST",), "calendar.batch", batch.batch),
 ]

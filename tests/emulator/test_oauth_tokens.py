@@ -228,6 +228,41 @@ def test_it_answers_invalid_client_to_a_non_ascii_secret(emulator: EmulatorServe
     assert response.json()["error"] == "invalid_client"
 
 
+@pytest.mark.parametrize(
+    "header", ["Basic \u00e9\U0001f642".encode(), b"Basic %%%", b"Basic " + b"x" * 3000]
+)
+def test_a_malformed_basic_header_is_a_400_not_a_crash(
+    emulator: EmulatorServer, header: bytes
+) -> None:
+    response = requests.post(
+        emulator.base_url + "/token",
+        data={"grant_type": "refresh_token"},
+        headers={"Authorization": header},
+        timeout=5,
+    )
+    assert 400 <= response.status_code < 500
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("latency", {"ms": "soon"}),
+        ("faults", {"method": "oauth.token", "status": "x", "times": []}),
+        ("faults", [1, 2]),
+    ],
+)
+def test_bad_input_to_a_control_endpoint_is_a_400(
+    emulator: EmulatorServer, path: str, body: Any
+) -> None:
+    response = requests.post(f"{emulator.base_url}/__emulator__/{path}", json=body, timeout=5)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == 400
+    assert emulator.emulator.faults == []  # nothing half-added
+    after = requests.post(emulator.base_url + "/token", data={"grant_type": "x"}, timeout=5)
+    assert after.status_code in (400, 401)
+
+
 def test_it_answers_invalid_grant_to_an_unknown_refresh_token(emulator: EmulatorServer) -> None:
     with pytest.raises(RefreshError, match="invalid_grant") as caught:
         _credentials(emulator.base_url, "1//not-a-token").refresh(Request())
