@@ -1,32 +1,31 @@
-"""Connecting Google accounts to users, keeping their tokens fresh, and disconnecting them."""
+"""Connecting Google accounts to users, and disconnecting them."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.utils import timezone
 
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted
 from calendar_api.google import oauth
 from calendar_api.google.errors import (
-    AccessTokenRejected,
     GoogleBadResponse,
     GoogleError,
-    ReauthRequired,
 )
-from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.models import Calendar, GoogleAccount
+from calendar_api.services.calendars import calendars_refresh
+from calendar_api.services.scheduler import tick_is_stale
+from calendar_api.services.sync import calendar_sync, sync_request
+from calendar_api.services.watches import channels_stop_all, watch_request
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,6 @@ def account_connect(
 ) -> Connection:
     """Exchange the code, check what was granted, store the account and sync its primary
     calendar, all in one transaction: a failure at any step links nothing."""
-    from calendar_api.services.calendars import calendars_refresh
-    from calendar_api.services.sync import calendar_sync, sync_after_connect
-
     scope = settings.GOOGLE_CALENDAR_SCOPE
     grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
     if scope not in grant.scopes:
@@ -55,8 +51,20 @@ def account_connect(
         calendars_refresh(account=account)
         primary = account.calendars.get(primary=True)
         calendar_sync(calendar=primary)
-        transaction.on_commit(lambda: sync_after_connect(account_id=account.pk))
+        transaction.on_commit(lambda: _after_connect(account_id=account.pk))
     return Connection(account=account, primary=primary)
+
+
+def _after_connect(*, account_id: int) -> None:
+    """Sync the other enabled calendars, open push channels, and make sure the scheduler runs."""
+    from calendar_api.tasks import scheduler_start  # tasks import the services: import late
+
+    if tick_is_stale():
+        scheduler_start()
+    for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):
+        if not calendar.sync_token:
+            sync_request(calendar_id=calendar.pk)
+        watch_request(calendar_id=calendar.pk)
 
 
 def _revoke_quietly(token: str) -> None:
@@ -98,75 +106,11 @@ def _new_user(email: str) -> AbstractBaseUser:
     return user
 
 
-def account_access_token(*, account: GoogleAccount, rejected: str = "") -> str:
-    """A usable access token, refreshed first when it is (about to be) expired, or when Google
-    just rejected `rejected`. Concurrent callers make one refresh call: the row is locked and
-    the expiry re-checked under the lock."""
-    if not rejected and account.status == account.Status.ACTIVE and not account.is_expired():
-        return account.access_token
-    try:
-        token = _refresh_locked(account.pk, rejected)
-    except ReauthRequired:
-        account_mark_reconnect(account=account)
-        raise
-    account.refresh_from_db()
-    return token
-
-
-@transaction.atomic
-def _refresh_locked(account_id: int, rejected: str) -> str:
-    locked = GoogleAccount.objects.select_for_update().filter(pk=account_id).first()
-    if locked is None or locked.status != GoogleAccount.Status.ACTIVE:
-        raise ReauthRequired()  # disconnected meanwhile, or already marked
-    current = locked.access_token
-    if not locked.is_expired() and current and current != rejected:
-        return current  # someone else refreshed while we waited for the lock
-    if not locked.refresh_token:
-        raise ReauthRequired("No refresh token is stored; please connect again.")
-    grant = oauth.refresh(refresh_token=locked.refresh_token)
-    locked.access_token = grant.access_token
-    locked.access_token_expires_at = grant.expires_at
-    locked.save(update_fields=["access_token_encrypted", "access_token_expires_at", "updated_at"])
-    return grant.access_token
-
-
-def call_google(*, account: GoogleAccount, call: Callable[[str], T]) -> T:
-    """Run `call(access_token)`. On a 401, refresh once and replay; a second 401 means the
-    grant is gone (Google's guide: refresh once, then ask the user to re-consent)."""
-    token = account_access_token(account=account)
-    try:
-        return call(token)
-    except AccessTokenRejected:
-        token = account_access_token(account=account, rejected=token)
-    try:
-        return call(token)
-    except AccessTokenRejected as exc:
-        account_mark_reconnect(account=account)
-        raise ReauthRequired() from exc
-
-
-def account_mark_reconnect(*, account: GoogleAccount) -> None:
-    """Google refused the grant: stop using it until the user connects again."""
-    GoogleAccount.objects.filter(pk=account.pk).update(
-        status=GoogleAccount.Status.RECONNECT_REQUIRED,
-        access_token_encrypted="",
-        updated_at=timezone.now(),
-    )
-    WatchChannel.objects.filter(calendar__account=account, stopped_at=None).update(
-        stopped_at=timezone.now()
-    )
-    Calendar.objects.filter(account=account).update(sync_requested=False)
-    account.status = GoogleAccount.Status.RECONNECT_REQUIRED
-    logger.warning("Google account %s needs to be reconnected", account.pk)
-
-
 def account_disconnect(*, account: GoogleAccount) -> None:
     """Stop push channels, revoke the grant at Google, delete tokens and stored events.
 
     The local part always happens: an unreachable Google only skips the remote clean-up.
     """
-    from calendar_api.services.watches import channels_stop_all
-
     channels_stop_all(account=account)
     token = ""
     with contextlib.suppress(TokenDecryptionError):

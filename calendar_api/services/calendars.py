@@ -6,8 +6,8 @@ from django.db import transaction
 
 from calendar_api.google import client
 from calendar_api.models import Calendar, Event, GoogleAccount, WatchChannel
-from calendar_api.services.accounts import call_google
 from calendar_api.services.sync import sync_request
+from calendar_api.services.tokens import call_google
 from calendar_api.services.watches import watch_request, watch_stop
 
 

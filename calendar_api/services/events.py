@@ -27,10 +27,10 @@ from calendar_api.models import Calendar, Event
 from calendar_api.pagination import Cursor, Page, page_list, page_queryset
 from calendar_api.selectors import event_row, series_rows
 from calendar_api.services import recurrence
-from calendar_api.services.accounts import call_google
 from calendar_api.services.event_fields import event_time, zone
 from calendar_api.services.recurrence import Window
 from calendar_api.services.sync import events_store
+from calendar_api.services.tokens import call_google
 
 T = TypeVar("T")
 LIVE = frozenset({"confirmed", "tentative"})

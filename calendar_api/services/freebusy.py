@@ -19,9 +19,9 @@ from django.db.models import Q
 from calendar_api.google import client
 from calendar_api.models import Calendar, Event, GoogleAccount
 from calendar_api.services import recurrence
-from calendar_api.services.accounts import call_google
 from calendar_api.services.event_fields import zone
 from calendar_api.services.recurrence import Window
+from calendar_api.services.tokens import call_google
 
 Span = tuple[dt.datetime, dt.datetime]
 

@@ -31,8 +31,8 @@ from calendar_api.google.errors import (
     SyncTokenExpired,
 )
 from calendar_api.models import Calendar, Event, GoogleAccount
-from calendar_api.services.accounts import call_google
 from calendar_api.services.event_fields import event_columns
+from calendar_api.services.tokens import call_google
 
 logger = logging.getLogger(__name__)
 UPSERT_FIELDS = [
@@ -202,7 +202,7 @@ def _record_error(calendar: Calendar, exc: GoogleError) -> None:
 def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> None:
     """Queue a sync of the calendar once the current transaction commits. While one is already
     waiting in the queue, another request adds nothing (a flood of triggers is one sync)."""
-    from calendar_api import tasks
+    from calendar_api import tasks  # tasks import the services: import late
 
     def enqueue() -> None:
         job = tasks.sync_calendar
@@ -218,17 +218,3 @@ def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> Non
             job.enqueue(calendar_id, attempt)
 
     transaction.on_commit(enqueue)
-
-
-def sync_after_connect(*, account_id: int) -> None:
-    """After a connect: sync the other enabled calendars and open push channels."""
-    from calendar_api.services.scheduler import tick_is_stale
-    from calendar_api.services.watches import watch_request
-    from calendar_api.tasks import scheduler_start
-
-    if tick_is_stale():
-        scheduler_start()
-    for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):
-        if not calendar.sync_token:
-            sync_request(calendar_id=calendar.pk)
-        watch_request(calendar_id=calendar.pk)

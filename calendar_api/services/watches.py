@@ -25,7 +25,8 @@ from calendar_api.google import client
 from calendar_api.google.config import is_loopback, load_config
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
-from calendar_api.services.accounts import call_google
+from calendar_api.services.sync import sync_request
+from calendar_api.services.tokens import call_google
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def watch_renew(*, calendar: Calendar) -> WatchChannel | None:
 
 
 def watch_request(*, calendar_id: int) -> None:
-    from calendar_api import tasks
+    from calendar_api import tasks  # tasks import the services: import late
 
     transaction.on_commit(lambda: tasks.renew_watch.enqueue(calendar_id))
 
@@ -146,7 +147,5 @@ def notification_receive(
         return Notification.STALE
     if resource_state == "sync":
         return Notification.SYNC
-    from calendar_api.services.sync import sync_request
-
     sync_request(calendar_id=channel.calendar_id)
     return Notification.ACCEPTED

@@ -14,8 +14,8 @@ from django.utils import timezone
 from calendar_api import crypto
 from calendar_api.google.errors import ReauthRequired
 from calendar_api.models import Calendar, Event, GoogleAccount, WatchChannel
-from calendar_api.services.accounts import account_access_token
 from calendar_api.services.sync import calendar_sync, calendar_sync_job
+from calendar_api.services.tokens import account_access_token
 from calendar_api.services.watches import watch_start
 from tests.calendar_api.conftest import fault
 from tests.emulator.clients import CLIENT_ID, control

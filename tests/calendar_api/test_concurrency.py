@@ -21,8 +21,8 @@ from werkzeug.wrappers import Request, Response
 from calendar_api import tasks
 from calendar_api.models import Calendar, Event, GoogleAccount, ScheduleSlot
 from calendar_api.services import scheduler
-from calendar_api.services.accounts import account_access_token
 from calendar_api.services.sync import calendar_sync
+from calendar_api.services.tokens import account_access_token
 from google_emulator import EmulatorServer
 from tests.calendar_api.conftest import (
     assert_no_duplicates,
