@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
+import time
 from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from google_emulator import start
+from google_emulator import EmulatorServer, start
+from google_emulator.calendar.generate import generate
 from google_emulator.state import Client
 
 
@@ -24,6 +25,15 @@ def parse_client(value: str) -> Client:
     return Client(parts[0], parts[1], [parts[2]])
 
 
+def generate_for(server: EmulatorServer, count: int) -> None:
+    state = server.emulator.state
+    with state.lock:
+        first = next(iter(state.accounts))
+        calendar = state.calendars.calendars[first]
+        generate(state.calendars, calendar, count)
+    print(f"Generated {count} events in {first}'s primary calendar.", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m google_emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -35,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         help="approve at once as the login_hint account (or the first one)",
     )
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument(
+        "--generate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N generated events to the first account's primary calendar (benchmarks)",
+    )
     parser.add_argument("--state", type=Path, help="load state from, and save it to, this file")
     parser.add_argument(
         "--client",
@@ -58,14 +75,19 @@ def main(argv: list[str] | None = None) -> int:
         f"auto-consent={'on' if args.auto_consent else 'off'})",
         flush=True,
     )
-    stopped = threading.Event()
+    if args.generate:
+        generate_for(server, args.generate)
+    stopped: list[int] = []
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        stopped.set()
+        # Only a flag: setting a threading.Event here can deadlock with a main thread that is
+        # inside Event.wait() (the handler runs in that same thread).
+        stopped.append(signum)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    stopped.wait()
+    while not stopped:
+        time.sleep(0.1)
     server.stop()
     server.emulator.save()
     return 0

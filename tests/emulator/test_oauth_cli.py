@@ -149,3 +149,17 @@ def test_it_keeps_the_colons_of_the_redirect_uri() -> None:
     assert client.redirect_uris == [CLIENT_REDIRECT]
     assert client.accepts(CLIENT_REDIRECT)
     assert not client.accepts("http://localhost:8123/oauth/callback")
+
+
+def test_it_generates_a_large_calendar_on_request() -> None:
+    from tests.emulator.clients import service
+
+    with running("--auto-consent", "--generate", "3000", limit=10.0) as (base_url, _):
+        events = service(base_url, "alice@example.com").events()
+        ids: set[str] = set()
+        request = events.list(calendarId="primary", maxResults=2500)
+        while request is not None:
+            page = request.execute()
+            ids |= {event["id"] for event in page["items"]}
+            request = events.list_next(request, page)
+    assert len(ids) >= 3000 + 50  # the generated events beside the demo seed
