@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from calendar_api.selectors import accounts_of, agenda
+from calendar_api.selectors import accounts_of, agenda, calendars_of
 from calendar_api.services.accounts import account_disconnect
+from calendar_api.services.calendars import calendar_update
 from calendar_api.services.sync import sync_request
 
 CSP = (
@@ -29,7 +30,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, object]) -> Ht
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return _page(request, "calendar_api/landing.html", {})
-    accounts = list(accounts_of(user=request.user))
+    accounts = list(accounts_of(user=request.user).prefetch_related("calendars"))
     return _page(
         request,
         "calendar_api/home.html",
@@ -48,6 +49,16 @@ def sync_now(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     for calendar_id in account.calendars.filter(sync_enabled=True).values_list("pk", flat=True):
         sync_request(calendar_id=calendar_id)
     messages.success(request, f"A sync of {account.email} is on its way.")
+    return HttpResponseRedirect("/")
+
+
+@login_required
+@require_POST
+def toggle_sync(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    calendar = get_object_or_404(calendars_of(user=request.user), pk=pk)
+    calendar = calendar_update(calendar=calendar, sync_enabled=not calendar.sync_enabled)
+    state = "is synced from now on" if calendar.sync_enabled else "is no longer synced"
+    messages.success(request, f"{calendar} {state}.")
     return HttpResponseRedirect("/")
 
 

@@ -77,3 +77,22 @@ def test_sync_now_and_disconnect_from_the_page(page: Page, site: str, emulator: 
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Connect Google Calendar")).to_be_visible()
+
+
+def test_turning_on_another_calendar_brings_its_events_into_the_agenda(
+    page: Page, site: str, tmp_path: Path
+) -> None:
+    from tests.calendar_api.test_push import run_jobs
+
+    connect(page, site)
+    expect(page.locator(".event .meta", has_text="Work")).to_have_count(0)
+    page.get_by_role("button", name="Work: Not synced").click()
+    expect(page.get_by_role("status")).to_contain_text("Work is synced from now on")
+    expect(page.get_by_role("button", name="Work: Synced")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    run_jobs()  # the worker's first sync of Work
+    page.reload()
+    expect(page.locator(".event .meta", has_text="Work").first).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=tmp_path / "two-calendars.png", full_page=True)

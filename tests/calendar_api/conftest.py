@@ -26,7 +26,7 @@ def google(emulator: EmulatorServer, settings: Any) -> EmulatorServer:
 
 
 @pytest.fixture
-def browser() -> Client:
+def visitor() -> Client:
     """A test client on the redirect URI's host, as a browser would be."""
     return Client(HTTP_HOST="127.0.0.1:8000")
 
@@ -48,13 +48,13 @@ def path_of(url: str) -> str:
 
 
 @pytest.fixture
-def connect(google: EmulatorServer, browser: Client) -> Callable[..., Any]:
+def connect(google: EmulatorServer, visitor: Client) -> Callable[..., Any]:
     """Run init -> emulator consent -> redirect; returns the redirect view's response."""
 
     def run(login_hint: str = "alice@example.com", **params: str) -> Any:
-        init = browser.get(INIT, {"login_hint": login_hint, **params})
+        init = visitor.get(INIT, {"login_hint": login_hint, **params})
         assert init.status_code == 302
-        return browser.get(path_of(consent(init["Location"])))
+        return visitor.get(path_of(consent(init["Location"])))
 
     return run
 

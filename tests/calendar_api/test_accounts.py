@@ -62,13 +62,13 @@ def test_invalid_grant_on_refresh_marks_the_account_for_reconnection(
 
 
 def test_the_api_says_a_reconnect_is_needed_and_reconnecting_restores(
-    alice: Any, google: Any, browser: Client, connect: Any
+    alice: Any, google: Any, visitor: Client, connect: Any
 ) -> None:
     google.emulator.state.revoke_grant("alice@example.com", CLIENT_ID)
     expire(alice)
     with pytest.raises(ReauthRequired):
         account_access_token(account=alice)
-    [listed] = browser.get("/rest/v1/connections/").json()["results"]
+    [listed] = visitor.get("/rest/v1/connections/").json()["results"]
     assert listed["status"] == "reconnect_required"
     assert connect(prompt="consent").status_code == 200
     alice.refresh_from_db()
@@ -76,11 +76,11 @@ def test_the_api_says_a_reconnect_is_needed_and_reconnecting_restores(
 
 
 def test_disconnect_stops_channels_revokes_and_deletes_everything(
-    alice: Any, google: Any, browser: Client
+    alice: Any, google: Any, visitor: Client
 ) -> None:
     watch_start(calendar=alice.calendars.get(primary=True))
     refresh = alice.refresh_token
-    response = browser.delete(f"/rest/v1/connections/{alice.pk}/")
+    response = visitor.delete(f"/rest/v1/connections/{alice.pk}/")
     assert response.status_code == 204
     assert control(google.base_url, "channels", method="GET")["channels"] == []
     assert refresh not in google.emulator.state.refresh_tokens
@@ -90,12 +90,12 @@ def test_disconnect_stops_channels_revokes_and_deletes_everything(
 
 
 def test_disconnect_succeeds_locally_when_google_is_down(
-    alice: Any, google: Any, browser: Client
+    alice: Any, google: Any, visitor: Client
 ) -> None:
     watch_start(calendar=alice.calendars.get(primary=True))
     fault(google, "oauth.revoke", status=503, times=10)
     fault(google, "calendar.channels.stop", status=503, times=10)
-    assert browser.delete(f"/rest/v1/connections/{alice.pk}/").status_code == 204
+    assert visitor.delete(f"/rest/v1/connections/{alice.pk}/").status_code == 204
     assert not GoogleAccount.objects.exists() and not WatchChannel.objects.exists()
 
 
@@ -120,15 +120,15 @@ def test_connections_need_authentication() -> None:
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
-def test_the_connection_never_shows_a_token(alice: Any, browser: Client) -> None:
-    text = browser.get("/rest/v1/connections/").content.decode()
+def test_the_connection_never_shows_a_token(alice: Any, visitor: Client) -> None:
+    text = visitor.get("/rest/v1/connections/").content.decode()
     assert "alice@example.com" in text
     assert "ya29." not in text and "1//" not in text and "token" not in text
     assert "ya29." not in repr(alice) and "1//" not in str(alice)
 
 
-def test_a_personal_api_token_works_until_revoked(alice: Any, browser: Client) -> None:
-    created = browser.post("/rest/v1/auth/tokens/")
+def test_a_personal_api_token_works_until_revoked(alice: Any, visitor: Client) -> None:
+    created = visitor.post("/rest/v1/auth/tokens/")
     assert created.status_code == 201
     secret = created.json()["token"]
     assert secret.startswith("gcal_")
@@ -138,14 +138,14 @@ def test_a_personal_api_token_works_until_revoked(alice: Any, browser: Client) -
 
     assert secret not in str(list(AuthToken.objects.values_list()))  # stored hashed
     key = created.json()["token_key"]
-    assert browser.delete(f"/rest/v1/auth/tokens/{key}/").status_code == 204
+    assert visitor.delete(f"/rest/v1/auth/tokens/{key}/").status_code == 204
     assert api.get("/rest/v1/connections/").status_code == 401
 
 
-def test_an_expired_api_token_is_refused(alice: Any, browser: Client) -> None:
+def test_an_expired_api_token_is_refused(alice: Any, visitor: Client) -> None:
     from knox.models import AuthToken
 
-    secret = browser.post("/rest/v1/auth/tokens/").json()["token"]
+    secret = visitor.post("/rest/v1/auth/tokens/").json()["token"]
     AuthToken.objects.update(expiry=timezone.now() - dt.timedelta(seconds=1))
     assert (
         Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/rest/v1/connections/").status_code

@@ -24,9 +24,9 @@ def alice_event_ids(google: EmulatorServer) -> set[str]:
 
 
 def test_init_redirects_to_google_with_state_pkce_and_offline_access(
-    google: Any, browser: Client
+    google: Any, visitor: Client
 ) -> None:
-    response = browser.get(INIT, {"login_hint": "bob@example.com"})
+    response = visitor.get(INIT, {"login_hint": "bob@example.com"})
     assert response.status_code == 302
     assert response["Location"].startswith(google.base_url + "/o/oauth2/auth?")
     params = query(response["Location"])
@@ -43,8 +43,8 @@ def test_init_redirects_to_google_with_state_pkce_and_offline_access(
     assert response["Cache-Control"] == "no-store"
 
 
-def test_each_init_gets_a_fresh_state_and_challenge(google: Any, browser: Client) -> None:
-    first, second = (query(browser.get(INIT)["Location"]) for _ in range(2))
+def test_each_init_gets_a_fresh_state_and_challenge(google: Any, visitor: Client) -> None:
+    first, second = (query(visitor.get(INIT)["Location"]) for _ in range(2))
     assert first["state"] != second["state"]
     assert first["code_challenge"] != second["code_challenge"]
 
@@ -67,12 +67,12 @@ def test_the_whole_flow_returns_the_primary_calendars_events(connect: Any, googl
     assert response["Referrer-Policy"] == "no-referrer"
 
 
-def test_it_creates_the_user_and_logs_them_in(connect: Any, browser: Client) -> None:
+def test_it_creates_the_user_and_logs_them_in(connect: Any, visitor: Client) -> None:
     connect()
     account = GoogleAccount.objects.get()
     assert account.user.email == "alice@example.com"
     assert not account.user.has_usable_password()
-    assert browser.session["_auth_user_id"] == str(account.user.pk)
+    assert visitor.session["_auth_user_id"] == str(account.user.pk)
 
 
 def test_it_stores_tokens_encrypted_and_decryptable(connect: Any, google: Any) -> None:
@@ -129,19 +129,19 @@ def test_an_unsafe_next_falls_back_to_the_json_answer(connect: Any, unsafe: str)
     assert response.json()["account"]["email"] == "alice@example.com"
 
 
-def test_a_replayed_redirect_is_refused(google: Any, browser: Client) -> None:
-    init = browser.get(INIT)
+def test_a_replayed_redirect_is_refused(google: Any, visitor: Client) -> None:
+    init = visitor.get(INIT)
     back = path_of(consent(init["Location"]))
-    assert browser.get(back).status_code == 200
-    replay = browser.get(back)
+    assert visitor.get(back).status_code == 200
+    replay = visitor.get(back)
     assert replay.status_code == 400
     assert replay.json()["error"]["code"] == "state_mismatch"
 
 
-def test_a_tampered_state_is_refused_before_the_code_is_used(google: Any, browser: Client) -> None:
-    init = browser.get(INIT)
+def test_a_tampered_state_is_refused_before_the_code_is_used(google: Any, visitor: Client) -> None:
+    init = visitor.get(INIT)
     back = query(consent(init["Location"]))
-    response = browser.get("/rest/v1/calendar/redirect/", {**back, "state": back["state"] + "x"})
+    response = visitor.get("/rest/v1/calendar/redirect/", {**back, "state": back["state"] + "x"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "state_mismatch"
     assert back["code"] in google.emulator.state.codes  # never exchanged
@@ -149,33 +149,33 @@ def test_a_tampered_state_is_refused_before_the_code_is_used(google: Any, browse
 
 
 @pytest.mark.parametrize("odd", ["\U0001f642", "\x00", "x" * 5000, ""])
-def test_an_odd_state_is_refused_cleanly(google: Any, browser: Client, odd: str) -> None:
-    browser.get(INIT)
-    response = browser.get("/rest/v1/calendar/redirect/", {"state": odd, "code": "4/0Ax"})
+def test_an_odd_state_is_refused_cleanly(google: Any, visitor: Client, odd: str) -> None:
+    visitor.get(INIT)
+    response = visitor.get("/rest/v1/calendar/redirect/", {"state": odd, "code": "4/0Ax"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "state_mismatch"
 
 
-def test_a_redirect_from_another_session_is_refused(google: Any, browser: Client) -> None:
-    back = path_of(consent(browser.get(INIT)["Location"]))
+def test_a_redirect_from_another_session_is_refused(google: Any, visitor: Client) -> None:
+    back = path_of(consent(visitor.get(INIT)["Location"]))
     response = Client(HTTP_HOST="127.0.0.1:8000").get(back)
     assert response.json()["error"]["code"] == "state_mismatch"
 
 
-def test_an_expired_state_is_refused(google: Any, browser: Client, settings: Any) -> None:
+def test_an_expired_state_is_refused(google: Any, visitor: Client, settings: Any) -> None:
     settings.GOOGLE_OAUTH_STATE_TTL = -1
-    back = path_of(consent(browser.get(INIT)["Location"]))
-    response = browser.get(back)
+    back = path_of(consent(visitor.get(INIT)["Location"]))
+    response = visitor.get(back)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "state_expired"
 
 
-def test_two_flows_in_flight_in_one_session_both_complete(google: Any, browser: Client) -> None:
-    first = browser.get(INIT, {"login_hint": "alice@example.com"})
-    second = browser.get(INIT, {"login_hint": "bob@example.com"})
-    bob = browser.get(path_of(consent(second["Location"])))
+def test_two_flows_in_flight_in_one_session_both_complete(google: Any, visitor: Client) -> None:
+    first = visitor.get(INIT, {"login_hint": "alice@example.com"})
+    second = visitor.get(INIT, {"login_hint": "bob@example.com"})
+    bob = visitor.get(path_of(consent(second["Location"])))
     assert bob.json()["account"]["email"] == "bob@example.com"
-    response = browser.get(path_of(consent(first["Location"])))
+    response = visitor.get(path_of(consent(first["Location"])))
     # alice's Google account is new to this product, but the session is bob's user now:
     # the account is linked to the signed-in user.
     assert response.status_code == 200
@@ -185,11 +185,11 @@ def test_two_flows_in_flight_in_one_session_both_complete(google: Any, browser: 
     }
 
 
-def test_access_denied_at_google_answers_403(google: Any, browser: Client) -> None:
+def test_access_denied_at_google_answers_403(google: Any, visitor: Client) -> None:
     google.emulator.auto_consent = False
-    init = browser.get(INIT)
+    init = visitor.get(INIT)
     state = query(init["Location"])["state"]
-    response = browser.get(
+    response = visitor.get(
         "/rest/v1/calendar/redirect/", {"error": "access_denied", "state": state}
     )
     assert response.status_code == 403
@@ -197,31 +197,31 @@ def test_access_denied_at_google_answers_403(google: Any, browser: Client) -> No
     assert GoogleAccount.objects.count() == 0
 
 
-def test_any_other_google_error_answers_400(google: Any, browser: Client) -> None:
-    state = query(browser.get(INIT)["Location"])["state"]
-    response = browser.get("/rest/v1/calendar/redirect/", {"error": "server_error", "state": state})
+def test_any_other_google_error_answers_400(google: Any, visitor: Client) -> None:
+    state = query(visitor.get(INIT)["Location"])["state"]
+    response = visitor.get("/rest/v1/calendar/redirect/", {"error": "server_error", "state": state})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "oauth_error"
 
 
-def test_a_missing_code_answers_400(google: Any, browser: Client) -> None:
-    state = query(browser.get(INIT)["Location"])["state"]
-    response = browser.get("/rest/v1/calendar/redirect/", {"state": state})
+def test_a_missing_code_answers_400(google: Any, visitor: Client) -> None:
+    state = query(visitor.get(INIT)["Location"])["state"]
+    response = visitor.get("/rest/v1/calendar/redirect/", {"state": state})
     assert response.json()["error"]["code"] == "missing_code"
 
 
-def test_an_unticked_calendar_scope_stores_nothing(google: Any, browser: Client) -> None:
+def test_an_unticked_calendar_scope_stores_nothing(google: Any, visitor: Client) -> None:
     import requests
 
     google.emulator.auto_consent = False
-    init = browser.get(INIT)
+    init = visitor.get(INIT)
     page_params = query(init["Location"])
     form = {**page_params, "account": "alice@example.com", "decision": "allow"}  # no granted_scope
     answer = requests.post(
         google.base_url + "/o/oauth2/auth", data=form, allow_redirects=False, timeout=10
     )
     assert CALENDAR not in query(answer.headers["Location"])["scope"]
-    response = browser.get(path_of(answer.headers["Location"]))
+    response = visitor.get(path_of(answer.headers["Location"]))
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "scope_not_granted"
     assert "tick" in response.json()["error"]["message"]
@@ -230,36 +230,36 @@ def test_an_unticked_calendar_scope_stores_nothing(google: Any, browser: Client)
     assert google.emulator.state.grant_for("alice@example.com", page_params["client_id"]) is None
 
 
-def test_a_garbage_code_answers_invalid_grant(google: Any, browser: Client) -> None:
-    state = query(browser.get(INIT)["Location"])["state"]
-    response = browser.get("/rest/v1/calendar/redirect/", {"state": state, "code": "4/garbage"})
+def test_a_garbage_code_answers_invalid_grant(google: Any, visitor: Client) -> None:
+    state = query(visitor.get(INIT)["Location"])["state"]
+    response = visitor.get("/rest/v1/calendar/redirect/", {"state": state, "code": "4/garbage"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_grant"
     assert GoogleAccount.objects.count() == 0
 
 
-def test_a_google_5xx_on_the_token_endpoint_answers_503(google: Any, browser: Client) -> None:
-    back = path_of(consent(browser.get(INIT)["Location"]))
+def test_a_google_5xx_on_the_token_endpoint_answers_503(google: Any, visitor: Client) -> None:
+    back = path_of(consent(visitor.get(INIT)["Location"]))
     google.emulator.add_fault(_fault("oauth.token", status=503))
-    response = browser.get(back)
+    response = visitor.get(back)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "google_unavailable"
     assert GoogleAccount.objects.count() == 0
 
 
-def test_a_token_endpoint_timeout_answers_503(google: Any, browser: Client, settings: Any) -> None:
+def test_a_token_endpoint_timeout_answers_503(google: Any, visitor: Client, settings: Any) -> None:
     settings.GOOGLE_HTTP_TIMEOUT = 1
-    back = path_of(consent(browser.get(INIT)["Location"]))
+    back = path_of(consent(visitor.get(INIT)["Location"]))
     google.emulator.add_fault(_fault("oauth.token", delay_ms=2500))
-    response = browser.get(back)
+    response = visitor.get(back)
     assert response.status_code == 503
     assert GoogleAccount.objects.count() == 0
 
 
-def test_a_failure_reading_events_links_nothing(google: Any, browser: Client) -> None:
-    back = path_of(consent(browser.get(INIT)["Location"]))
+def test_a_failure_reading_events_links_nothing(google: Any, visitor: Client) -> None:
+    back = path_of(consent(visitor.get(INIT)["Location"]))
     google.emulator.add_fault(_fault("calendar.events.list", status=404, times=5))
-    response = browser.get(back)
+    response = visitor.get(back)
     assert response.status_code == 404
     assert GoogleAccount.objects.count() == 0
 
@@ -276,8 +276,8 @@ def test_reconnecting_keeps_the_stored_refresh_token(connect: Any, google: Any) 
     assert again.access_token != first.access_token
 
 
-def test_the_json_error_shape_is_documented(google: Any, browser: Client) -> None:
-    body = browser.get("/rest/v1/calendar/redirect/").json()
+def test_the_json_error_shape_is_documented(google: Any, visitor: Client) -> None:
+    body = visitor.get("/rest/v1/calendar/redirect/").json()
     assert body == {
         "error": {"code": "state_mismatch", "message": body["error"]["message"], "status": 400}
     }

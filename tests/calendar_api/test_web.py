@@ -20,16 +20,16 @@ def test_anonymous_people_get_the_landing_page_with_a_strict_policy() -> None:
     assert "script-src 'none'" in response["Content-Security-Policy"]
 
 
-def test_a_signed_in_person_sees_their_accounts_and_agenda(alice: Any, browser: Client) -> None:
-    page = browser.get("/").content.decode()
+def test_a_signed_in_person_sees_their_accounts_and_agenda(alice: Any, visitor: Client) -> None:
+    page = visitor.get("/").content.decode()
     assert "alice@example.com" in page and "Next two weeks" in page
     assert "Daily stand-up" in page
     assert "ya29." not in page and "1//" not in page
 
 
-def test_the_buttons_need_a_csrf_token(alice: Any, browser: Client) -> None:
+def test_the_buttons_need_a_csrf_token(alice: Any, visitor: Client) -> None:
     strict = Client(HTTP_HOST="127.0.0.1:8000", enforce_csrf_checks=True)
-    strict.cookies = browser.cookies
+    strict.cookies = visitor.cookies
     assert strict.post(f"/accounts/{alice.pk}/disconnect/").status_code == 403
     assert GoogleAccount.objects.filter(pk=alice.pk).exists()
 
@@ -50,9 +50,37 @@ def test_the_buttons_need_a_signed_in_person() -> None:
 
 
 def test_a_reconnect_banner_shows_when_google_refused_the_grant(
-    alice: Any, browser: Client
+    alice: Any, visitor: Client
 ) -> None:
     GoogleAccount.objects.filter(pk=alice.pk).update(status="reconnect_required")
-    page = browser.get("/").content.decode()
+    page = visitor.get("/").content.decode()
     assert "no longer accepts the connection of alice@example.com" in page
     assert "login_hint=alice%40example.com" in page
+
+
+def test_a_person_chooses_which_calendars_are_synced(
+    alice: Any, visitor: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    work = alice.calendars.get(primary=False)
+    assert not work.sync_enabled
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(f"/calendars/{work.pk}/sync/", follow=True)
+    assert "Work is synced from now on" in response.content.decode()
+    work.refresh_from_db()
+    assert work.sync_enabled
+    assert DBTaskResult.objects.filter(args_kwargs__args=[work.pk, 0]).exists()  # its first sync
+    visitor.post(f"/calendars/{work.pk}/sync/")
+    work.refresh_from_db()
+    assert not work.sync_enabled
+
+
+def test_another_persons_calendar_cannot_be_toggled(alice: Any, google: Any) -> None:
+    bob = Client(HTTP_HOST="127.0.0.1:8000")
+    init = bob.get(INIT, {"login_hint": "bob@example.com"})
+    assert bob.get(path_of(consent(init["Location"]))).status_code == 200
+    work = alice.calendars.get(primary=False)
+    assert bob.post(f"/calendars/{work.pk}/sync/").status_code == 404
+    work.refresh_from_db()
+    assert not work.sync_enabled

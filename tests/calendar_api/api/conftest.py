@@ -1,5 +1,5 @@
-"""Fixtures for the REST API tests: alice signed in (browser session), bob signed in on a
-second browser, and small helpers to call the API and read the emulator's truth."""
+"""Fixtures for the REST API tests: alice signed in (visitor session), bob signed in on a
+second visitor, and small helpers to call the API and read the emulator's truth."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def send(client: Client, method: str, url: str, body: Any = None, **extra: Any) 
 
 @pytest.fixture
 def sign_in(google: Any) -> Callable[..., Client]:
-    """A fresh browser signed in through the whole OAuth flow as `email`."""
+    """A fresh browser-like client signed in through the whole OAuth flow as `email`."""
 
     def run(email: str, *, enforce_csrf_checks: bool = False) -> Client:
         client = Client(HTTP_HOST="127.0.0.1:8000", enforce_csrf_checks=enforce_csrf_checks)
@@ -48,9 +48,9 @@ def sign_in(google: Any) -> Callable[..., Client]:
 
 
 @pytest.fixture
-def alice_client(alice: Any, browser: Client) -> Client:
-    """alice's browser, signed in (her primary calendar synced)."""
-    return browser
+def alice_client(alice: Any, visitor: Client) -> Client:
+    """alice's visitor, signed in (her primary calendar synced)."""
+    return visitor
 
 
 @pytest.fixture

@@ -44,14 +44,14 @@ def test_a_personal_api_token_works_without_a_session_or_csrf(
 def test_a_session_needs_the_csrf_token_for_unsafe_methods(
     sign_in: Callable[..., Client], gcal: Any
 ) -> None:
-    browser = sign_in("alice@example.com", enforce_csrf_checks=True)
-    assert browser.get(events_url()).status_code == 200  # safe methods need none
-    refused = send(browser, "POST", events_url(), MEETING)
+    visitor = sign_in("alice@example.com", enforce_csrf_checks=True)
+    assert visitor.get(events_url()).status_code == 200  # safe methods need none
+    refused = send(visitor, "POST", events_url(), MEETING)
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["error"]["message"]
     secret = secrets.token_hex(16)  # 32 characters, as Django's CSRF secret
-    browser.cookies["csrftoken"] = secret
-    accepted = send(browser, "POST", events_url(), MEETING, HTTP_X_CSRFTOKEN=secret)
+    visitor.cookies["csrftoken"] = secret
+    accepted = send(visitor, "POST", events_url(), MEETING, HTTP_X_CSRFTOKEN=secret)
     assert accepted.status_code == 201
 
 
