@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -229,7 +230,10 @@ def event_create(
     *, calendar: Calendar, body: dict[str, Any], send_updates: str | None = None
 ) -> tuple[dict[str, Any], bool]:
     """Insert at Google and store; returns (event, created). With a client-chosen `id`, a retry
-    finds Google's 409 `duplicate` and returns the event that exists (created=False)."""
+    finds Google's 409 `duplicate` and returns the event that exists (created=False). Without
+    one we choose the id (base32hex, as Google allows), so our own retries after a timeout or
+    a 5xx can never create the event twice."""
+    body = {**body, "id": body.get("id") or uuid.uuid4().hex}
     conference = "conferenceData" in body
     try:
         event = _google(

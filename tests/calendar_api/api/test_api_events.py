@@ -4,6 +4,7 @@ writes land at Google (read back with the official client) and in the store at o
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -130,6 +131,24 @@ def test_a_retried_create_with_the_same_id_is_one_event(alice_client: Client, gc
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"] == "planning2027q1"
     assert [e["id"] for e in google_list(gcal, q="Planning")] == ["planning2027q1"]
+
+
+def test_a_create_without_id_gets_one_chosen_by_us(alice_client: Client) -> None:
+    created = send(alice_client, "POST", events_url(), MEETING).json()
+    assert len(created["id"]) == 32 and set(created["id"]) <= set("0123456789abcdef")
+
+
+def test_a_create_whose_answer_timed_out_is_retried_without_a_duplicate(
+    alice_client: Client, gcal: Any, google: Any, settings: Any
+) -> None:
+    from tests.calendar_api.conftest import fault
+
+    settings.GOOGLE_HTTP_TIMEOUT = 1
+    fault(google, "calendar.events.insert", delay_ms=1500, times=1)  # Google is slow to answer
+    response = send(alice_client, "POST", events_url(), MEETING)
+    assert response.status_code in (200, 201), response.content
+    time.sleep(1.5)  # the slow first insert reaches Google too (bounded wait)
+    assert len(google_list(gcal, q="Planning")) == 1
 
 
 def test_moving_an_event_with_patch_changes_it_at_google(alice_client: Client, gcal: Any) -> None:
