@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 import re
 
-SENSITIVE = re.compile(r"(?i)\b(code|state|token|access_token|refresh_token|id_token)=[^&\s\"']+")
+# Query-string parameters only (after ? or &): a job's "state=READY" in a log line stays.
+SENSITIVE = re.compile(
+    r"(?i)([?&](?:code|state|token|access_token|refresh_token|id_token))=[^&\s\"']+"
+)
 
 
 class RedactOAuthParams(logging.Filter):

@@ -22,6 +22,9 @@ def google(emulator: EmulatorServer, settings: Any) -> EmulatorServer:
     settings.GOOGLE_EMULATOR_URL = emulator.base_url
     settings.GOOGLE_CLIENT_SECRETS_FILE = ""
     settings.GOOGLE_REDIRECT_URI = REDIRECT_URI
+    # Push channels opened by tests point nowhere (port 9, discard) unless a test serves the
+    # webhook itself: never at a development server that may be running on port 8000.
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
     return emulator
 
 

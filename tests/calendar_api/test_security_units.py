@@ -106,3 +106,17 @@ def test_log_lines_never_carry_codes_or_tokens() -> None:
     line = record.getMessage()
     assert "4/0Axyz" not in line and "abc" not in line
     assert "code=[redacted]" in line
+
+
+def test_log_lines_keep_values_that_are_not_query_parameters() -> None:
+    record = logging.LogRecord(
+        "django_tasks",
+        logging.INFO,
+        __file__,
+        1,
+        "Task id=1 path=calendar_api.tasks.sync_calendar state=READY",
+        (),
+        None,
+    )
+    RedactOAuthParams().filter(record)
+    assert record.getMessage().endswith("state=READY")
