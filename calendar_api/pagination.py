@@ -118,3 +118,9 @@ def links(request: Request, page: Page) -> dict[str, str | None]:
         return replace_query_param(url, "cursor", encode(cursor)) if cursor else None
 
     return {"next": link(page.next), "previous": link(page.previous)}
+
+
+def single_page(items: Any) -> dict[str, Any]:
+    """A short list (a user's own calendars, accounts or tokens) in the same shape as a paged
+    one: every list the API answers has `next`, `previous` and `results`."""
+    return {"next": None, "previous": None, "results": items}

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import validation
+from calendar_api import pagination, validation
 from calendar_api.selectors import calendar_of, calendars_of
 from calendar_api.serializers import CalendarSerializer
 from calendar_api.services.calendars import calendar_update
@@ -24,7 +24,7 @@ class CalendarListView(APIView):
         calendars = calendars_of(user=request.user).order_by(
             "account__connected_at", "-primary", "summary"
         )
-        return Response({"results": CalendarSerializer(calendars, many=True).data})
+        return Response(pagination.single_page(CalendarSerializer(calendars, many=True).data))
 
 
 class CalendarDetailView(APIView):

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calendar_api import pagination
 from calendar_api.selectors import accounts_of
 from calendar_api.serializers import ConnectionSerializer
 from calendar_api.services.accounts import account_disconnect
@@ -17,7 +18,7 @@ from calendar_api.services.sync import sync_request
 class ConnectionListView(APIView):
     def get(self, request: Request) -> Response:
         accounts = accounts_of(user=request.user)
-        return Response({"results": ConnectionSerializer(accounts, many=True).data})
+        return Response(pagination.single_page(ConnectionSerializer(accounts, many=True).data))
 
 
 class ConnectionDetailView(APIView):

@@ -260,7 +260,9 @@ def _documented(target: Any, **methods: Any) -> type:
 
 
 def _results(name: str, item: Any) -> Any:
-    return inline_serializer(name, {"results": item})
+    """A list in the API's one list shape (a short list has no next or previous page)."""
+    links = {key: serializers.URLField(allow_null=True) for key in ("next", "previous")}
+    return inline_serializer(name, {**links, "results": item})
 
 
 class ConnectionListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]

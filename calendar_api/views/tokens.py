@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from calendar_api import pagination
+
 
 class TokenSerializer(serializers.Serializer[Any]):
     token_key = serializers.CharField(read_only=True)
@@ -22,7 +24,7 @@ class TokenSerializer(serializers.Serializer[Any]):
 class TokenListView(APIView):
     def get(self, request: Request) -> Response:
         tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
-        return Response({"results": TokenSerializer(tokens, many=True).data})
+        return Response(pagination.single_page(TokenSerializer(tokens, many=True).data))
 
     def post(self, request: Request) -> Response:
         """Create a token. Its secret is shown in this answer only; it is stored hashed."""

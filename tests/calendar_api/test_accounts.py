@@ -180,3 +180,16 @@ def test_the_management_commands_sync_and_report(alice: Any, google: Any) -> Non
     out = StringIO()
     call_command("sync_status", stdout=out)
     assert "alice@example.com" in out.getvalue() and "polling" in out.getvalue()
+
+
+def test_every_list_has_the_one_list_shape(alice: Any, visitor: Client) -> None:
+    visitor.post("/rest/v1/auth/tokens/")
+    for path in (
+        "/rest/v1/connections/",
+        "/rest/v1/calendars/",
+        "/rest/v1/auth/tokens/",
+        "/rest/v1/calendars/primary/events/",
+    ):
+        body = visitor.get(path).json()
+        assert set(body) == {"next", "previous", "results"}, path
+        assert body["results"], path
