@@ -218,3 +218,11 @@ def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> Non
             job.enqueue(calendar_id, attempt)
 
     transaction.on_commit(enqueue)
+
+
+def account_sync_request(*, account: GoogleAccount) -> list[int]:
+    """Queue a sync of each of the account's synced calendars; returns their ids."""
+    calendars = list(account.calendars.filter(sync_enabled=True).values_list("pk", flat=True))
+    for calendar_id in calendars:
+        sync_request(calendar_id=calendar_id)
+    return calendars

@@ -12,7 +12,7 @@ from calendar_api import pagination
 from calendar_api.selectors import accounts_of
 from calendar_api.serializers import ConnectionSerializer
 from calendar_api.services.accounts import account_disconnect
-from calendar_api.services.sync import sync_request
+from calendar_api.services.sync import account_sync_request
 
 
 class ConnectionListView(APIView):
@@ -35,7 +35,5 @@ class ConnectionDetailView(APIView):
 class ConnectionSyncView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         account = get_object_or_404(accounts_of(user=request.user), pk=pk)
-        calendars = list(account.calendars.filter(sync_enabled=True).values_list("pk", flat=True))
-        for calendar_id in calendars:
-            sync_request(calendar_id=calendar_id)
-        return Response({"queued": calendars}, status=status.HTTP_202_ACCEPTED)
+        queued = account_sync_request(account=account)
+        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from calendar_api.selectors import accounts_of, agenda, calendars_of
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.calendars import calendar_update
-from calendar_api.services.sync import sync_request
+from calendar_api.services.sync import account_sync_request
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
@@ -46,8 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sync_now(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     account = get_object_or_404(accounts_of(user=request.user), pk=pk)
-    for calendar_id in account.calendars.filter(sync_enabled=True).values_list("pk", flat=True):
-        sync_request(calendar_id=calendar_id)
+    account_sync_request(account=account)
     messages.success(request, f"A sync of {account.email} is on its way.")
     return HttpResponseRedirect("/")
 
