@@ -1,4 +1,5 @@
-"""The product's data: Google accounts with their (encrypted) tokens."""
+"""The product's data: Google accounts with their (encrypted) tokens, calendars, the event
+store, its change log, and each user's preferences."""
 
 from __future__ import annotations
 
@@ -164,3 +165,53 @@ class ScheduleSlot(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+class UserPreferences(models.Model):
+    """A user's settings: the zone times are shown in, and working hours (analytics)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    time_zone = models.CharField(max_length=64, blank=True, default="")  # "" = the browser's
+    work_start = models.TimeField(default=dt.time(9))
+    work_end = models.TimeField(default=dt.time(17))
+    work_days = models.JSONField(default=_weekdays)  # ISO weekdays from Monday=0
+
+    class Meta:
+        verbose_name_plural = "user preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user}"
+
+
+class StoreChange(models.Model):
+    """The store's change log: one row per event created, changed or deleted in the store (by
+    sync or by a write through the API), and one per finished sync. Written in the same
+    transaction as the change, so whatever reads it (live updates, outgoing webhooks) misses
+    nothing and sees nothing that was rolled back. The id is the readers' cursor."""
+
+    class Kind(models.TextChoices):
+        EVENT_CREATED = "event.created"
+        EVENT_UPDATED = "event.updated"
+        EVENT_DELETED = "event.deleted"
+        CALENDAR_SYNCED = "calendar.synced"
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    event_id = models.CharField(max_length=1024, blank=True, default="")  # Google's event id
+    data = models.JSONField(default=dict)  # the event as stored; for a sync, mode and count
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "id"], name="change_user_cursor")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id}".strip()

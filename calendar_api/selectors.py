@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.models import Calendar, Event, GoogleAccount, StoreChange
 from calendar_api.services.event_fields import event_time
 from calendar_api.services.event_fields import zone as event_zone
 
@@ -124,3 +124,9 @@ def _by_day(found: list[tuple[dt.datetime, AgendaItem]]) -> list[AgendaDay]:
     ):
         days.setdefault(local.date(), []).append(item)
     return [AgendaDay(day, items) for day, items in days.items()]
+
+
+def changes_after(*, user: Any, after_id: int, limit: int = 500) -> list[StoreChange]:
+    """The user's store changes after the cursor `after_id`, oldest first."""
+    rows = StoreChange.objects.filter(user=user, id__gt=after_id).select_related("calendar")
+    return list(rows.order_by("id")[:limit])

@@ -217,6 +217,8 @@ SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
 # How long one sync holds its calendar: what a crashed worker can block it for.
 SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 180)
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+# The store's change log (live updates, outgoing webhooks) is kept this long.
+CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -31,6 +31,7 @@ from calendar_api.google.errors import (
     SyncTokenExpired,
 )
 from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.services import changes
 from calendar_api.services.event_fields import event_columns
 from calendar_api.services.tokens import call_google
 
@@ -113,21 +114,44 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
         held = Calendar.objects.select_for_update(no_key=True).filter(pk=calendar.pk)
         if not list(held.values_list("pk", flat=True)):
             return SyncOutcome("skipped")  # disconnected meanwhile
+        # A resync (after a 410) records what differs from the rows it replaces; the first
+        # full sync records only that the calendar was synced.
+        previous = changes.previous_of(calendar=calendar) if full and calendar.sync_token else {}
         if full:
             Event.objects.filter(calendar=calendar).delete()
         changed = 0
         next_token = ""
+        seen: set[str] = set()
         for page in itertools.chain([first], pages):
-            changed += _upsert(calendar, page.get("items", []))
+            items = page.get("items", [])
+            changed += _upsert(calendar, items, previous=previous if full else None)
+            seen.update(str(item.get("id")) for item in items)
             next_token = page.get("nextSyncToken", next_token)
+        if previous:
+            changes.changes_record_vanished(calendar=calendar, previous=previous, seen=seen)
         Calendar.objects.filter(pk=calendar.pk).update(
             sync_token=next_token, last_synced_at=timezone.now(), last_sync_error=""
         )
+        if full or changed:
+            changes.changes_record_synced(
+                calendar=calendar, mode="full" if full else "incremental", changed=changed
+            )
     calendar.sync_token = next_token
     return SyncOutcome("full" if full else "incremental", changed)
 
 
-def _upsert(calendar: Calendar, items: list[dict[str, Any]]) -> int:
+def _upsert(
+    calendar: Calendar,
+    items: list[dict[str, Any]],
+    *,
+    previous: changes.Previous | None = None,
+) -> int:
+    """Store Google's events and record the changes in the log. `previous` is what the store
+    held before (given by a full sync, which wiped it); None means: read it from the store."""
+    if previous is None:
+        previous = changes.previous_of(calendar=calendar, ids=[str(i.get("id")) for i in items])
+    if previous or calendar.sync_token:
+        changes.changes_record_events(calendar=calendar, items=items, previous=previous)
     rows = [
         Event(
             calendar=calendar,
@@ -150,8 +174,10 @@ def _upsert(calendar: Calendar, items: list[dict[str, Any]]) -> int:
 
 
 def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
-    """Upsert events as Google returned them (the API's write path stores what it wrote)."""
-    return _upsert(calendar, items)
+    """Upsert events as Google returned them (the API's write path stores what it wrote),
+    with their changes recorded in the same transaction."""
+    with transaction.atomic():
+        return _upsert(calendar, items)
 
 
 def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:

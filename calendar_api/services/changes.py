@@ -1,0 +1,96 @@
+"""The store's change log (`StoreChange`): what changed, written in the change's transaction.
+
+Sync and the API's writes call these functions inside the transaction that changes the store.
+Live updates read the log by cursor; outgoing webhooks fan out from it. A first full sync is
+not a change of anything a reader has seen, so it records only `calendar.synced`; a full
+resync after a 410 records the differences from what was stored before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from calendar_api.models import Calendar, Event, StoreChange
+
+Kind = StoreChange.Kind
+# google_id -> (etag, status) of the rows as they were before the change.
+Previous = Mapping[str, tuple[str, str]]
+
+
+def previous_of(
+    *, calendar: Calendar, ids: Iterable[str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """What the store holds now for these ids (all of the calendar's rows when ids is None)."""
+    rows = Event.objects.filter(calendar=calendar)
+    if ids is not None:
+        rows = rows.filter(google_id__in=list(ids))
+    return {
+        gid: (etag, status) for gid, etag, status in rows.values_list("google_id", "etag", "status")
+    }
+
+
+def _kind(item: Mapping[str, Any], before: tuple[str, str] | None) -> str | None:
+    cancelled = item.get("status") == "cancelled"
+    if before is None:
+        return Kind.EVENT_DELETED if cancelled else Kind.EVENT_CREATED
+    etag, status = before
+    if etag and etag == item.get("etag") and (status == "cancelled") == cancelled:
+        return None  # unchanged: Google sent what the store already had
+    if cancelled:
+        return None if status == "cancelled" else Kind.EVENT_DELETED
+    return Kind.EVENT_CREATED if status == "cancelled" else Kind.EVENT_UPDATED
+
+
+def changes_record_events(
+    *, calendar: Calendar, items: Iterable[Mapping[str, Any]], previous: Previous
+) -> list[StoreChange]:
+    """Record one change per item that differs from what the store held (`previous`)."""
+    user_id = calendar.account.user_id
+    rows = []
+    for item in items:
+        kind = _kind(item, previous.get(str(item.get("id", ""))))
+        if kind is not None:
+            rows.append(
+                StoreChange(
+                    user_id=user_id,
+                    calendar=calendar,
+                    kind=kind,
+                    event_id=str(item["id"]),
+                    data=dict(item),
+                )
+            )
+    return StoreChange.objects.bulk_create(rows, batch_size=500)
+
+
+def changes_record_vanished(
+    *, calendar: Calendar, previous: Previous, seen: set[str]
+) -> list[StoreChange]:
+    """After a full resync: rows that were stored but that Google no longer lists."""
+    gone = [
+        {"id": gid, "status": "cancelled"}
+        for gid, (_etag, status) in previous.items()
+        if gid not in seen and status != "cancelled"
+    ]
+    return changes_record_events(calendar=calendar, items=gone, previous={})
+
+
+def changes_record_synced(*, calendar: Calendar, mode: str, changed: int) -> StoreChange:
+    return StoreChange.objects.create(
+        user_id=calendar.account.user_id,
+        calendar=calendar,
+        kind=Kind.CALENDAR_SYNCED,
+        data={"mode": mode, "changed": changed},
+    )
+
+
+def changes_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete changes older than CHANGE_LOG_KEEP_DAYS (housekeeping)."""
+    now = now or timezone.now()
+    old = now - dt.timedelta(days=settings.CHANGE_LOG_KEEP_DAYS)
+    deleted, _ = StoreChange.objects.filter(created_at__lt=old).delete()
+    return deleted
