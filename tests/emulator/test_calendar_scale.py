@@ -1,8 +1,7 @@
-"""Large calendars: the generator and events.list over 20,000 events, within a time budget."""
+"""Large calendars: the generator and events.list over 20,000 events (speed is in bench/)."""
 
 from __future__ import annotations
 
-import time
 import urllib.error
 from typing import Any
 
@@ -12,14 +11,10 @@ from google_emulator import EmulatorServer
 from tests.emulator.clients import control, service, validate
 
 
-def test_it_generates_and_pages_through_twenty_thousand_events_quickly(
-    emulator: EmulatorServer,
-) -> None:
-    started = time.perf_counter()
+def test_it_generates_and_pages_through_twenty_thousand_events(emulator: EmulatorServer) -> None:
     made = control(emulator.base_url, "generate", {"email": "alice@example.com", "count": 20000})
-    assert made["added"] == 20000 and time.perf_counter() - started < 5
+    assert made["added"] == 20000
     calendar = service(emulator.base_url)
-    started = time.perf_counter()
     request: Any = calendar.events().list(calendarId="primary", maxResults=2500)
     ids: list[str] = []
     pages = 0
@@ -28,9 +23,7 @@ def test_it_generates_and_pages_through_twenty_thousand_events_quickly(
         pages += 1
         ids += [item["id"] for item in page["items"]]
         request = calendar.events().list_next(request, page)
-    elapsed = time.perf_counter() - started
     assert len(ids) == len(set(ids)) == made["total"] and pages == 9
-    assert elapsed < 5, f"listing 20,000 events took {elapsed:.2f}s"
     validate(page, "Events")
     for item in page["items"][:50]:
         validate(item, "Event")
