@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 
 from google_emulator.calendar import control as calendar_control
 from google_emulator.errors import GoogleError, json_response
+from google_emulator.faults import Fault, parse_rate
 from google_emulator.seed import add_account
-from google_emulator.server import Ctx, Fault, Route
+from google_emulator.server import Ctx, Route
 
 FAULT_FIELDS = {f.name for f in fields(Fault)}
 
@@ -20,13 +21,30 @@ def health(ctx: Ctx) -> Response:
 
 def add_faults(ctx: Ctx) -> Response:
     body = ctx.json()
+    if isinstance(body, dict) and "rate" in body:
+        return set_fault_rate(ctx, body)
     specs = body.get("faults", [body]) if isinstance(body, dict) else body
     if not isinstance(specs, list):
         raise GoogleError(400, "invalid", 'Send a fault object, or {"faults": [...]}')
     faults = [_fault(spec) for spec in specs]  # all checked before any is added
     for fault in faults:
         ctx.emulator.add_fault(fault)
-    return json_response({"faults": ctx.emulator.fault_list()}, 201)
+    return _faults(ctx, 201)
+
+
+def set_fault_rate(ctx: Ctx, body: dict[str, object]) -> Response:
+    """A steady fault rate (replacing any earlier one): `{"rate": 0.2, "kinds": [...]}`."""
+    try:
+        rate = parse_rate(body)
+    except ValueError as exc:
+        raise GoogleError(400, "invalid", str(exc)) from exc
+    ctx.emulator.set_fault_rate(rate if rate.rate > 0 else None)
+    return _faults(ctx, 201)
+
+
+def _faults(ctx: Ctx, status: int = 200) -> Response:
+    body = {"faults": ctx.emulator.fault_list(), "rate": ctx.emulator.fault_rate_dict()}
+    return json_response(body, status)
 
 
 def _fault(spec: object) -> Fault:
@@ -41,12 +59,12 @@ def _fault(spec: object) -> Fault:
 
 
 def list_faults(ctx: Ctx) -> Response:
-    return json_response({"faults": ctx.emulator.fault_list()})
+    return _faults(ctx)
 
 
 def clear_faults(ctx: Ctx) -> Response:
     ctx.emulator.clear_faults()
-    return json_response({"faults": []})
+    return _faults(ctx)
 
 
 def set_latency(ctx: Ctx) -> Response:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,12 +19,14 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from google_emulator.errors import GoogleError, OAuthError
+from google_emulator.faults import RATE_KINDS, DropConnection, Fault, FaultRate
 from google_emulator.keys import SigningKey
 from google_emulator.state import AccessToken, State
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+__all__ = ["Ctx", "Emulator", "EmulatorServer", "Fault", "Route"]  # Fault: tests import it here
 Handler = Callable[..., Response]
 BAD_INPUT = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError)
 log = logging.getLogger("google_emulator")
@@ -34,22 +38,6 @@ class Route:
     methods: tuple[str, ...]
     method_id: str  # the discovery method id, e.g. "calendar.events.list", or "oauth.token"
     handler: Handler
-
-
-@dataclass
-class Fault:
-    """An injected failure: the next `times` calls of `method` fail (or are slowed)."""
-
-    method: str  # a method id, or "*" for every method
-    status: int = 0  # 0: no error, only `delay_ms`
-    reason: str = ""
-    message: str = ""
-    error: str = ""  # for oauth.* methods: the OAuth `error` code
-    times: int = 1
-    delay_ms: int = 0
-
-    def matches(self, method_id: str) -> bool:
-        return self.times > 0 and self.method in ("*", method_id)
 
 
 @dataclass
@@ -86,6 +74,7 @@ class Emulator:
     latency_ms: int = 0
     seed: str = "demo"
     faults: list[Fault] = field(default_factory=list)
+    fault_rate: FaultRate | None = None
     key: SigningKey = field(default_factory=SigningKey)
     state_file: Path | None = None
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
@@ -103,9 +92,15 @@ class Emulator:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        return self.dispatch(request)(environ, start_response)
+        try:
+            response = self.dispatch(request)
+        except DropConnection:
+            _drop(environ)
+            raise
+        return response(environ, start_response)
 
-    def dispatch(self, request: Request) -> Response:
+    def dispatch(self, request: Request, *, in_batch: bool = False) -> Response:
+        """Route one call. A call inside a batch meets only the error answers of a fault rate."""
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             index, args = adapter.match()
@@ -116,10 +111,20 @@ class Emulator:
         except HTTPException as exc:  # e.g. a redirect for a missing slash
             return exc.get_response()
         route = self.routes[int(index)]
+        kind = None
         if not route.method_id.startswith("control."):
             failure = self._apply_faults(route.method_id)
             if failure is not None:
                 return failure
+            kind = self._draw_rate_fault(route.method_id, answers_only=in_batch)
+            if kind is not None and kind != "lost":
+                return self._rate_fault(kind, route.method_id)
+        response = self._handle(route, request, args)
+        if kind == "lost":
+            raise DropConnection("the call took effect, but its answer is lost")
+        return response
+
+    def _handle(self, route: Route, request: Request, args: Mapping[str, Any]) -> Response:
         try:
             with self.state.lock:
                 response: Response = route.handler(Ctx(request, self), **args)
@@ -148,6 +153,34 @@ class Emulator:
             return OAuthError(fault.status, error, fault.message or "Injected fault").response()
         return GoogleError(fault.status, fault.reason or None, fault.message or None).response()
 
+    def _draw_rate_fault(self, method_id: str, *, answers_only: bool = False) -> str | None:
+        with self._fault_lock:
+            rate = self.fault_rate
+            kind = rate.draw(method_id) if rate is not None else None
+            if rate is not None and kind is not None and answers_only and not RATE_KINDS[kind]:
+                rate.injected[kind] -= 1  # a batch's part can only fail with an error answer
+                return None
+        if rate is not None and kind == "slow":
+            time.sleep(rate.slow_ms / 1000)
+            return None
+        if rate is not None and kind == "timeout":
+            time.sleep(rate.timeout_ms / 1000)
+        return kind
+
+    def _rate_fault(self, kind: str, method_id: str) -> Response:
+        """The answer to a call that meets a steady-rate fault (or no answer at all)."""
+        status = RATE_KINDS[kind]
+        if not status:  # "drop" and "timeout": the connection closes with no answer
+            raise DropConnection(f"injected fault: {kind}")
+        if method_id.startswith("oauth."):
+            error = "rate_limit_exceeded" if status in (403, 429) else "internal_failure"
+            return OAuthError(status, error, "Injected fault").response()
+        return GoogleError(status, "rateLimitExceeded" if status in (403, 429) else None).response()
+
+    def set_fault_rate(self, rate: FaultRate | None) -> None:
+        with self._fault_lock:
+            self.fault_rate = rate
+
     def add_fault(self, fault: Fault) -> None:
         with self._fault_lock:
             self.faults.append(fault)
@@ -155,10 +188,15 @@ class Emulator:
     def clear_faults(self) -> None:
         with self._fault_lock:
             self.faults.clear()
+            self.fault_rate = None
 
     def fault_list(self) -> list[dict[str, Any]]:
         with self._fault_lock:
             return [asdict(f) for f in self.faults if f.times > 0]
+
+    def fault_rate_dict(self) -> dict[str, Any] | None:
+        with self._fault_lock:
+            return self.fault_rate.as_dict() if self.fault_rate is not None else None
 
     def reset(self, seed: str | None = None) -> None:
         """Back to a freshly seeded state (keeping registered clients), with no faults."""
@@ -183,6 +221,14 @@ class Emulator:
     def save(self) -> None:
         if self.state_file is not None:
             self.state.save(self.state_file)
+
+
+def _drop(environ: WSGIEnvironment) -> None:
+    """Close the client's connection at once, so it gets no answer at all."""
+    connection = environ.get("werkzeug.socket")
+    if isinstance(connection, socket.socket):
+        with contextlib.suppress(OSError):  # already gone
+            connection.shutdown(socket.SHUT_RDWR)
 
 
 class EmulatorServer:

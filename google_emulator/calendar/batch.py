@@ -95,7 +95,7 @@ def batch(ctx: Ctx) -> Response:
         except (ValueError, IndexError, UnicodeDecodeError):
             answered.append((content_id, GoogleError(400, "badRequest", "Bad Request").response()))
             continue
-        answered.append((content_id, ctx.emulator.dispatch(inner)))
+        answered.append((content_id, ctx.emulator.dispatch(inner, in_batch=True)))
     boundary = "batch_" + secrets.token_hex(12)
     return Response(
         _render(boundary, answered),
