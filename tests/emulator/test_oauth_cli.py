@@ -48,7 +48,7 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], deadline: flo
         try:
             if requests.get(base_url + "/__emulator__/health", timeout=0.5).ok:
                 return True
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or too busy to answer in time
             time.sleep(0.02)
     return False
 
