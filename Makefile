@@ -36,6 +36,17 @@ browser:
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# Ports and URLs follow HOST/PORT/EMULATOR_PORT (`make run PORT=8100 EMULATOR_PORT=8865`);
+# honcho runs the Procfile and stops every process on Ctrl-C. `-e /dev/null`: these exported
+# URLs win over a .env file (Django still reads .env for everything else).
+run: export HOST := $(HOST)
+run: export EMULATOR_PORT := $(EMULATOR_PORT)
+run: export EMULATOR_ARGS := $(EMULATOR_ARGS)
+run: export PUBLIC_BASE_URL := http://$(HOST):$(PORT)
+run: export GOOGLE_REDIRECT_URI := http://$(HOST):$(PORT)/rest/v1/calendar/redirect/
+run: export GOOGLE_EMULATOR_URL := http://$(HOST):$(EMULATOR_PORT)
+run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+run: export PYTHONUNBUFFERED := 1
 run: migrate
 	@mkdir -p var
 	@$(PY) manage.py schedule_periodic
@@ -43,11 +54,9 @@ run: migrate
 	@echo "  Open http://$(HOST):$(PORT)/ to connect a calendar"
 	@echo "  (or http://$(HOST):$(PORT)/rest/v1/calendar/init/ for the bare OAuth flow and JSON)."
 	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
+	@echo "  Ctrl-C stops everything."
 	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) --state var/emulator-state.json $(EMULATOR_ARGS) & \
-	$(PY) manage.py db_worker --interval 0.5 & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(VENV)/bin/honcho start -e /dev/null -f Procfile -p $(PORT) || [ $$? -eq 130 ]  # 130: Ctrl-C
 
 emulator: install
 	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) $(EMULATOR_ARGS)

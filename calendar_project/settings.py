@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under any server (ASGI too)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves static files from the web process: in development straight from the apps'
+# folders, in production the compressed, hashed copies that `collectstatic` builds.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Sessions hold the OAuth state and PKCE verifier, so they live in the database, not a cookie.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -185,15 +198,17 @@ CACHES = {
 # With it empty, GOOGLE_CLIENT_SECRETS_FILE must name a real Google "web" client file.
 GOOGLE_EMULATOR_URL = env_str("GOOGLE_EMULATOR_URL", "http://127.0.0.1:8765")
 GOOGLE_CLIENT_SECRETS_FILE = env_str("GOOGLE_CLIENT_SECRETS_FILE", "")
+# Where this service is reached (push notifications go there; https in production). The
+# redirect URI follows it unless set on its own.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 GOOGLE_REDIRECT_URI = env_str(
-    "GOOGLE_REDIRECT_URI", "http://127.0.0.1:8000/rest/v1/calendar/redirect/"
+    "GOOGLE_REDIRECT_URI", PUBLIC_BASE_URL.rstrip("/") + "/rest/v1/calendar/redirect/"
 )
 GOOGLE_CALENDAR_SCOPE = env_str("GOOGLE_CALENDAR_SCOPE", "https://www.googleapis.com/auth/calendar")
 GOOGLE_HTTP_TIMEOUT = env_int("GOOGLE_HTTP_TIMEOUT", 10)
 # Scale of the exponential backoff between retries of one call (1 = Google's recommendation).
 GOOGLE_RETRY_BACKOFF = float(env_str("GOOGLE_RETRY_BACKOFF", "1"))
 GOOGLE_OAUTH_STATE_TTL = env_int("GOOGLE_OAUTH_STATE_TTL", 600)
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
 LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
 

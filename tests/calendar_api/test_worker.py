@@ -1,4 +1,4 @@
-"""Background jobs on a real engine: `manage.py db_worker` processes (django-tasks-db) run
+"""Background jobs on a real engine: `manage.py worker` processes (django-tasks-db) run
 against the test database and the test emulator, as `make run` and production run them.
 
 Each test starts its own worker processes and stops them (SIGTERM, then kill if needed).
@@ -51,7 +51,7 @@ def database_url() -> str:
 
 
 class Worker:
-    """One `manage.py db_worker` process; its output goes to a log file."""
+    """One `manage.py worker` process; its output goes to a log file."""
 
     def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
         self.name = name
@@ -61,8 +61,7 @@ class Worker:
                 [
                     sys.executable,
                     "manage.py",
-                    "db_worker",
-                    "--no-reload",
+                    "worker",
                     "--no-startup-delay",
                     "--interval=0.05",
                     f"--worker-id={name}",

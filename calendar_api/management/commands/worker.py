@@ -1,0 +1,42 @@
+"""Run a background worker for whichever task backend is configured (TASKS_BACKEND).
+
+The database queue runs `db_worker` (django-tasks-db); RQ on Redis runs django-rq's `rqworker`
+with its scheduler, which moves delayed jobs (`run_after`) onto the queue when they are due.
+Options after `worker` are passed to that command unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management import load_command_class
+from django.core.management.base import BaseCommand, CommandError
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+# Backend class path (its module) -> (the app that has the command, its name, default options).
+WORKERS: dict[str, tuple[str, str, list[str]]] = {
+    "django_tasks_db": ("django_tasks_db", "db_worker", ["--interval=0.5", "--no-reload"]),
+    "django_tasks_rq": ("django_rq", "rqworker", ["--with-scheduler"]),
+}
+
+
+def worker_command() -> tuple[str, str, list[str]]:
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    package = type(backend).__module__.split(".")[0]
+    if package not in WORKERS:
+        raise CommandError(f"No worker for the task backend {type(backend).__name__}.")
+    return WORKERS[package]
+
+
+class Command(BaseCommand):
+    help = "Run a background worker for the configured task backend (db_worker or rqworker)."
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        app, name, defaults = worker_command()
+        command = load_command_class(app, name)
+        command.run_from_argv([argv[0], name, *defaults, *argv[2:]])
+
+    def handle(self, *args: Any, **options: Any) -> None:  # through call_command()
+        app, name, defaults = worker_command()
+        load_command_class(app, name).run_from_argv([sys.argv[0], name, *defaults, *args])
