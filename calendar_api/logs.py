@@ -1,4 +1,5 @@
-"""A logging filter that keeps OAuth codes, tokens and state out of log lines."""
+"""Keeping OAuth codes, tokens and state out of log lines: one function, used by the logging
+filter below (any handler) and by the structured logs' processor (calendar_api/operations/logs.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ SENSITIVE = re.compile(
 )
 
 
+def redact(text: str) -> str:
+    """The text with the values of sensitive query parameters replaced by [redacted]."""
+    return SENSITIVE.sub(r"\1=[redacted]", text)
+
+
 class RedactOAuthParams(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = SENSITIVE.sub(r"\1=[redacted]", message)
+        redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
