@@ -24,7 +24,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The web calendar's script: FullCalendar and our code from calendar_api/frontend/, bundled by
+# esbuild into the static folder (not committed). Needs Node.js and npm.
+NPM ?= npm
+BUNDLE := calendar_api/static/calendar_api/build/calendar.js
+FRONTEND := $(wildcard calendar_api/frontend/src/*.js) calendar_api/frontend/build.mjs
+
+node_modules/.installed: package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "npm is missing: install Node.js 18+ and npm (Debian: apt-get install nodejs npm)."; exit 1; }
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BUNDLE): node_modules/.installed $(FRONTEND)
+	$(NPM) run --silent build
+
+install: $(VENV)/.installed $(BUNDLE)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).
 browser:
@@ -77,4 +91,4 @@ bench: migrate
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules calendar_api/static/calendar_api/build

@@ -130,3 +130,9 @@ def changes_after(*, user: Any, after_id: int, limit: int = 500) -> list[StoreCh
     """The user's store changes after the cursor `after_id`, oldest first."""
     rows = StoreChange.objects.filter(user=user, id__gt=after_id).select_related("calendar")
     return list(rows.order_by("id")[:limit])
+
+
+def change_cursor(*, user: Any) -> int:
+    """The id of the user's latest store change (0 for none): where a live stream starts."""
+    latest = StoreChange.objects.filter(user=user).order_by("-id").values_list("id", flat=True)
+    return int(latest.first() or 0)

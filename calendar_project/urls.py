@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from calendar_api.views import web
+from calendar_api.views import web, web_data
 
 urlpatterns = [
     path("", web.home, name="web-home"),
@@ -11,9 +11,14 @@ urlpatterns = [
     path("accounts/<int:pk>/disconnect/", web.disconnect, name="web-disconnect"),
     path("calendars/<int:pk>/sync/", web.toggle_sync, name="web-calendar-sync"),
     path("sign-out/", web.sign_out, name="web-sign-out"),
+    path("web/events/", web_data.events_window, name="web-events"),
+    path("web/stream/", web_data.stream, name="web-stream"),
+    path("web/preferences/", web_data.preferences, name="web-preferences"),
+    path("web/progress/", web_data.progress, name="web-progress"),
     path("admin/", admin.site.urls),
     path("rest/v1/", include("calendar_api.urls")),
 ]
 
-handler404 = "calendar_api.exceptions.json_handler404"
-handler500 = "calendar_api.exceptions.json_handler500"
+# Browsers get a page in words, API clients the API's JSON error shape.
+handler404 = "calendar_api.views.errors.handler404"
+handler500 = "calendar_api.views.errors.handler500"

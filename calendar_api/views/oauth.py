@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -20,6 +20,7 @@ from calendar_api.google.errors import GoogleError
 from calendar_api.selectors import stored_events
 from calendar_api.services.accounts import Connection, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
+from calendar_api.views.errors import sign_in_failed, wants_html
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
 
@@ -69,9 +70,22 @@ class GoogleCalendarInitView(NoStoreView):
 
 
 class GoogleCalendarRedirectView(NoStoreView):
-    """`GET /rest/v1/calendar/redirect/`: check state, exchange the code, return the events."""
+    """`GET /rest/v1/calendar/redirect/`: check state, exchange the code, return the events.
 
-    def get(self, request: Request) -> Response | HttpResponseRedirect:
+    A failure in a browser (one asking for HTML, e.g. Back and Continue again after
+    connecting) gets a page in words; other clients keep the JSON error."""
+
+    def get(self, request: Request) -> HttpResponse:
+        try:
+            return self._answer(request)
+        except (ApiError, GoogleError) as exc:
+            if not wants_html(request._request):
+                raise
+            code, status = str(exc.code), int(exc.status_code)
+            message = str(getattr(exc, "detail", None) or exc)
+            return sign_in_failed(request._request, code, message, status)
+
+    def _answer(self, request: Request) -> Response | HttpResponseRedirect:
         flow = flow_consume(session=request.session, state=request.query_params.get("state", ""))
         try:
             connection = self._connect(request, flow.code_verifier)

@@ -236,6 +236,7 @@ class DocsView(SpectacularSwaggerView):
 
     permission_classes = [AllowAny]
     url_name = "calendar_api:schema"
+    template_name = "calendar_api/swagger_ui.html"  # with lang and colours that pass axe
 
 
 # -- documentation of the other endpoints (without touching their modules) ------------------

@@ -1,42 +1,93 @@
-"""The small web UI: a landing page, and for signed-in people their accounts and agenda."""
+"""The web UI: a landing page, and for signed-in people their calendar and accounts.
+
+The calendar itself is drawn in the browser (FullCalendar, bundled by esbuild into
+`static/calendar_api/build/`); this module renders the page around it and hands the script its
+configuration as a JSON script tag. The Content-Security-Policy allows scripts from this origin
+only, and styles from this origin plus one `<style>` element carrying a per-response nonce, into
+which FullCalendar inserts its rules.
+"""
 
 from __future__ import annotations
+
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from calendar_api.selectors import accounts_of, agenda, calendars_of
+from calendar_api.selectors import accounts_of, calendars_of, change_cursor
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.calendars import calendar_update
+from calendar_api.services.preferences import preferences_get
 from calendar_api.services.sync import account_sync_request
+from calendar_api.web.window import Shown, shown_calendars
 
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'nonce-{nonce}'; "
+    "script-src 'self'; connect-src 'self'; object-src 'none'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
 )
+WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri")]
+WEEKDAYS += [("SA", "Sat"), ("SU", "Sun")]
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
-    response = render(request, template, context)
-    response["Content-Security-Policy"] = CSP
+def page(
+    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    """Render a page under the strict Content-Security-Policy."""
+    nonce = secrets.token_urlsafe(16)
+    response = render(request, template, {**context, "csp_nonce": nonce}, status=status)
+    response["Content-Security-Policy"] = CSP.format(nonce=nonce)
     return response
+
+
+def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, object]:
+    """What the page's script needs, as one JSON script tag (no inline script)."""
+    return {
+        "zone": zone,
+        "csrf": get_token(request),
+        "feed": reverse("web-events"),
+        "stream": reverse("web-stream"),
+        "preferences": reverse("web-preferences"),
+        "progress": reverse("web-progress"),
+        "api": "/rest/v1/calendars/",
+        "after": change_cursor(user=request.user),
+        "calendars": [
+            {
+                "id": s.calendar.google_id,
+                "name": str(s.calendar),
+                "color": s.color,
+                "text": s.text,
+                "writable": s.calendar.access_role in ("owner", "writer"),
+                "zone": s.calendar.time_zone,
+            }
+            for s in shown
+        ],
+    }
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _page(request, "calendar_api/landing.html", {})
+        return page(request, "calendar_api/landing.html", {})
     accounts = list(accounts_of(user=request.user).prefetch_related("calendars"))
-    return _page(
+    shown = shown_calendars(user=request.user)
+    zone = preferences_get(user=request.user).time_zone
+    return page(
         request,
         "calendar_api/home.html",
         {
             "accounts": accounts,
-            "days": agenda(user=request.user),
+            "shown": shown,
+            "zone": zone,
+            "nav": "calendar",
+            "weekdays": WEEKDAYS,
+            "config": _config(request, shown, zone),
             "reconnect": [a for a in accounts if a.status != a.Status.ACTIVE],
         },
     )

@@ -1,0 +1,103 @@
+// The event details dialog: time, zones, place, guests and their answers, reminders, recurrence.
+import { ApiError, eventUrl, request } from "./api.js";
+import { askScope, closeDialog, openDialog } from "./dialogs.js";
+import { openEdit } from "./form.js";
+import { state, announce, calendarById } from "./state.js";
+import { formatRange } from "./times.js";
+import { answerText, remindersText, ruleInWords } from "./words.js";
+
+const $ = (id) => document.getElementById(id);
+let shown = null; // { calendar, eventId, seriesId, data, master }
+
+export function wireDetails() {
+  $("details-edit").addEventListener("click", () => {
+    if (!shown || !shown.data) return;
+    const target = shown;
+    closeDialog($("details"));
+    openEdit(target);
+  });
+  $("details-delete").addEventListener("click", () => remove());
+}
+
+function fact(list, term, value) {
+  if (value === "" || value === null || value === undefined) return;
+  const dt = document.createElement("dt");
+  dt.textContent = term;
+  const dd = document.createElement("dd");
+  if (value instanceof Node) dd.append(value);
+  else dd.textContent = value;
+  list.append(dt, dd);
+}
+
+function guests(attendees) {
+  if (!attendees || !attendees.length) return "";
+  const ul = document.createElement("ul");
+  for (const a of attendees) {
+    const li = document.createElement("li");
+    li.textContent = `${a.displayName || a.email}: ${answerText(a.responseStatus)}${a.organizer ? " (organizer)" : ""}`;
+    ul.append(li);
+  }
+  return ul;
+}
+
+export async function openDetails(fcEvent) {
+  const props = fcEvent.extendedProps;
+  shown = { calendar: props.calendar, eventId: props.eventId, seriesId: props.seriesId, data: null, master: null };
+  $("details-title").textContent = fcEvent.title;
+  $("details-error").hidden = true;
+  $("details-link").hidden = true;
+  const writable = Boolean((calendarById(props.calendar) || {}).writable);
+  $("details-edit").hidden = !writable;
+  $("details-delete").hidden = !writable;
+  render(fcEvent, null, null);
+  openDialog($("details"), $("details-title").nextElementSibling);
+  try {
+    const data = await request("GET", eventUrl(state.config.api, props.calendar, props.eventId));
+    const master = props.seriesId ? await request("GET", eventUrl(state.config.api, props.calendar, props.seriesId)).catch(() => null) : null;
+    shown = { ...shown, data, master };
+    render(fcEvent, data, master);
+  } catch (err) {
+    $("details-error").textContent = err instanceof ApiError ? err.message : String(err);
+    $("details-error").hidden = false;
+  }
+}
+
+function render(fcEvent, data, master) {
+  const list = $("details-facts");
+  list.replaceChildren();
+  const props = fcEvent.extendedProps;
+  fact(list, "When", formatRange(fcEvent.startStr, fcEvent.endStr, fcEvent.allDay, state.zone));
+  const own = (data && data.start && data.start.timeZone) || props.zone;
+  fact(list, "Time zone", fcEvent.allDay ? "" : own && own !== state.zone ? `${state.zone} (the event's own zone is ${own})` : state.zone);
+  if (props.seriesId) fact(list, "Repeats", master ? ruleInWords(master.recurrence) || "Yes" : "Yes");
+  fact(list, "Calendar", props.calendarName);
+  if (!data) return;
+  fact(list, "Location", data.location || "");
+  fact(list, "Description", data.description || "");
+  fact(list, "Guests", guests(data.attendees));
+  fact(list, "Reminders", remindersText(data.reminders));
+  if (data.htmlLink) {
+    $("details-link").href = data.htmlLink;
+    $("details-link").hidden = false;
+  }
+}
+
+async function remove() {
+  if (!shown) return;
+  let scope = "instance";
+  if (shown.seriesId) {
+    scope = await askScope("Delete recurring event");
+    if (!scope) return;
+  }
+  const id = scope === "all" ? shown.seriesId : shown.eventId;
+  try {
+    await request("DELETE", eventUrl(state.config.api, shown.calendar, id, scope));
+  } catch (err) {
+    $("details-error").textContent = err.status === 412 ? "This event was changed somewhere else after you opened it, so it was not deleted. Close this and open it again to see the latest version." : err.message;
+    $("details-error").hidden = false;
+    return;
+  }
+  closeDialog($("details"));
+  announce("Event deleted.");
+  state.refresh();
+}

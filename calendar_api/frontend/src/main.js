@@ -1,0 +1,267 @@
+// The web calendar: FullCalendar's day, week, month and agenda views over the store's events.
+import { Calendar } from "@fullcalendar/core";
+import dayGridPlugin from "@fullcalendar/daygrid";
+import timeGridPlugin from "@fullcalendar/timegrid";
+import listPlugin from "@fullcalendar/list";
+import interactionPlugin from "@fullcalendar/interaction";
+import luxonPlugin from "@fullcalendar/luxon3";
+import { DateTime } from "luxon";
+import { eventUrl, request, setCsrf } from "./api.js";
+import { askScope, openDialog, wireDialogs } from "./dialogs.js";
+import { openDetails, wireDetails } from "./details.js";
+import { openCreate, wireForm } from "./form.js";
+import { wireKeys } from "./keys.js";
+import { listen } from "./live.js";
+import { watchProgress } from "./progress.js";
+import { state, announce } from "./state.js";
+import { allZones, browserZone, shifted, millisBetween } from "./times.js";
+
+const $ = (id) => document.getElementById(id);
+const hidden = new Set(JSON.parse(localStorage.getItem("hiddenCalendars") || "[]"));
+const cache = new Map();
+
+function phone() {
+  return window.matchMedia("(max-width: 640px)").matches;
+}
+
+async function loadWindow(info, success, failure) {
+  const key = `${info.startStr}|${info.endStr}`;
+  try {
+    if (!cache.has(key)) {
+      const query = new URLSearchParams({ start: info.start.toISOString(), end: info.end.toISOString() });
+      cache.set(key, request("GET", `${state.config.feed}?${query}`));
+    }
+    const events = await cache.get(key);
+    success(events.filter((e) => !hidden.has(e.extendedProps.calendar)));
+  } catch (err) {
+    cache.delete(key);
+    announce(`The events could not be loaded: ${err.message}`);
+    failure(err);
+  }
+}
+
+function refresh() {
+  cache.clear();
+  state.calendar.refetchEvents();
+}
+
+let pending = null;
+function refreshSoon() {
+  window.clearTimeout(pending);
+  pending = window.setTimeout(refresh, 100);
+}
+
+function labelEvent(info) {
+  const { event, el, timeText } = info;
+  const props = event.extendedProps;
+  const target = el.querySelector(".fc-list-event-title a") || el;
+  const when = event.allDay ? "all day" : timeText;
+  const parts = [event.title, when, props.seriesId ? "repeats" : "", props.calendarName].filter(Boolean);
+  target.setAttribute("role", "button");
+  target.setAttribute("tabindex", "0");
+  target.setAttribute("aria-label", parts.join(", "));
+  if (target !== el) {
+    el.removeAttribute("tabindex");
+    target.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        openDetails(event);
+      }
+    });
+  }
+}
+
+function timeOf(event) {
+  const zone = event.extendedProps.zone || state.zone;
+  if (event.allDay) return (str) => ({ date: str.slice(0, 10) });
+  return (str) => ({ dateTime: DateTime.fromISO(str).setZone(zone).toISO({ suppressMilliseconds: true }), timeZone: zone });
+}
+
+// Drag to move, or resize: the same three choices for an instance of a series.
+async function moved(info) {
+  const { event, oldEvent } = info;
+  const props = event.extendedProps;
+  let scope = "instance";
+  if (props.seriesId) {
+    scope = await askScope("Change recurring event");
+    if (!scope) return info.revert();
+  }
+  const end = event.endStr || event.startStr;
+  const oldEnd = oldEvent.endStr || oldEvent.startStr;
+  const as = timeOf(event);
+  let body = { start: as(event.startStr), end: as(event.allDay && !event.endStr ? nextDay(event.startStr) : end) };
+  let id = props.eventId;
+  try {
+    if (scope === "all") {
+      const master = await request("GET", eventUrl(state.config.api, props.calendar, props.seriesId));
+      body = {
+        start: shifted(master.start, millisBetween(oldEvent.startStr, event.startStr)),
+        end: shifted(master.end, millisBetween(oldEnd, end)),
+      };
+      id = props.seriesId;
+    }
+    await request("PATCH", eventUrl(state.config.api, props.calendar, id, scope), body);
+    announce(`${event.title} moved.`);
+  } catch (err) {
+    info.revert();
+    const why = err.status === 412 ? "it was changed somewhere else meanwhile; the calendar now shows the latest version" : err.message;
+    announce(`${event.title} was not moved: ${why}`);
+    showNotice(`${event.title} was not moved: ${why}`);
+  }
+  refresh();
+}
+
+function nextDay(isoDate) {
+  return DateTime.fromISO(isoDate.slice(0, 10), { zone: "UTC" }).plus({ days: 1 }).toISODate();
+}
+
+function showNotice(text) {
+  const status = document.querySelector("main > [role=status]");
+  status.replaceChildren();
+  const ul = document.createElement("ul");
+  ul.className = "messages";
+  const li = document.createElement("li");
+  li.className = "error";
+  li.textContent = text;
+  ul.append(li);
+  status.append(ul);
+}
+
+function viewChanged(info) {
+  $("view-title").textContent = info.view.title;
+  for (const button of document.querySelectorAll("[data-view]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.view === info.view.type));
+  }
+  $("goto-date").value = DateTime.fromJSDate(state.calendar.getDate()).toISODate();
+}
+
+function buildCalendar() {
+  return new Calendar($("calendar"), {
+    plugins: [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin],
+    timeZone: state.zone,
+    initialView: phone() ? "listWeek" : "timeGridWeek",
+    headerToolbar: false,
+    height: "auto",
+    nowIndicator: true,
+    editable: true,
+    selectable: true,
+    selectMirror: true,
+    dayMaxEvents: true,
+    navLinks: false,
+    scrollTime: "08:00:00",
+    firstDay: 1,
+    eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    noEventsContent: "Nothing planned in this period.",
+    events: loadWindow,
+    eventClassNames: (arg) => (arg.event.extendedProps.seriesId ? ["recurring"] : []),
+    eventDidMount: labelEvent,
+    eventClick: (info) => {
+      info.jsEvent.preventDefault();
+      openDetails(info.event);
+    },
+    select: (info) => {
+      state.calendar.unselect();
+      openCreate({ start: info.startStr, end: info.endStr, allDay: info.allDay });
+    },
+    eventDrop: moved,
+    eventResize: moved,
+    datesSet: viewChanged,
+  });
+}
+
+function createNow() {
+  const now = DateTime.now().setZone(state.zone).startOf("hour").plus({ hours: 1 });
+  const date = DateTime.fromJSDate(state.calendar.getDate()).toISODate();
+  const start = date === now.toISODate() ? now : DateTime.fromISO(`${date}T09:00`, { zone: state.zone });
+  openCreate({ start: start.toISO(), end: start.plus({ hours: 1 }).toISO(), allDay: false });
+}
+
+function setView(name) {
+  state.calendar.changeView(name);
+}
+
+function wireToolbar() {
+  const nav = { today: () => state.calendar.today(), prev: () => state.calendar.prev(), next: () => state.calendar.next() };
+  for (const button of document.querySelectorAll("[data-nav]")) button.addEventListener("click", nav[button.dataset.nav]);
+  for (const button of document.querySelectorAll("[data-view]")) button.addEventListener("click", () => setView(button.dataset.view));
+  $("create-button").addEventListener("click", createNow);
+  $("goto-date").addEventListener("change", () => {
+    if ($("goto-date").value) state.calendar.gotoDate($("goto-date").value);
+  });
+  for (const box of document.querySelectorAll(".calendar-toggle")) {
+    box.checked = !hidden.has(box.value);
+    box.addEventListener("change", () => {
+      if (box.checked) hidden.delete(box.value);
+      else hidden.add(box.value);
+      localStorage.setItem("hiddenCalendars", JSON.stringify([...hidden]));
+      state.calendar.refetchEvents();
+    });
+  }
+  for (const swatch of document.querySelectorAll(".swatch[data-color]")) swatch.style.background = swatch.dataset.color;
+  wireKeys({
+    c: createNow,
+    t: nav.today,
+    d: () => setView("timeGridDay"),
+    w: () => setView("timeGridWeek"),
+    m: () => setView("dayGridMonth"),
+    a: () => setView("listWeek"),
+    j: nav.next,
+    ArrowRight: nav.next,
+    k: nav.prev,
+    ArrowLeft: nav.prev,
+    "?": () => openDialog($("help")),
+  });
+  $("help-button").addEventListener("click", () => openDialog($("help")));
+}
+
+function showZone() {
+  $("zone-label").textContent = state.config.zone ? state.zone : `${state.zone} (your browser's)`;
+}
+
+function wireZone() {
+  const select = $("z-zone");
+  select.add(new Option(`Your browser's zone (${browserZone()})`, ""));
+  for (const name of allZones()) select.add(new Option(name, name));
+  $("zone-button").addEventListener("click", () => {
+    select.value = state.config.zone;
+    openDialog($("zone-dialog"), select);
+  });
+  $("zone-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const saved = await request("POST", state.config.preferences, new URLSearchParams({ time_zone: select.value }));
+      state.config.zone = saved.time_zone;
+    } catch (err) {
+      $("e-time_zone").textContent = err.message;
+      return;
+    }
+    state.zone = state.config.zone || browserZone();
+    $("zone-dialog").close();
+    state.calendar.setOption("timeZone", state.zone);
+    showZone();
+    refresh();
+    announce(`Times are now shown in ${state.zone}.`);
+  });
+}
+
+function start() {
+  state.config = JSON.parse($("calendar-config").textContent);
+  setCsrf(state.config.csrf);
+  state.zone = state.config.zone || browserZone();
+  state.refresh = refresh;
+  wireDialogs();
+  wireForm();
+  wireDetails();
+  wireZone();
+  showZone();
+  state.calendar = buildCalendar();
+  wireToolbar();
+  state.calendar.render();
+  listen(state.config.stream, state.config.after, refreshSoon);
+  watchProgress(state.config.progress, refreshSoon);
+  document.body.dataset.ready = "true";
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

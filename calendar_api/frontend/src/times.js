@@ -1,0 +1,85 @@
+// Moments between FullCalendar, the form's inputs and Google's EventDateTime, in named zones.
+import { DateTime } from "luxon";
+
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export function allZones() {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch (err) {
+    return ["UTC"];
+  }
+}
+
+// "2026-12-01T10:00:00+01:00" or "2026-12-01" (FullCalendar's startStr) as a form input value.
+export function inputValue(isoString, allDay, zone) {
+  if (allDay) return isoString.slice(0, 10);
+  return DateTime.fromISO(isoString, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+export function dayBefore(isoDate) {
+  return DateTime.fromISO(isoDate, { zone: "UTC" }).minus({ days: 1 }).toISODate();
+}
+
+export function dayAfter(isoDate) {
+  return DateTime.fromISO(isoDate, { zone: "UTC" }).plus({ days: 1 }).toISODate();
+}
+
+// A form input's wall time in `zone` as Google's EventDateTime.
+export function googleTime(value, allDay, zone) {
+  if (allDay) return { date: value };
+  const moment = DateTime.fromISO(value, { zone });
+  if (!moment.isValid) return { dateTime: value, timeZone: zone };
+  return { dateTime: moment.toISO({ suppressMilliseconds: true }), timeZone: zone };
+}
+
+// Google's EventDateTime as a form input value shown in `zone`.
+export function fromGoogle(value, zone) {
+  if (!value) return "";
+  if (value.date) return value.date;
+  return DateTime.fromISO(value.dateTime, { zone: value.timeZone || zone }).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+export function untilRule(dateValue, allDay, zone) {
+  if (allDay) return dateValue.replaceAll("-", "");
+  const end = DateTime.fromISO(`${dateValue}T23:59:59`, { zone }).toUTC();
+  return end.toFormat("yyyyMMdd'T'HHmmss'Z'");
+}
+
+export function untilInput(until) {
+  const m = /^(\d{4})(\d{2})(\d{2})/.exec(until || "");
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : "";
+}
+
+// Shift Google's EventDateTime by `millis`, keeping its zone.
+export function shifted(value, millis) {
+  if (value.date) {
+    const days = Math.round(millis / 86400000);
+    return { date: DateTime.fromISO(value.date, { zone: "UTC" }).plus({ days }).toISODate() };
+  }
+  const zone = value.timeZone || "UTC";
+  const moment = DateTime.fromISO(value.dateTime, { zone }).plus({ milliseconds: millis });
+  return { dateTime: moment.toISO({ suppressMilliseconds: true }), timeZone: zone };
+}
+
+export function millisBetween(a, b) {
+  return DateTime.fromISO(b).toMillis() - DateTime.fromISO(a).toMillis();
+}
+
+export function formatRange(start, end, allDay, zone) {
+  if (allDay) {
+    const first = DateTime.fromISO(start, { zone: "UTC" });
+    const last = end ? DateTime.fromISO(end, { zone: "UTC" }).minus({ days: 1 }) : first;
+    const fmt = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
+    if (last <= first) return `${first.toLocaleString(fmt)}, all day`;
+    return `${first.toLocaleString(fmt)} to ${last.toLocaleString(fmt)}, all day`;
+  }
+  const from = DateTime.fromISO(start, { zone });
+  const to = DateTime.fromISO(end || start, { zone });
+  const day = from.toLocaleString({ weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  const sameDay = from.hasSame(to, "day");
+  const toText = sameDay ? to.toLocaleString(DateTime.TIME_SIMPLE) : to.toLocaleString(DateTime.DATETIME_MED);
+  return `${day}, ${from.toLocaleString(DateTime.TIME_SIMPLE)} to ${toText}`;
+}

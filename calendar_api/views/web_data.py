@@ -1,0 +1,94 @@
+"""The web calendar's data endpoints (for the page's script, JSON and server-sent events).
+
+Writes do not live here: the page sends them to the REST API itself (session and CSRF token),
+so every form is validated by the API's own rules and answers in its error shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework import serializers
+
+from calendar_api.exceptions import error_body
+from calendar_api.services.preferences import preferences_update
+from calendar_api.validation import parse_datetime, parse_zone
+from calendar_api.web import live
+from calendar_api.web.window import sync_progress, window_events
+
+MAX_WINDOW = dt.timedelta(days=100)
+
+
+def _bad(field: str, problem: str) -> JsonResponse:
+    body = error_body("invalid", "The request is invalid.", 400, fields={field: [problem]})
+    return JsonResponse(body, status=400)
+
+
+def _unauthorized() -> JsonResponse:
+    body = error_body("not_authenticated", "Sign in first.", 401)
+    return JsonResponse(body, status=401)
+
+
+@require_GET
+def events_window(request: HttpRequest) -> JsonResponse:
+    """`GET /web/events/?start=&end=` (RFC 3339): the events FullCalendar shows in a view."""
+    if not request.user.is_authenticated:
+        return _unauthorized()
+    moments = {}
+    for name in ("start", "end"):
+        try:
+            moments[name] = parse_datetime(request.GET.get(name, ""))
+        except serializers.ValidationError as exc:
+            return _bad(name, str(exc.detail[0]))  # type: ignore[index]
+    if not dt.timedelta(0) < moments["end"] - moments["start"] <= MAX_WINDOW:
+        return _bad("end", "Ask for a window of up to 100 days, ending after its start.")
+    events = window_events(user=request.user, low=moments["start"], high=moments["end"])
+    return JsonResponse(events, safe=False)
+
+
+@login_required
+@require_POST
+def preferences(request: HttpRequest) -> JsonResponse:
+    """`POST /web/preferences/` with `time_zone` (IANA, or empty for the browser's zone)."""
+    name = request.POST.get("time_zone", "").strip()
+    if name:
+        try:
+            parse_zone(name)
+        except serializers.ValidationError:
+            return _bad("time_zone", f"{name[:64]!r} is not a time zone.")
+    prefs = preferences_update(user=request.user, time_zone=name)
+    return JsonResponse({"time_zone": prefs.time_zone})
+
+
+def _cursor(request: HttpRequest) -> int:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
+    return int(raw) if raw.isdigit() else 0
+
+
+@require_GET
+def stream(request: HttpRequest) -> HttpResponse:
+    """`GET /web/stream/`: the person's store changes as server-sent events."""
+    if not request.user.is_authenticated:
+        return _unauthorized()
+    user: Any = request.user
+    after = _cursor(request)
+    content: Any = (
+        live.astream(user, after) if isinstance(request, ASGIRequest) else live.stream(user, after)
+    )
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@require_GET
+def progress(request: HttpRequest) -> JsonResponse:
+    """`GET /web/progress/`: how far the first sync of each shown calendar has come."""
+    if not request.user.is_authenticated:
+        return _unauthorized()
+    return JsonResponse(sync_progress(user=request.user))

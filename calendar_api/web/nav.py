@@ -1,0 +1,25 @@
+"""The pages in the header's navigation, after "Calendar" and before "API docs".
+
+Add a page by adding a `NavLink`: every page extending `base.html` shows it, and marks it
+current when its view passes `nav=<key>` in the context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str
+    url: str
+
+
+NAV_LINKS: list[NavLink] = []
+
+
+def nav_links(request: Any) -> dict[str, Any]:
+    """Context processor: the extra navigation links."""
+    return {"nav_links": NAV_LINKS}

@@ -1,0 +1,135 @@
+"""A window of the signed-in person's events, shaped for FullCalendar's event objects.
+
+`window_events` is the one place the page reads a window from the store: it asks each synced
+calendar for its events (series expanded into instances) between two instants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from calendar_api.models import Calendar
+from calendar_api.selectors import calendars_of
+from calendar_api.services.event_fields import event_time
+
+# Google Calendar's own event colours, used when a calendar carries none of its own.
+PALETTE = ("#039be5", "#33b679", "#8e24aa", "#e67c73", "#f6bf26", "#616161")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A calendar as the page shows it: its colour and the text colour readable on it."""
+
+    calendar: Calendar
+    color: str
+    text: str
+
+
+def shown_calendars(*, user: Any) -> list[Shown]:
+    """The person's synced calendars of active accounts, each with a stable colour."""
+    rows = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
+    shown = []
+    for index, calendar in enumerate(rows.order_by("account_id", "-primary", "pk")):
+        color = calendar.color if _is_hex(calendar.color) else PALETTE[index % len(PALETTE)]
+        shown.append(Shown(calendar, color, readable_on(color)))
+    return shown
+
+
+def _is_hex(color: str) -> bool:
+    return len(color) == 7 and color.startswith("#") and all(
+        c in "0123456789abcdefABCDEF" for c in color[1:]
+    )
+
+
+def readable_on(color: str) -> str:
+    """Black or white, whichever has the higher WCAG contrast on `color`."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def calendar_window(*, calendar: Calendar, low: dt.datetime, high: dt.datetime) -> list[Any]:
+    """The calendar's live events overlapping [low, high), series expanded into instances."""
+    from calendar_api.services.events import EventQuery, events_list
+    from calendar_api.services.recurrence import Window
+
+    query = EventQuery(window=Window(low=low, high=high), single_events=True)
+    items: list[Any] = []
+    cursor = None
+    while True:
+        page = events_list(calendar=calendar, query=query, size=2500, cursor=cursor)
+        items += page.items
+        if page.next is None:
+            return items
+        cursor = page.next
+
+
+def window_events(*, user: Any, low: dt.datetime, high: dt.datetime) -> list[dict[str, Any]]:
+    """Every shown calendar's events in the window, as FullCalendar event objects."""
+    found = []
+    for shown in shown_calendars(user=user):
+        for event in calendar_window(calendar=shown.calendar, low=low, high=high):
+            item = fullcalendar_event(event, shown)
+            if item is not None:
+                found.append(item)
+    return found
+
+
+def fullcalendar_event(event: dict[str, Any], shown: Shown) -> dict[str, Any] | None:
+    """One Google event as FullCalendar wants it: instants in UTC, all-day days as dates."""
+    calendar = shown.calendar
+    start, all_day = event_time(event.get("start"), calendar.time_zone)
+    end, _ = event_time(event.get("end"), calendar.time_zone)
+    if start is None:
+        return None
+    times = _all_day(event) if all_day else _timed(start, end or start)
+    return {
+        "id": f"{calendar.pk}:{event.get('id', '')}",
+        "title": str(event.get("summary") or "(No title)"),
+        **times,
+        "allDay": all_day,
+        "backgroundColor": shown.color,
+        "borderColor": shown.color,
+        "textColor": shown.text,
+        "editable": calendar.access_role in ("owner", "writer"),
+        "extendedProps": {
+            "calendar": calendar.google_id,
+            "calendarPk": calendar.pk,
+            "calendarName": str(calendar),
+            "eventId": str(event.get("id", "")),
+            "seriesId": str(event.get("recurringEventId") or ""),
+            "location": str(event.get("location") or ""),
+            "zone": str((event.get("start") or {}).get("timeZone") or ""),
+        },
+    }
+
+
+def _all_day(event: dict[str, Any]) -> dict[str, str]:
+    start = str(event["start"]["date"])
+    return {"start": start, "end": str((event.get("end") or {}).get("date") or start)}
+
+
+def _timed(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
+    utc = "%Y-%m-%dT%H:%M:%SZ"
+    return {"start": start.astimezone(dt.UTC).strftime(utc), "end": end.astimezone(dt.UTC).strftime(utc)}
+
+
+def sync_progress(*, user: Any) -> dict[str, Any]:
+    """The synced calendars that have not finished their first sync, and the events stored."""
+    from django.db.models import Count
+
+    rows = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
+    counted = rows.annotate(stored=Count("events")).order_by("account_id", "-primary", "pk")
+    calendars = [
+        {"id": c.google_id, "name": str(c), "done": c.last_synced_at is not None, "events": c.stored}
+        for c in counted
+    ]
+    return {
+        "calendars": calendars,
+        "done": sum(1 for c in calendars if c["done"]),
+        "total": len(calendars),
+        "events": sum(c["events"] for c in calendars),
+    }

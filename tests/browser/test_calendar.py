@@ -1,0 +1,259 @@
+"""The web calendar as a person uses it, in Debian's Chromium against the live server and the
+emulator: the views, the event form, dragging, series, live updates, time zones, the phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def connect(page: Page, site: str, account: str = "alice@example.com") -> None:
+    page.goto(site + "/")
+    page.get_by_role("link", name="Connect Google Calendar").click()
+    page.get_by_label(account, exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Create")).to_be_visible()
+    expect(page.locator("body[data-ready=true]")).to_be_attached()
+
+
+def test_the_week_view_shows_this_weeks_events(page: Page, site: str, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    connect(page, site)
+    expect(page.get_by_role("button", name="Week")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Daily stand-up").first).to_be_visible()
+    expect(page.locator(".fc-timegrid-now-indicator-line")).to_be_attached()
+    page.screenshot(path=tmp_path / "week.png", full_page=True)
+    assert_accessible(page)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def gcal_for(emulator: Any, email: str = "alice@example.com") -> Any:
+    """The official client at the emulator (its token from the emulator's auto-consent)."""
+    from tests.emulator.clients import service
+
+    emulator.emulator.auto_consent = True
+    try:
+        return service(emulator.base_url, email)
+    finally:
+        emulator.emulator.auto_consent = False
+
+
+def monday(weeks: int = 0) -> dt.date:
+    today = dt.date.today()
+    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+
+
+def go_to(page: Page, day: dt.date) -> None:
+    page.get_by_label("Go to date").fill(day.isoformat())
+    expect(page.get_by_label("Go to date")).to_have_value(day.isoformat())
+
+
+def event_button(page: Page, title: str) -> Any:
+    return page.get_by_role("button", name=re.compile(rf"^{re.escape(title)},")).first
+
+
+def choose_scope(page: Page, scope: str) -> None:
+    dialog = page.get_by_role("dialog", name=re.compile("recurring event"))
+    dialog.get_by_label(scope, exact=True).check()
+    dialog.get_by_role("button", name="OK").click()
+    expect(dialog).to_be_hidden()
+
+
+def edit_title(page: Page, title: str, new_title: str) -> None:
+    event_button(page, title).click()
+    details = page.get_by_role("dialog", name=title)
+    expect(details.get_by_text("Reminders")).to_be_visible()  # the details have loaded
+    details.get_by_role("button", name="Edit").click()
+    form = page.get_by_role("dialog", name="Edit event")
+    form.get_by_label("Title", exact=True).fill(new_title)
+    form.get_by_role("button", name="Save").click()
+
+
+def instances(gcal: Any, series_id: str) -> dict[str, str]:
+    items = gcal.events().instances(calendarId="primary", eventId=series_id).execute()["items"]
+    return {i["originalStartTime"]["dateTime"][:10]: i["summary"] for i in items}
+
+
+def drag(page: Page, source: Any, target: Any) -> None:
+    source.scroll_into_view_if_needed()
+    box, goal = source.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 6)
+    page.mouse.down()
+    page.mouse.move(goal["x"] + goal["width"] / 2, box["y"] + 6, steps=12)
+    page.mouse.up()
+
+
+# -- the journey ----------------------------------------------------------------------------
+
+
+def test_create_an_event_with_the_form(page: Page, site: str, emulator: Any) -> None:
+    connect(page, site)
+    day = dt.date.today() + dt.timedelta(days=1)
+    page.get_by_role("button", name="Create").click()
+    form = page.get_by_role("dialog", name="New event")
+    form.get_by_label("Title", exact=True).fill("Dentist appointment")
+    form.get_by_label("Start", exact=True).fill(f"{day}T16:00")
+    form.get_by_label("End", exact=True).fill(f"{day}T15:00")  # before the start: the API says no
+    form.get_by_label("Location", exact=True).fill("High Street 5")
+    form.get_by_label("Description", exact=True).fill("Bring the card.")
+    form.get_by_label("Repeat").select_option("Does not repeat")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("#e-end")).not_to_be_empty()
+    expect(form.get_by_label("End", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    form.get_by_label("End", exact=True).fill(f"{day}T17:00")
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_be_hidden()
+    go_to(page, day)
+    expect(event_button(page, "Dentist appointment")).to_be_visible()
+    items = gcal_for(emulator).events().list(calendarId="primary", q="Dentist appointment")
+    found = items.execute()["items"]
+    assert [(e["location"], e["description"]) for e in found] == [("High Street 5", "Bring the card.")]
+
+
+def test_drag_an_event_to_another_day(page: Page, site: str, emulator: Any) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    connect(page, site)
+    gcal = gcal_for(emulator)
+    review = gcal.events().get(calendarId="primary", eventId="review0001").execute()
+    day = dt.date.fromisoformat(review["start"]["dateTime"][:10])
+    go_to(page, day)
+    page.get_by_role("button", name="Week").click()
+    later = day + dt.timedelta(days=1) if day.weekday() < 6 else day - dt.timedelta(days=1)
+    drag(page, event_button(page, "Project review"), page.locator(f"td.fc-timegrid-col[data-date='{later}']"))
+    expect(page.get_by_role("status").last).to_contain_text("Project review moved")
+    moved = gcal.events().get(calendarId="primary", eventId="review0001").execute()
+    assert moved["start"]["dateTime"][:10] == later.isoformat()
+    assert moved["start"]["dateTime"][11:16] == review["start"]["dateTime"][11:16]
+
+
+def test_change_one_then_the_following_then_delete_all_of_a_series(
+    page: Page, site: str, emulator: Any
+) -> None:
+    connect(page, site)
+    gcal = gcal_for(emulator)
+    two, three = monday(2), monday(3)
+    go_to(page, two)
+    edit_title(page, "Team meeting", "Team meeting with guests")
+    choose_scope(page, "This event")
+    expect(event_button(page, "Team meeting with guests")).to_be_visible()
+    seen = instances(gcal, "teammeet0001")
+    assert seen[str(two)] == "Team meeting with guests" and seen[str(three)] == "Team meeting"
+
+    go_to(page, three)
+    edit_title(page, "Team meeting", "Team sync")
+    choose_scope(page, "This and following events")
+    expect(event_button(page, "Team sync")).to_be_visible()
+    master = gcal.events().get(calendarId="primary", eventId="teammeet0001").execute()
+    assert "UNTIL=" in master["recurrence"][0]
+    found = gcal.events().list(calendarId="primary", q="Team sync").execute()["items"]
+    assert len(found) == 1 and found[0]["recurrence"]
+
+    go_to(page, monday(0))
+    event_button(page, "Team meeting").click()
+    page.get_by_role("dialog", name="Team meeting").get_by_role("button", name="Delete").click()
+    choose_scope(page, "All events")
+    expect(event_button(page, "Team meeting")).to_have_count(0)
+    master = gcal.events().get(calendarId="primary", eventId="teammeet0001").execute()
+    assert master["status"] == "cancelled"
+
+
+def test_a_change_at_google_appears_without_a_reload(page: Page, site: str, emulator: Any) -> None:
+    from django.core.management import call_command
+
+    connect(page, site)
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    body = {
+        "summary": "Surprise party",
+        "start": {"dateTime": now.isoformat()},
+        "end": {"dateTime": (now + dt.timedelta(hours=1)).isoformat()},
+    }
+    gcal_for(emulator).events().insert(calendarId="primary", body=body).execute()
+    call_command("sync_calendars", verbosity=0)  # what the push notification's job does
+    expect(event_button(page, "Surprise party")).to_be_visible()
+
+
+def test_the_viewers_time_zone_changes_every_time_shown(page: Page, site: str) -> None:
+    connect(page, site)
+    page.get_by_role("button", name="Day", exact=True).click()
+    go_to(page, monday(0) + dt.timedelta(days=1))  # a Tuesday: a stand-up at 09:15 London
+    expect(event_button(page, "Daily stand-up")).to_have_attribute("aria-label", re.compile("09:15"))
+    page.get_by_role("button", name=re.compile("^Time zone")).click()
+    dialog = page.get_by_role("dialog", name="Your time zone")
+    dialog.get_by_label("Show times in").select_option("Asia/Tokyo")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name=re.compile("^Time zone"))).to_contain_text("Asia/Tokyo")
+    expect(event_button(page, "Daily stand-up")).to_have_attribute("aria-label", re.compile("18:15"))
+    page.reload()
+    expect(event_button(page, "Daily stand-up")).to_have_attribute("aria-label", re.compile("18:15"))
+
+
+def test_the_phone_layout(page: Page, site: str, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    connect(page, site)
+    expect(page.get_by_role("button", name="Agenda")).to_have_attribute("aria-pressed", "true")
+    expect(event_button(page, "Daily stand-up")).to_be_visible()
+    for view in ("Day", "Week", "Month", "Agenda"):
+        page.get_by_role("button", name=view, exact=True).click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, view
+    page.screenshot(path=tmp_path / "phone.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_keyboard_shortcuts(page: Page, site: str) -> None:
+    connect(page, site)
+    page.keyboard.press("m")
+    expect(page.get_by_role("button", name="Month")).to_have_attribute("aria-pressed", "true")
+    title = page.locator("#view-title").inner_text()
+    page.keyboard.press("j")
+    expect(page.locator("#view-title")).not_to_have_text(title)
+    page.keyboard.press("k")
+    expect(page.locator("#view-title")).to_have_text(title)
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.keyboard.press("c")
+    form = page.get_by_role("dialog", name="New event")
+    expect(form.get_by_label("Title", exact=True)).to_be_focused()
+    page.keyboard.type("wdma")  # typing in a field is typing, not shortcuts
+    expect(form.get_by_label("Title", exact=True)).to_have_value("wdma")
+    expect(page.get_by_role("button", name="Month")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Create").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Create")).to_be_focused()  # focus came back
+
+
+def test_every_page_and_dialog_is_accessible(page: Page, site: str) -> None:
+    connect(page, site)
+    for view in ("Day", "Week", "Month", "Agenda"):
+        page.get_by_role("button", name=view, exact=True).click()
+        assert_accessible(page)
+    event_button(page, "Daily stand-up").click()
+    expect(page.get_by_role("dialog", name="Daily stand-up").get_by_text("Repeats")).to_be_visible()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Create").click()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    page.goto(site + "/no/such/page/")
+    expect(page.get_by_role("heading", name="This page does not exist")).to_be_visible()
+    assert_accessible(page)
+    page.goto(site + "/rest/v1/docs/")
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
