@@ -10,7 +10,7 @@ EMULATOR_PORT ?= 8765
 PYTEST_ARGS ?=
 EMULATOR_ARGS ?=
 
-.PHONY: help install browser migrate run emulator test lint format bench clean
+.PHONY: help install browser migrate run emulator test lint format bench screenshots clean
 
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint     ruff (lint + format check) and mypy"
 	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
 	@echo "make bench    run the benchmarks in bench/"
+	@echo "make screenshots  write the README's screenshots of the web calendar"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -89,6 +90,10 @@ format: install
 
 bench: migrate
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The README's screenshots of the web calendar (docs/screenshots/), taken in Chromium.
+screenshots: install browser
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules calendar_api/static/calendar_api/build

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -11,8 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from calendar_api.models import Calendar, Event, GoogleAccount, StoreChange
-from calendar_api.services.event_fields import event_time
-from calendar_api.services.event_fields import zone as event_zone
 
 
 def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
@@ -62,68 +58,6 @@ def event_row(*, calendar: Calendar, event_id: str) -> Event | None:
 def series_rows(*, calendar: Calendar, series_ids: Any) -> list[Event]:
     """The exceptions (changed or cancelled instances) of the given series."""
     return list(Event.objects.filter(calendar=calendar, recurring_event_id__in=series_ids))
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    when: str  # "09:15 to 09:30" as an en dash range, or "All day"
-    summary: str
-    calendar: str
-    tone: int  # which of the stylesheet's calendar colours (inline styles are not allowed)
-    location: str
-    recurring: bool
-
-
-@dataclass(frozen=True)
-class AgendaDay:
-    day: dt.date
-    items: list[AgendaItem]
-
-
-def agenda(*, user: Any, days: int = 14, now: dt.datetime | None = None) -> list[AgendaDay]:
-    """The user's synced events from today on, series expanded, grouped by day in the time zone
-    of each event's calendar. Read from the store only."""
-    from calendar_api.services.events import EventQuery, events_list
-    from calendar_api.services.recurrence import Window
-
-    now = now or timezone.now()
-    found: list[tuple[dt.datetime, AgendaItem]] = []
-    synced = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
-    for tone, calendar in enumerate(synced.order_by("account_id", "-primary", "pk")):
-        zone = event_zone(calendar.time_zone)
-        today = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-        window = Window(low=today, high=today + dt.timedelta(days=days))
-        query = EventQuery(window=window, single_events=True)
-        page = events_list(calendar=calendar, query=query, size=2500, cursor=None)
-        found += [_agenda_item(event, calendar, zone, tone % 6) for event in page.items]
-    return _by_day(found)
-
-
-def _agenda_item(
-    event: dict[str, Any], calendar: Calendar, zone: Any, tone: int
-) -> tuple[dt.datetime, AgendaItem]:
-    start, all_day = event_time(event.get("start"), calendar.time_zone)
-    end, _ = event_time(event.get("end"), calendar.time_zone)
-    local = (start or timezone.now()).astimezone(zone)
-    when = "All day" if all_day else f"{local:%H:%M}\u2013{(end or local).astimezone(zone):%H:%M}"
-    item = AgendaItem(
-        when=when,
-        summary=str(event.get("summary") or "(No title)"),
-        calendar=calendar.summary or calendar.google_id,
-        tone=tone,
-        location=str(event.get("location") or ""),
-        recurring=bool(event.get("recurringEventId")),
-    )
-    return local, item
-
-
-def _by_day(found: list[tuple[dt.datetime, AgendaItem]]) -> list[AgendaDay]:
-    days: dict[dt.date, list[AgendaItem]] = {}
-    for local, item in sorted(
-        found, key=lambda pair: (pair[0].date(), pair[1].when != "All day", pair[0])
-    ):
-        days.setdefault(local.date(), []).append(item)
-    return [AgendaDay(day, items) for day, items in days.items()]
 
 
 def changes_after(*, user: Any, after_id: int, limit: int = 500) -> list[StoreChange]:

@@ -237,6 +237,10 @@ SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 180)
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 # The store's change log (live updates, outgoing webhooks) is kept this long.
 CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
+# The web page's live stream: how long one stream lasts before the browser reconnects (and
+# catches up from its last event id), and how often it reads the change log meanwhile.
+WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
+WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
 
 LOGGING = {
     "version": 1,

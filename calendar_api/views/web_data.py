@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
@@ -71,7 +72,7 @@ def _cursor(request: HttpRequest) -> int:
 
 
 @require_GET
-def stream(request: HttpRequest) -> HttpResponse:
+def stream(request: HttpRequest) -> HttpResponseBase:
     """`GET /web/stream/`: the person's store changes as server-sent events."""
     if not request.user.is_authenticated:
         return _unauthorized()

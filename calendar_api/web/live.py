@@ -26,17 +26,17 @@ KEEPALIVE_SECONDS = 15.0
 
 
 def _poll_seconds() -> float:
-    return float(getattr(settings, "WEB_STREAM_POLL_SECONDS", 0.25))
+    return float(settings.WEB_STREAM_POLL_SECONDS)
 
 
 def _max_seconds() -> float:
-    return float(getattr(settings, "WEB_STREAM_SECONDS", 300))
+    return float(settings.WEB_STREAM_SECONDS)
 
 
 def message(change: Any) -> bytes:
     data = {
         "kind": change.kind,
-        "calendar": change.calendar.google_id if change.calendar_id else "",
+        "calendar": change.calendar.google_id,
         "event_id": change.event_id or "",
     }
     return f"id: {change.pk}\nevent: change\ndata: {json.dumps(data)}\n\n".encode()

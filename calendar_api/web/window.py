@@ -38,8 +38,10 @@ def shown_calendars(*, user: Any) -> list[Shown]:
 
 
 def _is_hex(color: str) -> bool:
-    return len(color) == 7 and color.startswith("#") and all(
-        c in "0123456789abcdefABCDEF" for c in color[1:]
+    return (
+        len(color) == 7
+        and color.startswith("#")
+        and all(c in "0123456789abcdefABCDEF" for c in color[1:])
     )
 
 
@@ -114,7 +116,10 @@ def _all_day(event: dict[str, Any]) -> dict[str, str]:
 
 def _timed(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
     utc = "%Y-%m-%dT%H:%M:%SZ"
-    return {"start": start.astimezone(dt.UTC).strftime(utc), "end": end.astimezone(dt.UTC).strftime(utc)}
+    return {
+        "start": start.astimezone(dt.UTC).strftime(utc),
+        "end": end.astimezone(dt.UTC).strftime(utc),
+    }
 
 
 def sync_progress(*, user: Any) -> dict[str, Any]:
@@ -124,7 +129,12 @@ def sync_progress(*, user: Any) -> dict[str, Any]:
     rows = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
     counted = rows.annotate(stored=Count("events")).order_by("account_id", "-primary", "pk")
     calendars = [
-        {"id": c.google_id, "name": str(c), "done": c.last_synced_at is not None, "events": c.stored}
+        {
+            "id": c.google_id,
+            "name": str(c),
+            "done": c.last_synced_at is not None,
+            "events": c.stored,
+        }
         for c in counted
     ]
     return {
