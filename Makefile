@@ -62,6 +62,8 @@ run: export GOOGLE_REDIRECT_URI := http://$(HOST):$(PORT)/rest/v1/calendar/redir
 run: export GOOGLE_EMULATOR_URL := http://$(HOST):$(EMULATOR_PORT)
 run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: export PYTHONUNBUFFERED := 1
+# Webhooks may go to a receiver on this machine (http, loopback): never so in production.
+run: export WEBHOOKS_ALLOW_PRIVATE_URLS ?= true
 run: migrate
 	@mkdir -p var
 	@$(PY) manage.py schedule_periodic

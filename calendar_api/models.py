@@ -215,3 +215,92 @@ class StoreChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_id}".strip()
+
+
+class WebhookEndpoint(models.Model):
+    """A user's URL that receives signed messages about their calendars (Standard Webhooks).
+
+    The signing secret is stored encrypted like the OAuth tokens: it must be usable to sign,
+    so it cannot be hashed. After a rotation the previous secret also signs until
+    `previous_secret_until`, so a receiver can switch without losing messages."""
+
+    class EventType(models.TextChoices):
+        EVENT_CREATED = "event.created"
+        EVENT_UPDATED = "event.updated"
+        EVENT_DELETED = "event.deleted"
+        CALENDAR_SYNCED = "calendar.synced"
+        RECONNECT_REQUIRED = "connection.reconnect_required"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=2048)
+    events = models.JSONField(default=list)
+    enabled = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=255, blank=True, default="")
+    secret_encrypted = models.TextField(editable=False)
+    previous_secret_encrypted = models.TextField(blank=True, default="", editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
+
+    def signing_secrets(self) -> list[str]:
+        """The current secret, and the previous one while it is still honoured."""
+        secrets = [self.secret]
+        until = self.previous_secret_until
+        if self.previous_secret_encrypted and until and until > timezone.now():
+            secrets.append(crypto.decrypt(self.previous_secret_encrypted))
+        return secrets
+
+
+class WebhookDelivery(models.Model):
+    """One message to one endpoint: an outbox row, written in the transaction of the change
+    that causes it and sent by the workers until the receiver answers 2xx (at least once)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(max_length=64, db_index=True)  # the `webhook-id` header
+    event_type = models.CharField(max_length=64)
+    change_id = models.BigIntegerField(null=True, blank=True)  # the StoreChange behind it
+    body = models.TextField()  # the exact bytes that are signed and sent, on every attempt
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    # When pending: when the next attempt is due; during an attempt, the end of its claim.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    replay_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replays"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.message_id}"

@@ -124,3 +124,19 @@ def single_page(items: Any) -> dict[str, Any]:
     """A short list (a user's own calendars, accounts or tokens) in the same shape as a paged
     one: every list the API answers has `next`, `previous` and `results`."""
     return {"next": None, "previous": None, "results": items}
+
+
+def page_newest_first(rows: QuerySet[Any], *, size: int, cursor: Cursor | None) -> Page:
+    """A page of `rows`, newest (highest id) first; `next` goes to older rows. The cursor's
+    key is (created_at, id); only the id is compared."""
+    try:
+        seen = int(cursor.key[1]) if cursor else 0
+    except ValueError as exc:
+        raise ValidationError({"cursor": ["Not a cursor from this API."]}) from exc
+    if cursor is None:
+        window = list(rows.order_by("-pk")[: size + 1])
+    elif cursor.reverse:
+        window = list(rows.filter(pk__gt=seen).order_by("pk")[: size + 1])
+    else:
+        window = list(rows.filter(pk__lt=seen).order_by("-pk")[: size + 1])
+    return _page(window, size, cursor, lambda row: (row.created_at, str(row.pk)))

@@ -8,7 +8,14 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from calendar_api.models import Calendar, Event, GoogleAccount, StoreChange
+from calendar_api.models import (
+    Calendar,
+    Event,
+    GoogleAccount,
+    StoreChange,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
@@ -70,3 +77,21 @@ def change_cursor(*, user: Any) -> int:
     """The id of the user's latest store change (0 for none): where a live stream starts."""
     latest = StoreChange.objects.filter(user=user).order_by("-id").values_list("id", flat=True)
     return int(latest.first() or 0)
+
+
+def webhook_endpoints_of(*, user: Any) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(user=user).order_by("created_at", "pk")
+
+
+def webhook_endpoint_of(*, user: Any, endpoint_id: int) -> WebhookEndpoint:
+    found = webhook_endpoints_of(user=user).filter(pk=endpoint_id).first()
+    if found is None:
+        raise Http404("No such webhook endpoint.")
+    return found
+
+
+def webhook_delivery_of(*, endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
+    found = endpoint.deliveries.filter(pk=delivery_id).first()
+    if found is None:
+        raise Http404("No such delivery.")
+    return found

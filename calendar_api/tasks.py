@@ -11,7 +11,7 @@ from django_tasks import task
 
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar
-from calendar_api.services import scheduler, sync, watches
+from calendar_api.services import scheduler, sync, watches, webhooks
 
 
 @task()
@@ -32,6 +32,11 @@ def renew_watch(calendar_id: int) -> str:
 
 
 @task()
+def deliver_webhook(delivery_id: int) -> str:
+    return webhooks.delivery_attempt(delivery_id=delivery_id)
+
+
+@task()
 def scheduler_tick() -> str:
     """Queue due polls and renewals, then schedule the next tick (once, whoever claims it)."""
     if not scheduler.tick_claim():
@@ -39,8 +44,12 @@ def scheduler_tick() -> str:
     polls = scheduler.polls_due()
     renewals = scheduler.renewals_due()
     pruned = scheduler.housekeeping_due()
+    requeued = webhooks.deliveries_overdue()
     scheduler_start(delay=settings.SCHEDULER_TICK)
-    return f"{len(polls)} polls, {len(renewals)} renewals, {pruned} old job results deleted"
+    return (
+        f"{len(polls)} polls, {len(renewals)} renewals, {pruned} old job results deleted, "
+        f"{len(requeued)} overdue webhook deliveries queued again"
+    )
 
 
 def scheduler_start(*, delay: float = 0) -> None:

@@ -13,6 +13,13 @@ from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
 from calendar_api.views.schema import DocsView, SchemaView
 from calendar_api.views.tokens import TokenDetailView, TokenListView
+from calendar_api.views.webhook_endpoints import (
+    WebhookDeliveryListView,
+    WebhookDeliveryReplayView,
+    WebhookDetailView,
+    WebhookListView,
+    WebhookRotateSecretView,
+)
 from calendar_api.views.webhooks import GoogleNotificationView
 
 app_name = "calendar_api"
@@ -42,6 +49,23 @@ urlpatterns = [
         name="event-instances",
     ),
     path("freebusy/", FreeBusyView.as_view(), name="freebusy"),
+    path("webhooks/", WebhookListView.as_view(), name="webhook-list"),
+    path("webhooks/<int:endpoint_id>/", WebhookDetailView.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:endpoint_id>/rotate-secret/",
+        WebhookRotateSecretView.as_view(),
+        name="webhook-rotate-secret",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/",
+        WebhookDeliveryListView.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay/",
+        WebhookDeliveryReplayView.as_view(),
+        name="webhook-delivery-replay",
+    ),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

@@ -242,6 +242,23 @@ CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
 WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
 
+# --- Outgoing webhooks (Standard Webhooks) ----------------------------------------------------
+# Receivers must be https on public addresses; true also allows http and private, loopback and
+# link-local addresses (local development and tests only: it opens the door to SSRF).
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", False)
+# Seconds one delivery attempt may take (connect, send, answer).
+WEBHOOKS_TIMEOUT = float(env_str("WEBHOOKS_TIMEOUT", "10"))
+# Seconds before each retry after a failed attempt: the Standard Webhooks schedule (about 3 days).
+WEBHOOKS_RETRY_SCHEDULE = [
+    float(s) for s in env_list("WEBHOOKS_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
+]
+# Seconds an attempt holds its delivery; one overdue by more (its worker died) is queued again.
+WEBHOOKS_DELIVERY_LEASE = float(env_str("WEBHOOKS_DELIVERY_LEASE", "120"))
+# CA bundle for the receivers' certificates (default: certifi's).
+WEBHOOKS_CA_BUNDLE = env_str("WEBHOOKS_CA_BUNDLE", "")
+# Days finished deliveries are kept (pending ones are kept until they finish).
+WEBHOOKS_DELIVERIES_KEEP_DAYS = env_int("WEBHOOKS_DELIVERIES_KEEP_DAYS", 30)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

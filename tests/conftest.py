@@ -37,3 +37,9 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _webhooks_to_loopback(settings: object) -> None:
+    """Tests receive webhooks on loopback http servers (off by default: the SSRF guard)."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """The store's change log (`StoreChange`): what changed, written in the change's transaction.
 
 Sync and the API's writes call these functions inside the transaction that changes the store.
-Live updates read the log by cursor; outgoing webhooks fan out from it. A first full sync is
+Live updates read the log by cursor; outgoing webhooks fan out from it (`deliveries_record`
+writes their outbox rows in the same transaction). A first full sync is
 not a change of anything a reader has seen, so it records only `calendar.synced`; a full
 resync after a 410 records the differences from what was stored before.
 """
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from calendar_api.models import Calendar, Event, StoreChange
+from calendar_api.services.webhooks import deliveries_record
 
 Kind = StoreChange.Kind
 # google_id -> (etag, status) of the rows as they were before the change.
@@ -64,7 +66,9 @@ def changes_record_events(
                     data=dict(item),
                 )
             )
-    return StoreChange.objects.bulk_create(rows, batch_size=500)
+    changes = StoreChange.objects.bulk_create(rows, batch_size=500)
+    deliveries_record(changes=changes)
+    return changes
 
 
 def changes_record_vanished(
@@ -80,12 +84,14 @@ def changes_record_vanished(
 
 
 def changes_record_synced(*, calendar: Calendar, mode: str, changed: int) -> StoreChange:
-    return StoreChange.objects.create(
+    change = StoreChange.objects.create(
         user_id=calendar.account.user_id,
         calendar=calendar,
         kind=Kind.CALENDAR_SYNCED,
         data={"mode": mode, "changed": changed},
     )
+    deliveries_record(changes=[change])
+    return change
 
 
 def changes_prune(*, now: dt.datetime | None = None) -> int:

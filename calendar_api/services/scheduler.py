@@ -17,6 +17,7 @@ from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChan
 from calendar_api.services.changes import changes_prune
 from calendar_api.services.sync import sync_request
 from calendar_api.services.watches import watch_request
+from calendar_api.services.webhooks import deliveries_prune
 
 TICK = "scheduler_tick"
 BATCH = 500
@@ -92,14 +93,16 @@ def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
 
 
 def housekeeping_due(*, now: dt.datetime | None = None) -> int:
-    """Once a day (whoever claims it): delete store changes older than CHANGE_LOG_KEEP_DAYS
-    and finished job results older than TASK_RESULTS_KEEP_DAYS, so neither grows for ever."""
+    """Once a day (whoever claims it): delete store changes older than CHANGE_LOG_KEEP_DAYS,
+    finished job results older than TASK_RESULTS_KEEP_DAYS and finished webhook deliveries
+    older than WEBHOOKS_DELIVERIES_KEEP_DAYS, so none of them grows for ever."""
     now = now or timezone.now()
     ScheduleSlot.objects.get_or_create(name="housekeeping", defaults={"next_run_at": now})
     mine = ScheduleSlot.objects.filter(name="housekeeping", next_run_at__lte=now)
     if not mine.update(next_run_at=now + dt.timedelta(days=1)):
         return 0
     changes_prune(now=now)
+    deliveries_prune(now=now)
     from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult

@@ -14,6 +14,7 @@ from django.utils import timezone
 from calendar_api.google import oauth
 from calendar_api.google.errors import AccessTokenRejected, ReauthRequired
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.services.webhooks import reconnect_recorded
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,7 +68,18 @@ def call_google(*, account: GoogleAccount, call: Callable[[str], T]) -> T:
 
 
 def account_mark_reconnect(*, account: GoogleAccount) -> None:
-    """Google refused the grant: stop using it until the user connects again."""
+    """Google refused the grant: stop using it until the user connects again. The first time,
+    the user's webhook endpoints are told (connection.reconnect_required)."""
+    with transaction.atomic():
+        active = GoogleAccount.objects.filter(pk=account.pk, status=GoogleAccount.Status.ACTIVE)
+        if active.update(status=GoogleAccount.Status.RECONNECT_REQUIRED):
+            reconnect_recorded(account=account)
+        _stop_using(account)
+    account.status = GoogleAccount.Status.RECONNECT_REQUIRED
+    logger.warning("Google account %s needs to be reconnected", account.pk)
+
+
+def _stop_using(account: GoogleAccount) -> None:
     GoogleAccount.objects.filter(pk=account.pk).update(
         status=GoogleAccount.Status.RECONNECT_REQUIRED,
         access_token_encrypted="",
@@ -77,5 +89,3 @@ def account_mark_reconnect(*, account: GoogleAccount) -> None:
         stopped_at=timezone.now()
     )
     Calendar.objects.filter(account=account).update(sync_requested=False)
-    account.status = GoogleAccount.Status.RECONNECT_REQUIRED
-    logger.warning("Google account %s needs to be reconnected", account.pk)

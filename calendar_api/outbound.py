@@ -1,0 +1,165 @@
+"""Outgoing HTTP to the receivers of our webhooks: the one place that sends it.
+
+The SSRF guard: a receiver URL must be https, and every address its host resolves to must be a
+public one (not private, loopback, link-local, shared, reserved or multicast), unless
+WEBHOOKS_ALLOW_PRIVATE_URLS allows them (and plain http with them: local development and tests).
+The check runs when an endpoint is saved and again before every delivery, and the request is
+then sent to the very address that was checked (the host name still goes in the Host header,
+TLS SNI and the certificate check), so a DNS answer that changes between the check and the
+connection cannot steer the request inside. Redirects are never followed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+import certifi
+import urllib3
+from django.conf import settings
+
+MAX_URL_LENGTH = 2048
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class UnsafeUrl(ValueError):
+    """The URL may not receive webhooks; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A checked URL, and the address it is sent to."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: IPAddress
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back: the receiver's status code, or why there was none."""
+
+    status: int | None
+    error: str = ""
+
+
+def allow_private() -> bool:
+    return bool(settings.WEBHOOKS_ALLOW_PRIVATE_URLS)
+
+
+def url_check(url: str) -> Target:
+    """The URL's target when it may receive webhooks; raises UnsafeUrl otherwise."""
+    parts = _parts(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise UnsafeUrl("The URL's port is not a number from 1 to 65535.") from exc
+    host = parts.hostname or ""
+    addresses = _resolve(host, port)
+    if not allow_private():
+        for address in addresses:
+            if not _is_public(address):
+                raise UnsafeUrl(f"{host} resolves to {address}, which is not a public address.")
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return Target(parts.scheme, host, port, path, addresses[0])
+
+
+def _parts(url: str) -> SplitResult:
+    if len(url) > MAX_URL_LENGTH:
+        raise UnsafeUrl(f"The URL is longer than {MAX_URL_LENGTH} characters.")
+    parts = urlsplit(url)
+    schemes = {"https", "http"} if allow_private() else {"https"}
+    if parts.scheme not in schemes:
+        raise UnsafeUrl("The URL must start with https://.")
+    if not parts.hostname:
+        raise UnsafeUrl("The URL has no host.")
+    if parts.username or parts.password:
+        raise UnsafeUrl("The URL may not hold a user name or password.")
+    if parts.fragment:
+        raise UnsafeUrl("The URL may not hold a #fragment.")
+    return parts
+
+
+def _resolve(host: str, port: int) -> list[IPAddress]:
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise UnsafeUrl(f"The host {host} could not be resolved.") from exc
+    addresses: list[IPAddress] = []
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise UnsafeUrl(f"The host {host} could not be resolved.")
+    return addresses
+
+
+def _is_public(address: IPAddress) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return _is_public(address.ipv4_mapped)
+    return address.is_global and not address.is_multicast
+
+
+def post(*, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+    """POST `body` to `url` after checking it again; never raises for the receiver's faults."""
+    try:
+        target = url_check(url)
+    except UnsafeUrl as exc:
+        return Answer(None, str(exc))
+    pool = _pool(target)
+    try:
+        response = pool.urlopen(
+            "POST",
+            target.path,
+            body=body,
+            headers={**headers, "Host": _host_header(target)},
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            timeout=urllib3.Timeout(total=settings.WEBHOOKS_TIMEOUT),
+        )
+    except urllib3.exceptions.HTTPError as exc:
+        return Answer(None, _reason(exc))
+    finally:
+        pool.close()
+    response.close()  # only the status counts: the body is never read
+    return Answer(response.status)
+
+
+def _pool(target: Target) -> urllib3.HTTPConnectionPool:
+    """A pool that connects to the checked address itself (no second DNS lookup)."""
+    if target.scheme == "http":
+        return urllib3.HTTPConnectionPool(str(target.address), target.port, maxsize=1)
+    return urllib3.HTTPSConnectionPool(
+        str(target.address),
+        target.port,
+        maxsize=1,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=settings.WEBHOOKS_CA_BUNDLE or certifi.where(),
+        server_hostname=target.host,
+        assert_hostname=target.host,
+    )
+
+
+def _host_header(target: Target) -> str:
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    default = 443 if target.scheme == "https" else 80
+    return host if target.port == default else f"{host}:{target.port}"
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # a subclass of the timeouts
+        return "The receiver could not be reached (connection refused or unreachable)."
+    if isinstance(exc, urllib3.exceptions.TimeoutError):
+        return "The receiver did not answer in time."
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return "The TLS handshake with the receiver failed."
+    return "The receiver could not be reached."
