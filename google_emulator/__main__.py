@@ -1,4 +1,8 @@
-"""`python -m google_emulator`: run the emulator as a standalone, threaded WSGI server."""
+"""`python -m google_emulator`: run the emulator as a standalone, threaded WSGI server.
+
+Subcommands: `exec [options] -- COMMAND` runs COMMAND with Google's hostnames served by the
+emulator; `env [options]` prints the environment that does the same from another shell.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,21 @@ def parse_client(value: str) -> Client:
     return Client(parts[0], parts[1], [parts[2]])
 
 
+def merge_clients(clients: list[Client]) -> list[Client]:
+    """A client id given twice adds its redirect URIs (its last secret wins)."""
+    merged: dict[str, Client] = {}
+    for client in clients:
+        found = merged.get(client.client_id)
+        if found is None:
+            merged[client.client_id] = Client(
+                client.client_id, client.client_secret, list(client.redirect_uris)
+            )
+            continue
+        found.client_secret = client.client_secret
+        found.redirect_uris += [u for u in client.redirect_uris if u not in found.redirect_uris]
+    return list(merged.values())
+
+
 def generate_for(server: EmulatorServer, count: int) -> None:
     state = server.emulator.state
     with state.lock:
@@ -34,10 +53,8 @@ def generate_for(server: EmulatorServer, count: int) -> None:
     print(f"Generated {count} events in {first}'s primary calendar.", flush=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m google_emulator", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+def add_emulator_options(parser: argparse.ArgumentParser, *, port: int | None = 8765) -> None:
+    parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--seed", choices=["demo", "empty"], default="demo")
     parser.add_argument(
         "--auto-consent",
@@ -58,8 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         type=parse_client,
         action="append",
         default=[],
-        help="register a client: ID:SECRET:REDIRECT_URI (repeatable)",
+        help="register a client: ID:SECRET:REDIRECT_URI (repeatable; the same ID adds URIs)",
     )
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m google_emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    add_emulator_options(parser)
     args = parser.parse_args(argv)
     server = start(
         host=args.host,
@@ -68,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         auto_consent=args.auto_consent,
         latency_ms=args.latency_ms,
         state_file=args.state,
-        clients=args.client,
+        clients=merge_clients(args.client),
     )
     print(
         f"Google emulator listening on {server.base_url} (seed={args.seed}, "
@@ -91,6 +114,74 @@ def main(argv: list[str] | None = None) -> int:
     server.stop()
     server.emulator.save()
     return 0
+
+
+def dropin_parser(name: str) -> argparse.ArgumentParser:
+    from google_emulator import dropin
+
+    parser = argparse.ArgumentParser(
+        prog=f"python -m google_emulator {name}", description=dropin.__doc__
+    )
+    add_emulator_options(parser, port=None)  # exec: 8765 inside namespaces, else a free port
+    parser.add_argument("--ca-dir", type=Path, help="keep (and reuse) the CA in this directory")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    if name == "exec":
+        parser.add_argument(
+            "--mode",
+            choices=["auto", "namespaces", "proxy"],
+            default="auto",
+            help="auto: namespaces when root on Linux allows them, else the proxy",
+        )
+        parser.add_argument("--inside-namespaces", action="store_true", help=argparse.SUPPRESS)
+    else:
+        parser.add_argument("--https-port", type=int, default=0)
+    return parser
+
+
+def exec_command(argv: list[str]) -> int:
+    from google_emulator import dropin
+
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        print(
+            "usage: python -m google_emulator exec [options] -- COMMAND [ARGS...]", file=sys.stderr
+        )
+        return 2
+    split = argv.index("--")
+    args = dropin_parser("exec").parse_args(argv[:split])
+    args.client = merge_clients(args.client)
+    raw = [a for a in argv if a != "--inside-namespaces"]
+    return dropin.exec_main(args, argv[split + 1 :], raw)
+
+
+def env_command(argv: list[str]) -> int:
+    from google_emulator import dropin
+
+    args = dropin_parser("env").parse_args(argv)
+    args.client = merge_clients(args.client)
+    return dropin.env_main(args)
+
+
+def visit_command(argv: list[str]) -> int:
+    from google_emulator import dropin
+
+    parser = argparse.ArgumentParser(
+        prog="python -m google_emulator visit",
+        description="a stand-in browser for the auto-consent flow (set as BROWSER by exec)",
+    )
+    parser.add_argument("--now", action="store_true", help="follow the URL in this process")
+    parser.add_argument("url")
+    args = parser.parse_args(argv)
+    return dropin.visit_main(args.url, background=not args.now)
+
+
+COMMANDS = {"exec": exec_command, "env": env_command, "visit": visit_command}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
+    return serve(argv)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from google_emulator.scopes import DESCRIPTIONS, SIGN_IN
+from google_emulator.scopes import SIGN_IN, description
 from google_emulator.state import Account
 
 PAGE = """<!doctype html>
@@ -65,7 +65,7 @@ def render(
 
 
 def _scope_row(scope: str) -> str:
-    text = escape(DESCRIPTIONS[scope])
+    text = escape(description(scope))
     if scope in SIGN_IN:
         return f"<label>&#10003; {text}</label>"
     return (

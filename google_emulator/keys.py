@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import threading
 import time
@@ -10,8 +11,10 @@ from functools import cached_property
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 ISSUER = "https://accounts.google.com"  # what Google puts in `iss`; the key is the emulator's own
 
@@ -62,6 +65,23 @@ class SigningKey:
         }
         return {"keys": [jwk]}
 
+    @cached_property
+    def certificate(self) -> str:
+        """The public key in a self-signed X.509 certificate (`/oauth2/v1/certs` serves PEMs)."""
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "google-emulator-signing")])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(self._key.public_key())
+            .serial_number(int(self.kid[:16], 16))
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=14))
+            .sign(self._key, hashes.SHA256())
+        )
+        return cert.public_bytes(serialization.Encoding.PEM).decode()
+
     def id_token(self, *, client_id: str, claims: dict[str, Any], access_token: str) -> str:
         now = int(time.time())
         digest = hashlib.sha256(access_token.encode()).digest()
@@ -76,3 +96,13 @@ class SigningKey:
             **claims,
         }
         return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The claims of an id_token this key signed; ValueError when bad or expired."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, self._key.public_key(), algorithms=["RS256"], options={"verify_aud": False}
+            )
+        except jwt.PyJWTError as exc:
+            raise ValueError(str(exc)) from exc
+        return claims

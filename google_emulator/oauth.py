@@ -21,6 +21,7 @@ from google_emulator.errors import GoogleError, OAuthError, json_response
 from google_emulator.keys import ISSUER
 from google_emulator.server import Ctx, Route
 from google_emulator.state import CODE_TTL, AccessToken, Account, AuthCode, Client, Grant, new_token
+from google_emulator.tls import GOOGLE_HOSTS
 
 AUTH_PARAMS = (
     "client_id",
@@ -86,6 +87,7 @@ def _check_request(params: dict[str, str]) -> list[str]:
     bad = scopes.unknown(requested)
     if bad:
         raise PageError(400, "invalid_scope", scopes.invalid_message(bad))
+    requested = scopes.with_openid(requested)
     method = params.get("code_challenge_method", "")
     if params.get("code_challenge") and method not in ("S256", "plain", ""):
         raise PageError(400, "invalid_request", "Invalid code_challenge_method value.")
@@ -367,6 +369,9 @@ def userinfo_v2(ctx: Ctx) -> Response:
 
 
 def tokeninfo(ctx: Ctx) -> Response:
+    id_token = ctx.request.values.get("id_token")
+    if id_token:
+        return _id_token_info(ctx, id_token)
     found = ctx.state.valid_access_token(ctx.request.values.get("access_token", ""))
     if found is None:
         raise OAuthError(400, "invalid_token", "Invalid Value")
@@ -383,20 +388,57 @@ def tokeninfo(ctx: Ctx) -> Response:
     )
 
 
+def _id_token_info(ctx: Ctx, token: str) -> Response:
+    """Google's tokeninfo for an id_token: its claims, once the signature and expiry check."""
+    try:
+        claims = ctx.emulator.key.verify(token)
+    except ValueError:
+        raise OAuthError(400, "invalid_token", "Invalid Value") from None
+    shown = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in claims.items()}
+    return json_response({**shown, "alg": "RS256", "kid": ctx.emulator.key.kid, "typ": "JWT"})
+
+
 def certs(ctx: Ctx) -> Response:
     return json_response(ctx.emulator.key.jwks())
 
 
-def openid_configuration(ctx: Ctx) -> Response:
+def certs_v1(ctx: Ctx) -> Response:
+    """`/oauth2/v1/certs`: {kid: X.509 PEM}, the default of google-auth's verify_oauth2_token."""
+    return json_response({ctx.emulator.key.kid: ctx.emulator.key.certificate})
+
+
+def userinfo_v1(ctx: Ctx) -> Response:
+    return userinfo_v2(ctx)
+
+
+GOOGLE_ENDPOINTS = {
+    "authorization_endpoint": "https://accounts.google.com/o/oauth2/v2/auth",
+    "token_endpoint": "https://oauth2.googleapis.com/token",
+    "userinfo_endpoint": "https://openidconnect.googleapis.com/v1/userinfo",
+    "revocation_endpoint": "https://oauth2.googleapis.com/revoke",
+    "jwks_uri": "https://www.googleapis.com/oauth2/v3/certs",
+}
+
+
+def _endpoints(ctx: Ctx) -> dict[str, str]:
+    """Google's own URLs when reached at Google's hostnames, else this server's (its scheme)."""
+    if ctx.request.host.split(":")[0] in GOOGLE_HOSTS:
+        return GOOGLE_ENDPOINTS
     base = ctx.base_url
+    return {
+        "authorization_endpoint": f"{base}/o/oauth2/v2/auth",
+        "token_endpoint": f"{base}/token",
+        "userinfo_endpoint": f"{base}/oauth2/v3/userinfo",
+        "revocation_endpoint": f"{base}/revoke",
+        "jwks_uri": f"{base}/oauth2/v3/certs",
+    }
+
+
+def openid_configuration(ctx: Ctx) -> Response:
     return json_response(
         {
             "issuer": ISSUER,
-            "authorization_endpoint": f"{base}/o/oauth2/v2/auth",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/oauth2/v3/userinfo",
-            "revocation_endpoint": f"{base}/revoke",
-            "jwks_uri": f"{base}/oauth2/v3/certs",
+            **_endpoints(ctx),
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -430,8 +472,12 @@ ROUTES = [
     Route("/o/oauth2/revoke", ("GET", "POST"), "oauth.revoke", revoke),
     Route("/oauth2/v3/userinfo", ("GET", "POST"), "oauth.userinfo", userinfo_v3),
     Route("/oauth2/v2/userinfo", ("GET",), "oauth.userinfo", userinfo_v2),
+    Route("/v1/userinfo", ("GET", "POST"), "oauth.userinfo", userinfo_v3),
+    Route("/oauth2/v1/userinfo", ("GET",), "oauth.userinfo", userinfo_v1),
     Route("/oauth2/v3/tokeninfo", ("GET", "POST"), "oauth.tokeninfo", tokeninfo),
+    Route("/tokeninfo", ("GET", "POST"), "oauth.tokeninfo", tokeninfo),
     Route("/oauth2/v3/certs", ("GET",), "oauth.certs", certs),
+    Route("/oauth2/v1/certs", ("GET",), "oauth.certs", certs_v1),
     Route(
         "/.well-known/openid-configuration",
         ("GET",),

@@ -19,8 +19,15 @@ DESCRIPTIONS = {
     CAL + ".calendarlist.readonly": "See the list of Google calendars you're subscribed to",
 }
 SIGN_IN = {"openid", EMAIL, PROFILE}  # always granted; the rest are ticked one by one
-READ_SCOPES = {CAL, CAL + ".readonly", CAL + ".events", CAL + ".events.readonly"}
-WRITE_SCOPES = {CAL, CAL + ".events"}
+# calendar.app.created is treated like full access (the emulator does not track which app
+# created a calendar); calendar.events.owned like calendar.events.
+WRITE_SCOPES = {CAL, CAL + ".events", CAL + ".events.owned", CAL + ".app.created"}
+READ_SCOPES = {
+    *WRITE_SCOPES,
+    CAL + ".readonly",
+    CAL + ".events.readonly",
+    CAL + ".events.owned.readonly",
+}
 
 
 def normalise(scope_param: str) -> list[str]:
@@ -33,8 +40,27 @@ def normalise(scope_param: str) -> list[str]:
     return seen
 
 
+def with_openid(scopes: list[str]) -> list[str]:
+    """Google adds `openid` (and so an id_token) when `email` or `profile` is asked."""
+    if "openid" in scopes or not {EMAIL, PROFILE} & set(scopes):
+        return scopes
+    return [*scopes, "openid"]
+
+
+def _google_scopes() -> dict[str, str]:
+    from google_emulator.discovery import google_scopes
+
+    return google_scopes()
+
+
 def unknown(scopes: list[str]) -> list[str]:
-    return [s for s in scopes if s not in DESCRIPTIONS]
+    """The scopes no Google API defines (any scope a discovery document names is valid)."""
+    return [s for s in scopes if s not in DESCRIPTIONS and s not in _google_scopes()]
+
+
+def description(scope: str) -> str:
+    """The consent page's words for `scope`."""
+    return DESCRIPTIONS.get(scope) or _google_scopes().get(scope) or scope
 
 
 def invalid_message(bad: list[str]) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -80,10 +81,10 @@ class Emulator:
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        from google_emulator import control, oauth
+        from google_emulator import control, discovery, oauth
         from google_emulator.calendar import routes as calendar_routes
 
-        routes = [*oauth.ROUTES, *calendar_routes.ROUTES, *control.ROUTES]
+        routes = [*oauth.ROUTES, *calendar_routes.ROUTES, *discovery.ROUTES, *control.ROUTES]
         self.routes = routes
         self.url_map = Map(
             [Rule(r.path, endpoint=i, methods=r.methods) for i, r in enumerate(routes)]
@@ -232,17 +233,34 @@ def _drop(environ: WSGIEnvironment) -> None:
 
 
 class EmulatorServer:
-    """Runs an `Emulator` on a threaded WSGI server in a background thread (for tests)."""
+    """Runs an `Emulator` on a threaded WSGI server in a background thread (for tests).
 
-    def __init__(self, emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> None:
+    With an `ssl_context` it serves HTTPS (`python -m google_emulator exec` serves Google's
+    hostnames that way); several servers may share one `Emulator`.
+    """
+
+    def __init__(
+        self,
+        emulator: Emulator,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.emulator = emulator
-        self._server: BaseWSGIServer = make_server(host, port, emulator, threaded=True)
+        self.scheme = "https" if ssl_context is not None else "http"
+        self._server: BaseWSGIServer = make_server(
+            host, port, emulator, threaded=True, ssl_context=ssl_context
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.port)
 
     @property
     def base_url(self) -> str:
         host = self._server.host
-        return f"http://{host}:{self._server.port}"
+        return f"{self.scheme}://{host}:{self._server.port}"
 
     def start(self) -> EmulatorServer:
         self._thread.start()

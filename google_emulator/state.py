@@ -33,13 +33,13 @@ ACCESS_TOKEN_TTL = 3599
 class Client:
     client_id: str
     client_secret: str
-    redirect_uris: list[str] = field(default_factory=list)  # empty: any loopback URI
+    redirect_uris: list[str] = field(default_factory=list)  # empty: any http(s) loopback URI
 
     def accepts(self, redirect_uri: str) -> bool:
         if self.redirect_uris:
             return redirect_uri in self.redirect_uris
         parts = urlsplit(redirect_uri)
-        return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
+        return parts.scheme in ("http", "https") and (parts.hostname or "") in LOOPBACK_HOSTS
 
 
 @dataclass

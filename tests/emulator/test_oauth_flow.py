@@ -153,7 +153,7 @@ def test_it_answers_401_invalid_client_to_an_unknown_client(emulator: EmulatorSe
 
 @pytest.mark.parametrize(
     "redirect_uri",
-    ["https://app.example.com/callback", "http://example.com/callback", "https://127.0.0.1/cb"],
+    ["https://app.example.com/callback", "http://example.com/callback", "ftp://127.0.0.1/cb"],
 )
 def test_it_shows_redirect_uri_mismatch_for_an_unregistered_uri(
     emulator: EmulatorServer, redirect_uri: str
