@@ -42,6 +42,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "badRequest": ("global", "Bad Request"),
     "backendError": ("global", "Backend Error"),
     "internalError": ("global", "Internal Error"),
+    "requiredAccessLevel": ("calendar", "You need to have writer access to this calendar."),
+    "cannotDeletePrimaryCalendar": ("calendar", "Cannot delete primary calendar."),
+    "cannotRemovePrimaryCalendar": ("calendar", "Cannot remove primary calendar."),
+    "cannotChangeOwnAcl": ("calendar", "Cannot change your own access level."),
     "forbiddenForNonOrganizer": (
         "calendar",
         "Shared properties can only be changed by the organizer of the event.",

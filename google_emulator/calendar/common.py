@@ -8,6 +8,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator import scopes
+from google_emulator.calendar import conference, sharing
+from google_emulator.calendar import schema as calendar_schema
 from google_emulator.calendar.models import Calendar
 from google_emulator.errors import GoogleError
 from google_emulator.oauth import authenticate
@@ -15,9 +17,24 @@ from google_emulator.server import Ctx
 from google_emulator.state import AccessToken
 
 CAL = scopes.CAL
-CALENDAR_READ = {CAL, CAL + ".readonly"}
-LIST_READ = {*CALENDAR_READ, CAL + ".calendarlist.readonly"}
-FREEBUSY_READ = {*scopes.READ_SCOPES, CAL + ".freebusy"}
+APP = CAL + ".app.created"  # treated as full access: the emulator does not track the app
+CALENDAR_READ = {CAL, CAL + ".readonly", APP}
+CALENDARS_WRITE = {CAL, CAL + ".calendars", APP}
+CALENDARS_READ = {*CALENDAR_READ, *CALENDARS_WRITE, CAL + ".calendars.readonly"}
+LIST_WRITE = {CAL, CAL + ".calendarlist", APP}
+LIST_READ = {*CALENDAR_READ, *LIST_WRITE, CAL + ".calendarlist.readonly"}
+ACL_WRITE = {CAL, CAL + ".acls", APP}
+ACL_READ = {*CALENDAR_READ, *ACL_WRITE, CAL + ".acls.readonly"}
+SETTINGS_READ = {*CALENDAR_READ, CAL + ".settings", CAL + ".settings.readonly"}
+FREEBUSY_READ = {*scopes.READ_SCOPES, CAL + ".freebusy", CAL + ".events.freebusy"}
+ANY_CALENDAR = {
+    *scopes.READ_SCOPES,
+    *CALENDARS_READ,
+    *LIST_READ,
+    *ACL_READ,
+    *SETTINGS_READ,
+    *FREEBUSY_READ,
+}
 
 
 def caller(ctx: Ctx, allowed: set[str]) -> AccessToken:
@@ -28,16 +45,29 @@ def caller(ctx: Ctx, allowed: set[str]) -> AccessToken:
         raise GoogleError(
             403, "insufficientPermissions", "Request had insufficient authentication scopes."
         )
+    conference.complete_pending(ctx)
     return token
 
 
-def calendar_for(ctx: Ctx, token: AccessToken, calendar_id: str) -> Calendar:
-    """The caller's calendar `calendar_id` ("primary" is their own), or Google's 404."""
+def calendar_for(ctx: Ctx, token: AccessToken, calendar_id: str, need: str = "reader") -> Calendar:
+    """Calendar `calendar_id` ("primary": the caller's own) if the caller holds role `need`.
+
+    One they cannot see at all is Google's 404; one they see with a lesser role, a 403."""
     cal_id = token.email if calendar_id == "primary" else calendar_id
     calendar = ctx.state.calendars.calendars.get(cal_id)
-    if calendar is None or calendar.owner != token.email:
+    role = sharing.access_role(calendar, token.email) if calendar is not None else "none"
+    if calendar is None or role == "none":
         raise GoogleError(404, "notFound", "Not Found")
+    if sharing.rank(role) < sharing.rank(need):
+        raise GoogleError(
+            403, "requiredAccessLevel", f"You need to have {need} access to this calendar."
+        )
     return calendar
+
+
+def json_object(ctx: Ctx, schema_name: str) -> dict[str, Any]:
+    """The request body checked against a discovery schema (unknown fields dropped)."""
+    return calendar_schema.clean_body(ctx.json(), schema_name)
 
 
 def arg(ctx: Ctx, name: str) -> str | None:

@@ -9,7 +9,16 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator import scopes
-from google_emulator.calendar import common, eventdata, push, recurrence, select, times
+from google_emulator.calendar import (
+    common,
+    conference,
+    eventdata,
+    push,
+    quickadd,
+    recurrence,
+    select,
+    times,
+)
 from google_emulator.calendar.models import Calendar, Event, etag_for
 from google_emulator.calendar.query import Query
 from google_emulator.errors import GoogleError
@@ -63,7 +72,7 @@ def find(calendar: Calendar, event_id: str) -> Event | None:
 
 def _target(ctx: Ctx, calendar_id: str, event_id: str, write: bool) -> tuple[Calendar, Event]:
     token = common.caller(ctx, scopes.WRITE_SCOPES if write else scopes.READ_SCOPES)
-    calendar = common.calendar_for(ctx, token, calendar_id)
+    calendar = common.calendar_for(ctx, token, calendar_id, "writer" if write else "reader")
     event = find(calendar, event_id)
     if event is None:
         raise GoogleError(404, "notFound", "Not Found")
@@ -100,17 +109,81 @@ def _writable_body(ctx: Ctx) -> dict[str, Any]:
     return eventdata.writable(ctx.json())
 
 
+def _conference(ctx: Ctx, calendar: Calendar, event: Event, current: Event | None) -> None:
+    """Settle `conferenceData` as the request's conferenceDataVersion says (0 ignores it)."""
+    version = common.int_arg(ctx, "conferenceDataVersion", 0, 0, 1)
+    if conference.apply(event, current, version):
+        ctx.state.calendars.pending_conferences.append((calendar.id, event["id"]))
+
+
+def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
+    eventdata.check(body)
+    event = eventdata.complete({**body, "id": event_id}, calendar, None)
+    _conference(ctx, calendar, event, None)
+    return save(ctx, calendar, event)
+
+
 def insert(ctx: Ctx, calendar_id: str) -> Response:
     token = common.caller(ctx, scopes.WRITE_SCOPES)
-    calendar = common.calendar_for(ctx, token, calendar_id)
+    calendar = common.calendar_for(ctx, token, calendar_id, "writer")
     body = _writable_body(ctx)
     event_id = body.pop("id", None) or new_id()
     eventdata.check_id(event_id)
     if event_id in calendar.events:
         raise GoogleError(409, "duplicate", "The requested identifier already exists.")
+    return shown(ctx, calendar, _store_new(ctx, calendar, body, event_id))
+
+
+def import_(ctx: Ctx, calendar_id: str) -> Response:
+    """events.import: a private copy of an event by its iCalUID (no invitations are sent).
+
+    Importing the same iCalUID again updates that copy, as Google does."""
+    token = common.caller(ctx, scopes.WRITE_SCOPES)
+    calendar = common.calendar_for(ctx, token, calendar_id, "writer")
+    raw = ctx.json()
+    body = _writable_body(ctx)
+    uid = raw.get("iCalUID") if isinstance(raw, dict) else None
+    if not isinstance(uid, str) or not uid:
+        raise GoogleError(400, "required", "Missing iCalUID.", location="iCalUID")
+    body.pop("id", None)
+    same = next(
+        (
+            e
+            for e in calendar.events.values()
+            if e.get("iCalUID") == uid and "recurringEventId" not in e
+        ),
+        None,
+    )
     eventdata.check(body)
-    event = eventdata.complete({**body, "id": event_id}, calendar, None)
+    event = eventdata.complete({**body, "id": same["id"] if same else new_id()}, calendar, same)
+    event["iCalUID"] = uid
+    if isinstance(raw.get("organizer"), dict) and isinstance(raw["organizer"].get("email"), str):
+        event["organizer"] = {"email": raw["organizer"]["email"]}
+    _conference(ctx, calendar, event, same)
     return shown(ctx, calendar, save(ctx, calendar, event))
+
+
+def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
+    """events.move: the event leaves its calendar (a deletion there) for `destination`."""
+    source, current = _target(ctx, calendar_id, event_id, write=True)
+    token = ctx.token
+    assert token is not None
+    wanted = common.arg(ctx, "destination")
+    if wanted is None:
+        raise GoogleError(
+            400, "required", "Required parameter: destination", location="destination"
+        )
+    target = common.calendar_for(ctx, token, wanted, "writer")
+    if "recurringEventId" in current or current.get("status") == "cancelled":
+        raise GoogleError(400, "cannotChangeOrganizerOfInstance", "Cannot move this event.")
+    if target.id == source.id:
+        return shown(ctx, source, current)
+    if current["id"] in target.events:
+        raise GoogleError(409, "duplicate", "The requested identifier already exists.")
+    save(ctx, source, {**current, "status": "cancelled"})
+    moved = {k: v for k, v in current.items() if k not in ("etag", "updated")}
+    moved["organizer"] = {"email": target.id, "displayName": target.summary, "self": True}
+    return shown(ctx, target, save(ctx, target, moved))
 
 
 def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Response:
@@ -120,6 +193,7 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
         body.pop("recurrence", None)
     eventdata.check(body)
     event = eventdata.complete({**body, "id": current["id"]}, calendar, current)
+    _conference(ctx, calendar, event, current)
     if any(event.get(name) != current.get(name) for name in TIME_FIELDS):
         event["sequence"] = int(current.get("sequence", 0)) + 1
     return shown(ctx, calendar, save(ctx, calendar, event))
@@ -178,21 +252,24 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     return common.empty()
 
 
+def _edge(value: dt.datetime | dt.date, zone: str) -> dict[str, str]:
+    if isinstance(value, dt.datetime):
+        return {"dateTime": times.fmt(value), "timeZone": zone}
+    return {"date": value.isoformat()}
+
+
 def quick_add(ctx: Ctx, calendar_id: str) -> Response:
     token: AccessToken = common.caller(ctx, scopes.WRITE_SCOPES)
-    calendar = common.calendar_for(ctx, token, calendar_id)
+    calendar = common.calendar_for(ctx, token, calendar_id, "writer")
     text = common.arg(ctx, "text")
     if text is None:
         raise GoogleError(400, "required", "Required parameter: text", location="text")
     tz = times.require_zone(calendar.time_zone, "timeZone")
-    start = (times.now().astimezone(tz) + dt.timedelta(hours=1)).replace(minute=0, second=0)
+    parsed = quickadd.parse(text, times.now().astimezone(tz))
     body: dict[str, Any] = {
-        "summary": text,
-        "start": {"dateTime": times.fmt(start), "timeZone": calendar.time_zone},
-        "end": {
-            "dateTime": times.fmt(start + dt.timedelta(hours=1)),
-            "timeZone": calendar.time_zone,
-        },
+        "summary": parsed.summary,
+        "start": _edge(parsed.start, calendar.time_zone),
+        "end": _edge(parsed.end, calendar.time_zone),
     }
     eventdata.check(body)
     event = eventdata.complete({**body, "id": new_id()}, calendar, None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from google_emulator.calendar import common, recurrence, times
+from google_emulator.calendar import common, recurrence, sharing, times
 from google_emulator.calendar.models import Calendar, Event
 from google_emulator.errors import GoogleError
 from google_emulator.server import Ctx
@@ -28,7 +28,15 @@ def _time(body: dict[str, Any], name: str) -> dt.datetime:
 
 def _items(body: dict[str, Any]) -> list[str]:
     items = body.get("items", [])
-    limit = body.get("calendarExpansionMax", MAX_CALENDARS)
+    limit = body.get("calendarExpansionMax")
+    limit = MAX_CALENDARS if limit is None else limit  # gcsa sends JSON null; Google accepts it
+    group_limit = body.get("groupExpansionMax")
+    if group_limit is not None and (
+        not isinstance(group_limit, int)
+        or isinstance(group_limit, bool)
+        or not 1 <= group_limit <= 100
+    ):
+        raise GoogleError(400, "invalid", "Invalid groupExpansionMax value.")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_CALENDARS:
         raise GoogleError(400, "invalid", "Invalid calendarExpansionMax value.")
     if not isinstance(items, list) or not all(
@@ -107,7 +115,7 @@ def query(ctx: Ctx) -> Response:
     for calendar_id in _items(body):
         cal_id = token.email if calendar_id == "primary" else calendar_id
         calendar = ctx.state.calendars.calendars.get(cal_id)
-        if calendar is None or calendar.owner != token.email:
+        if calendar is None or sharing.access_role(calendar, token.email) == "none":
             calendars[calendar_id] = {
                 "errors": [{"domain": "global", "reason": "notFound"}],
                 "busy": [],

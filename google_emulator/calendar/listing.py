@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator import scopes
-from google_emulator.calendar import common, query, recurrence, select, tokens
+from google_emulator.calendar import common, query, recurrence, select, sharing, tokens
 from google_emulator.calendar.models import Calendar
 from google_emulator.errors import GoogleError
 from google_emulator.server import Ctx
@@ -42,6 +42,8 @@ def _page(ctx: Ctx, calendar: Calendar, wanted: query.Query, with_sync: bool) ->
     first = bisect.bisect_right(found.keys, after) if after is not None else 0
     last = min(first + size, len(found.keys))
     head = _head(calendar, wanted.tz_name)
+    if ctx.token is not None:  # a calendar shared with the caller shows their role
+        head["accessRole"] = sharing.access_role(calendar, ctx.token.email)
     if last < len(found.keys):
         head["nextPageToken"] = tokens.page_token(found.keys[last - 1], snapshot)
     elif with_sync:

@@ -28,6 +28,7 @@ class Calendar:
     summary: str
     time_zone: str
     description: str = ""
+    location: str = ""
     color_id: str = "14"
     background_color: str = "#9fe1e7"
     foreground_color: str = "#000000"
@@ -38,6 +39,7 @@ class Calendar:
     events: dict[str, Event] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)  # event id -> seq of last change
     created: dict[str, int] = field(default_factory=dict)  # event id -> seq of its creation
+    acl: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> scope, role, seq
 
 
 @dataclass
@@ -72,6 +74,10 @@ class CalendarStore:
     min_sync_seq: int = 0  # sync tokens older than this answer 410 fullSyncRequired
     epoch: str = field(default_factory=lambda: secrets.token_hex(4))
     channels: dict[str, Channel] = field(default_factory=dict)
+    # email -> calendar id -> that account's list settings (colour, hidden, "removed", ...)
+    entries: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    settings: dict[str, dict[str, str]] = field(default_factory=dict)  # email -> overrides
+    pending_conferences: list[tuple[str, str]] = field(default_factory=list)  # (calendar, event)
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -93,4 +99,6 @@ class CalendarStore:
         store = cls(calendars, data.get("seq", 0), data.get("min_sync_seq", 0))
         store.epoch = data.get("epoch", store.epoch)
         store.channels = channels
+        store.entries = data.get("entries", {})
+        store.settings = data.get("settings", {})
         return store

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -83,6 +84,49 @@ def test_googles_quickstart_runs_unchanged_with_live_discovery(
         "created": "Quickstart check",
         "root": "https://www.googleapis.com/",
     }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "proxy"])
+def test_a_realistic_gcsa_session_runs_unchanged(
+    mode: str, client_secrets: Path, tmp_path: Path
+) -> None:
+    script = THIRD_PARTY / "gcsa_session.py"
+    token = tmp_path / "token.pickle"
+    done = run_exec(
+        "--auto-consent",
+        "--mode",
+        mode_here(mode),
+        "--",
+        sys.executable,
+        str(script),
+        str(client_secrets),
+        str(token),
+        str(free_port()),
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "calendars": ["Trips 2031", "Work", "alice@example.com"],
+        "instances": 5,
+        "listed": ["Daily standup"],
+        "acl": ["owner", "reader"],
+        "event_colors": 11,
+        "calendar_colors": 24,
+        "timezone": "Europe/London",
+        "busy": 1,
+        "quick": ["Lunch with Bob", "12:30"],
+        "meet": "pending",
+        "meet_link": "https://meet.google.com/",
+        "moved": "Call",
+        "after_delete": False,
+    }
+    assert token.exists()  # gcsa pickled the credentials it got from the flow
 
 
 def test_exec_exits_with_the_commands_status() -> None:
