@@ -71,6 +71,13 @@ def add_emulator_options(parser: argparse.ArgumentParser, *, port: int | None = 
     )
     parser.add_argument("--state", type=Path, help="load state from, and save it to, this file")
     parser.add_argument(
+        "--user-qpm",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Calendar queries per minute per user, as Google's quota (its default: 600); 0: off",
+    )
+    parser.add_argument(
         "--client",
         type=parse_client,
         action="append",
@@ -93,6 +100,7 @@ def serve(argv: list[str]) -> int:
         state_file=args.state,
         clients=merge_clients(args.client),
     )
+    server.emulator.quota.user_qpm = args.user_qpm
     print(
         f"Google emulator listening on {server.base_url} (seed={args.seed}, "
         f"auto-consent={'on' if args.auto_consent else 'off'})",

@@ -92,6 +92,7 @@ def start_dropin(
         state_file=args.state,
         clients=args.client,
     )
+    plain.emulator.quota.user_qpm = args.user_qpm
     tls = EmulatorServer(plain.emulator, host, tls_port, ssl_context=certs.server_context())
     found = DropIn(plain, tls.start(), certs, auto_consent=args.auto_consent)
     if proxy:

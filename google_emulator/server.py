@@ -22,6 +22,7 @@ from werkzeug.wrappers import Request, Response
 from google_emulator.errors import GoogleError, OAuthError
 from google_emulator.faults import RATE_KINDS, DropConnection, Fault, FaultRate
 from google_emulator.keys import SigningKey
+from google_emulator.quota import Quota
 from google_emulator.state import AccessToken, State
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Ctx:
     request: Request
     emulator: Emulator
     token: AccessToken | None = None
+    method_id: str = ""
 
     @property
     def state(self) -> State:
@@ -76,6 +78,7 @@ class Emulator:
     seed: str = "demo"
     faults: list[Fault] = field(default_factory=list)
     fault_rate: FaultRate | None = None
+    quota: Quota = field(default_factory=Quota)
     key: SigningKey = field(default_factory=SigningKey)
     state_file: Path | None = None
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
@@ -128,7 +131,8 @@ class Emulator:
     def _handle(self, route: Route, request: Request, args: Mapping[str, Any]) -> Response:
         try:
             with self.state.lock:
-                response: Response = route.handler(Ctx(request, self), **args)
+                ctx = Ctx(request, self, method_id=route.method_id)
+                response: Response = route.handler(ctx, **args)
                 return response
         except (GoogleError, OAuthError) as exc:
             return exc.response()
@@ -217,7 +221,11 @@ class Emulator:
             ):
                 setattr(self.state, name, getattr(fresh, name))
         self.clear_faults()
+        self.quota.clear()
         self.latency_ms = 0
+        from google_emulator.calendar import push
+
+        push.set_faults(None)
 
     def save(self) -> None:
         if self.state_file is not None:

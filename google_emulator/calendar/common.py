@@ -45,6 +45,7 @@ def caller(ctx: Ctx, allowed: set[str]) -> AccessToken:
         raise GoogleError(
             403, "insufficientPermissions", "Request had insufficient authentication scopes."
         )
+    ctx.emulator.quota.check(token.email, ctx.method_id, ctx.request.method)
     conference.complete_pending(ctx)
     return token
 

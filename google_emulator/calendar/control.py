@@ -22,6 +22,58 @@ def channels(ctx: Ctx) -> Response:
     return json_response({"channels": found})
 
 
+def set_quota(ctx: Ctx) -> Response:
+    """`{"user_qpm": 600, "status": 403}` and/or `{"lockout": EMAIL, "seconds": 3600}`."""
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise GoogleError(400, "invalid", "Send a JSON object")
+    quota = ctx.emulator.quota
+    qpm, status = body.get("user_qpm", quota.user_qpm), body.get("status", quota.status)
+    if not isinstance(qpm, int) or isinstance(qpm, bool) or qpm < 0:
+        raise GoogleError(400, "invalid", "user_qpm must be a whole number (0: no limit)")
+    if status not in (403, 429):
+        raise GoogleError(400, "invalid", "status must be 403 or 429")
+    lockout, seconds = body.get("lockout"), body.get("seconds", 3600)
+    if lockout is not None and lockout not in ctx.state.accounts:
+        raise GoogleError(400, "invalid", "lockout must name an account", location="lockout")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:
+        raise GoogleError(400, "invalid", "seconds must be a positive number")
+    with quota.lock:
+        quota.user_qpm, quota.status = qpm, status
+        if lockout is not None:
+            quota.lockouts[lockout] = time.time() + seconds
+    return json_response(quota.as_dict())
+
+
+def get_quota(ctx: Ctx) -> Response:
+    return json_response(ctx.emulator.quota.as_dict())
+
+
+def clear_quota(ctx: Ctx) -> Response:
+    ctx.emulator.quota.clear()
+    return json_response(ctx.emulator.quota.as_dict())
+
+
+def set_push_faults(ctx: Ctx) -> Response:
+    """`{"drop": 0.2, "duplicate": 0.1, "delay_ms": 500, "reorder": 0.3, "seed": 1}`."""
+    try:
+        faults = push.PushFaults.parse(ctx.json())
+    except ValueError as exc:
+        raise GoogleError(400, "invalid", str(exc)) from exc
+    push.set_faults(faults)
+    return json_response(faults.as_dict())
+
+
+def get_push_faults(ctx: Ctx) -> Response:
+    faults = push.current_faults()
+    return json_response(faults.as_dict() if faults else {})
+
+
+def clear_push_faults(ctx: Ctx) -> Response:
+    push.set_faults(None)
+    return json_response({})
+
+
 def generate(ctx: Ctx) -> Response:
     body = ctx.json()
     email = body.get("email") if isinstance(body, dict) else None
@@ -56,6 +108,12 @@ def expire_sync_tokens(ctx: Ctx) -> Response:
 
 ROUTES = [
     Route("/__emulator__/channels", ("GET",), "control.channels", channels),
+    Route("/__emulator__/quota", ("POST",), "control.quota.set", set_quota),
+    Route("/__emulator__/quota", ("GET",), "control.quota.get", get_quota),
+    Route("/__emulator__/quota", ("DELETE",), "control.quota.clear", clear_quota),
+    Route("/__emulator__/push-faults", ("POST",), "control.push_faults.set", set_push_faults),
+    Route("/__emulator__/push-faults", ("GET",), "control.push_faults.get", get_push_faults),
+    Route("/__emulator__/push-faults", ("DELETE",), "control.push_faults.clear", clear_push_faults),
     Route("/__emulator__/generate", ("POST",), "control.generate", generate),
     Route(
         "/__emulator__/expire-sync-tokens",
