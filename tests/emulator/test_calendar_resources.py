@@ -5,6 +5,8 @@ events.import and events.move, Meet conferences and quickAdd's English."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from googleapiclient.errors import HttpError
 
 from google_emulator import EmulatorServer
 from google_emulator.calendar import quickadd
-from tests.emulator.clients import service, validate
+from tests.emulator.clients import DISCOVERY, service, validate
 
 SLOT = {
     "start": {"dateTime": "2031-03-04T10:00:00Z"},
@@ -237,3 +239,33 @@ def test_quick_add_reads_common_english(text: str, summary: str, start: str, end
         return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else str(value)
 
     assert (parsed.summary, shown(parsed.start), shown(parsed.end)) == (summary, start, end)
+
+
+def _discovery_methods(resources: dict[str, Any], found: dict[str, tuple[str, str]]) -> None:
+    for resource in resources.values():
+        for method in resource.get("methods", {}).values():
+            found[method["id"]] = (method["httpMethod"], method["path"])
+        _discovery_methods(resource.get("resources", {}), found)
+
+
+def test_every_calendar_route_is_a_method_of_the_discovery_document(
+    emulator: EmulatorServer,
+) -> None:
+    document = json.loads(DISCOVERY.read_text())
+    methods: dict[str, tuple[str, str]] = {}
+    _discovery_methods(document["resources"], methods)
+    served = [r for r in emulator.emulator.routes if r.method_id.startswith("calendar.")]
+    for route in served:
+        if route.method_id == "calendar.batch":
+            continue
+        http_method, path = methods[route.method_id]
+        assert http_method in route.methods, route
+        expected = "/" + document["servicePath"] + re.sub(r"\{[^}]+\}", "{}", path)
+        assert re.sub(r"<[^>]+>", "{}", route.path) == expected, route
+    missing = set(methods) - {r.method_id for r in served}
+    assert missing <= {
+        "calendar.acl.watch",
+        "calendar.calendarList.watch",
+        "calendar.settings.watch",
+        "calendar.calendars.transferOwnership",
+    }
