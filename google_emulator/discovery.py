@@ -43,13 +43,31 @@ def document(api: str, version: str, root_url: str) -> dict[str, Any]:
 
 
 @functools.cache
+def _scopes_in(path: Path) -> dict[str, str]:
+    return {scope: json.loads(f'"{text}"') for scope, text in SCOPE_KEY.findall(path.read_text())}
+
+
+@functools.cache
 def google_scopes() -> dict[str, str]:
     """Every OAuth scope named by a shipped discovery document, with its consent text."""
     found: dict[str, str] = {}
     for path in sorted(documents_dir().glob("*.json")):
-        for scope, text in SCOPE_KEY.findall(path.read_text()):
-            found.setdefault(scope, json.loads(f'"{text}"'))
+        for scope, text in _scopes_in(path).items():
+            found.setdefault(scope, text)
     return found
+
+
+def scope_description(scope: str) -> str | None:
+    """The consent text of a scope some Google API defines, or None for no such scope.
+
+    The API's own documents are read first (`.../auth/gmail.readonly` is in gmail.*.json),
+    so only an unusual scope costs a read of every document."""
+    api = re.split(r"[.\-]", scope.rstrip("/").rsplit("/", 1)[-1])[0]
+    for path in sorted(documents_dir().glob(f"{api}.*.json")) if api.isalnum() else []:
+        found = _scopes_in(path).get(scope)
+        if found is not None:
+            return found
+    return google_scopes().get(scope)
 
 
 def _serve(ctx: Ctx, api: str, version: str) -> Response:

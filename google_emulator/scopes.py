@@ -47,20 +47,20 @@ def with_openid(scopes: list[str]) -> list[str]:
     return [*scopes, "openid"]
 
 
-def _google_scopes() -> dict[str, str]:
-    from google_emulator.discovery import google_scopes
+def _google_description(scope: str) -> str | None:
+    from google_emulator.discovery import scope_description
 
-    return google_scopes()
+    return scope_description(scope)
 
 
 def unknown(scopes: list[str]) -> list[str]:
     """The scopes no Google API defines (any scope a discovery document names is valid)."""
-    return [s for s in scopes if s not in DESCRIPTIONS and s not in _google_scopes()]
+    return [s for s in scopes if s not in DESCRIPTIONS and _google_description(s) is None]
 
 
 def description(scope: str) -> str:
     """The consent page's words for `scope`."""
-    return DESCRIPTIONS.get(scope) or _google_scopes().get(scope) or scope
+    return DESCRIPTIONS.get(scope) or _google_description(scope) or scope
 
 
 def invalid_message(bad: list[str]) -> str:
