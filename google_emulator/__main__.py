@@ -169,20 +169,7 @@ def env_command(argv: list[str]) -> int:
     return dropin.env_main(args)
 
 
-def visit_command(argv: list[str]) -> int:
-    from google_emulator import dropin
-
-    parser = argparse.ArgumentParser(
-        prog="python -m google_emulator visit",
-        description="a stand-in browser for the auto-consent flow (set as BROWSER by exec)",
-    )
-    parser.add_argument("--now", action="store_true", help="follow the URL in this process")
-    parser.add_argument("url")
-    args = parser.parse_args(argv)
-    return dropin.visit_main(args.url, background=not args.now)
-
-
-COMMANDS = {"exec": exec_command, "env": env_command, "visit": visit_command}
+COMMANDS = {"exec": exec_command, "env": env_command}
 
 
 def main(argv: list[str] | None = None) -> int:

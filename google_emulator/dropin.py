@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +67,9 @@ class DropIn:
             for name in ("NO_PROXY", "no_proxy"):
                 env[name] = NO_PROXY
         if self.auto_consent:  # a browser that follows the consent redirects on its own
-            env["BROWSER"] = f"{shlex.quote(sys.executable)} -m google_emulator visit %s"
+            env["BROWSER"] = (
+                f"{shlex.quote(sys.executable)} {shlex.quote(str(HOOK / 'browser.py'))} %s"
+            )
         return env
 
     def stop(self) -> None:
@@ -232,23 +233,4 @@ def env_main(args: argparse.Namespace) -> int:
         while not stopped:
             time.sleep(0.1)
         dropin.stop()
-    return 0
-
-
-def visit_main(url: str, *, background: bool) -> int:
-    """A stand-in browser: follow `url` and its redirects (the auto-consent flow) and stop."""
-    if background:  # return at once: the caller (webbrowser.open) waits for us
-        subprocess.Popen(  # noqa: S603 - our own module
-            [sys.executable, "-m", "google_emulator", "visit", "--now", url],
-            start_new_session=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        return 0
-    if not url.startswith(("https://", "http://")):
-        print(f"google_emulator visit: not an http(s) URL: {url}", file=sys.stderr)
-        return 2
-    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - checked above
-        response.read()
     return 0

@@ -76,6 +76,7 @@ def test_googles_quickstart_runs_unchanged_with_live_discovery(
         sys.executable,
         str(script),
         str(client_secrets),
+        cwd=client_secrets.parent,  # the user's own directory, not this repository
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
