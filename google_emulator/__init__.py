@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from google_emulator.keys import SigningKey
 from google_emulator.seed import build_state
 from google_emulator.server import Emulator, EmulatorServer
 from google_emulator.state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Client, State
@@ -35,4 +36,6 @@ def start(
     emulator = Emulator(
         state, auto_consent=auto_consent, latency_ms=latency_ms, seed=seed, state_file=state_file
     )
+    if state.signing_key_pem:  # the key saved with --state: earlier id_tokens still verify
+        emulator.key = SigningKey(state.signing_key_pem.encode())
     return EmulatorServer(emulator, host, port).start()

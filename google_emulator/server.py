@@ -229,6 +229,7 @@ class Emulator:
 
     def save(self) -> None:
         if self.state_file is not None:
+            self.state.signing_key_pem = self.key.pem.decode()
             self.state.save(self.state_file)
 
 

@@ -109,6 +109,7 @@ class State:
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)  # key: f"{email} {client_id}"
     calendars: CalendarStore = field(default_factory=CalendarStore)
+    signing_key_pem: str = ""  # the id_token key, kept with --state so old id_tokens verify
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self) -> None:
@@ -184,7 +185,11 @@ class State:
                 "grants",
             )
         }
-        return {**plain, "calendars": self.calendars.to_dict()}
+        return {
+            **plain,
+            "calendars": self.calendars.to_dict(),
+            "signing_key_pem": self.signing_key_pem,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
@@ -199,6 +204,7 @@ class State:
             access_tokens=load("access_tokens", AccessToken),
             grants=load("grants", Grant),
             calendars=CalendarStore.from_dict(data.get("calendars", {})),
+            signing_key_pem=data.get("signing_key_pem", ""),
         )
 
     def save(self, path: Path) -> None:

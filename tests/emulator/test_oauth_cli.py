@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
 from google.auth.transport.requests import Request
@@ -123,6 +124,9 @@ def test_it_saves_state_on_sigterm_and_reloads_it(tmp_path: Path) -> None:
         assert str(credentials.token).startswith("ya29.")
         _, again = sign_in(base_url, [*SIGN_IN, CAL])
         assert "refresh_token" not in again  # the earlier offline consent survived too
+        jwks = requests.get(base_url + "/oauth2/v3/certs", timeout=5).json()
+        signed = jwt.get_unverified_header(token["id_token"])["kid"]
+        assert signed in [key["kid"] for key in jwks["keys"]]  # the signing key survived
 
 
 @pytest.mark.parametrize(
