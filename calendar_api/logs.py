@@ -1,5 +1,7 @@
-"""Keeping OAuth codes, tokens and state out of log lines: one function, used by the logging
-filter below (any handler) and by the structured logs' processor (calendar_api/operations/logs.py)."""
+"""Keeping OAuth codes, tokens and state out of log lines: one function, `redact`, used by the
+logging filter below (any handler), by the structured logs' processor
+(calendar_api/operations/logs.py), and put by `install_redaction` on the access logs of every
+server we run under (runserver, gunicorn, uvicorn)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import re
 SENSITIVE = re.compile(
     r"(?i)([?&](?:code|state|token|access_token|refresh_token|id_token))=[^&\s\"']+"
 )
+ACCESS_LOGGERS = ("django.server", "gunicorn.access", "uvicorn.access", "uvicorn.error")
 
 
 def redact(text: str) -> str:
@@ -19,8 +22,19 @@ def redact(text: str) -> str:
 
 class RedactOAuthParams(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: leave it to the handler
+            return True
         redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
+
+
+def install_redaction() -> None:
+    """Filter every access logger, whatever handlers the server gave it (once per logger)."""
+    for name in ACCESS_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, RedactOAuthParams) for f in target.filters):
+            target.addFilter(RedactOAuthParams())

@@ -4,12 +4,31 @@ store, its change log, and each user's preferences."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from calendar_api import crypto
+from calendar_api.services.event_fields import readable, storable
+
+
+class StoredJSONField(models.JSONField):
+    """JSON kept exactly as Google sent it, on every database: strings and keys are stored
+    through `event_fields.storable` (U+0000 and lone surrogates escaped, which PostgreSQL or the
+    drivers refuse) and read back through `readable`. The column is an ordinary JSON column, so
+    migrations see a plain JSONField."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        return super().get_prep_value(storable(value))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return readable(super().from_db_value(value, expression, connection))
+
+    def deconstruct(self) -> Any:
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs
 
 
 class GoogleAccount(models.Model):
@@ -18,6 +37,9 @@ class GoogleAccount(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         RECONNECT_REQUIRED = "reconnect_required", "Reconnect required"
+        # Tokens kept from a connect whose later steps failed (or whose server died): the next
+        # connect reuses the refresh token, which Google sends only once. Not shown, not synced.
+        CONNECTING = "connecting", "Connecting"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="google_accounts"
@@ -80,11 +102,14 @@ class Calendar(models.Model):
     sync_token = models.TextField(blank=True, default="")
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_sync_error = models.CharField(max_length=255, blank=True, default="")
+    last_sync_error_at = models.DateTimeField(null=True, blank=True)
+    sync_failures = models.PositiveIntegerField(default=0)  # in a row; reset by a good sync
     # Coordination of syncs across processes and hosts: a lease taken by compare-and-set, and
     # a flag that collapses a burst of triggers into one follow-up sync.
     sync_lease_until = models.DateTimeField(null=True, blank=True)
     sync_requested = models.BooleanField(default=False)
     sync_queued = models.BooleanField(default=False)  # a sync job is waiting in the queue
+    sync_queued_at = models.DateTimeField(null=True, blank=True)  # a stale flag is swept
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
@@ -114,7 +139,7 @@ class Event(models.Model):
     is_recurring = models.BooleanField(default=False)
     updated = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=128, blank=True, default="")
-    data = models.JSONField(default=dict)
+    data = StoredJSONField(default=dict)
 
     class Meta:
         ordering = ["start", "google_id"]
@@ -206,7 +231,7 @@ class StoreChange(models.Model):
     calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     event_id = models.CharField(max_length=1024, blank=True, default="")  # Google's event id
-    data = models.JSONField(default=dict)  # the event as stored; for a sync, mode and count
+    data = StoredJSONField(default=dict)  # the event as stored; for a sync, mode and count
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

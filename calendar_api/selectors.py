@@ -19,7 +19,9 @@ from calendar_api.models import (
 
 
 def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
-    return GoogleAccount.objects.filter(user=user).annotate(
+    """The user's connected accounts (not those whose connect has not finished)."""
+    connected = GoogleAccount.objects.filter(user=user)
+    return connected.exclude(status=GoogleAccount.Status.CONNECTING).annotate(
         last_synced_at=Max("calendars__last_synced_at"),
         live_channels=Count(
             "calendars__channels",

@@ -41,13 +41,15 @@ def scheduler_tick() -> str:
     """Queue due polls and renewals, then schedule the next tick (once, whoever claims it)."""
     if not scheduler.tick_claim():
         return "already claimed"
+    stalled = scheduler.stalled_syncs_requeue()
     polls = scheduler.polls_due()
     renewals = scheduler.renewals_due()
     pruned = scheduler.housekeeping_due()
     requeued = webhooks.deliveries_overdue()
     scheduler_start(delay=settings.SCHEDULER_TICK)
     return (
-        f"{len(polls)} polls, {len(renewals)} renewals, {pruned} old job results deleted, "
+        f"{len(stalled)} stalled syncs queued again, {len(polls)} polls, "
+        f"{len(renewals)} renewals, {pruned} old job results deleted, "
         f"{len(requeued)} overdue webhook deliveries queued again"
     )
 

@@ -234,6 +234,9 @@ WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)
 SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
 # How long one sync holds its calendar: what a crashed worker can block it for.
 SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 180)
+# Push notifications start a sync no sooner than this many seconds after the previous one: a
+# flood of notifications for one calendar is one sync and at most one follow-up.
+SYNC_MIN_INTERVAL = env_int("SYNC_MIN_INTERVAL", 2)
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 # The store's change log (live updates, outgoing webhooks) is kept this long.
 CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)

@@ -110,10 +110,16 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     return response
 
 
-def authorization_url(*, calendar_scope: str, login_hint: str = "") -> AuthorizationRequest:
+def authorization_url(
+    *, calendar_scope: str, login_hint: str = "", consent: bool = False
+) -> AuthorizationRequest:
+    """Google's consent URL; with `consent`, `prompt=consent`, which makes Google send a new
+    refresh token even when the account granted access before."""
     config = load_config()
     flow = _flow(config, [*OPENID_SCOPES, calendar_scope])
     extra = {"login_hint": login_hint} if login_hint else {}
+    if consent:
+        extra["prompt"] = "consent"
     state = secrets.token_urlsafe(32)  # 256 random bits
     with _oauthlib_switches(config):
         url, _ = flow.authorization_url(

@@ -34,11 +34,27 @@ class Connection:
     primary: Calendar
 
 
+class ConsentRequired(GoogleError):
+    """Google sent no refresh token and none usable is stored: ask again with prompt=consent
+    (Google sends a refresh token only at the first consent, or when consent is asked again)."""
+
+    status_code = 502
+    code = "refresh_token_missing"
+    default_message = "Google sent no refresh token; please connect again and consent."
+
+    def __init__(self, login_hint: str = "") -> None:
+        super().__init__()
+        self.login_hint = login_hint
+
+
 def account_connect(
     *, user: AbstractBaseUser | AnonymousUser, code: str, code_verifier: str
 ) -> Connection:
-    """Exchange the code, check what was granted, store the account and sync its primary
-    calendar, all in one transaction: a failure at any step links nothing."""
+    """Exchange the code, check what was granted, then keep the tokens at once (committed,
+    as a `connecting` account): Google sends the refresh token only this once, so a failure of
+    a later step, or a crash, must not lose it. Then record the calendars, sync the primary one
+    and mark the account active, in one transaction: until that succeeds the account is
+    neither shown nor synced, and the next connect picks up its refresh token."""
     scope = settings.GOOGLE_CALENDAR_SCOPE
     grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
     if scope not in grant.scopes:
@@ -46,13 +62,29 @@ def account_connect(
         raise ScopeNotGranted()
     if grant.identity is None:
         raise GoogleBadResponse("Google's token response had no id_token.")
+    account = _keep_grant(user=user, grant=grant, identity=grant.identity)
     with transaction.atomic():
-        account = _store_account(user=user, grant=grant, identity=grant.identity)
+        GoogleAccount.objects.filter(pk=account.pk).update(status=GoogleAccount.Status.ACTIVE)
+        account.status = GoogleAccount.Status.ACTIVE
         calendars_refresh(account=account)
         primary = account.calendars.get(primary=True)
         calendar_sync(calendar=primary)
         transaction.on_commit(lambda: _after_connect(account_id=account.pk))
     return Connection(account=account, primary=primary)
+
+
+@transaction.atomic
+def _keep_grant(
+    *, user: AbstractBaseUser | AnonymousUser, grant: oauth.TokenGrant, identity: oauth.Identity
+) -> GoogleAccount:
+    """Store the grant's tokens on the account (created if new) in status `connecting`, and
+    commit. ConsentRequired when the account would be left without a working refresh token."""
+    account = GoogleAccount.objects.select_for_update().filter(sub=identity.sub).first()
+    usable = account is not None and account.status != GoogleAccount.Status.RECONNECT_REQUIRED
+    if not grant.refresh_token and not (usable and account and account.refresh_token):
+        raise ConsentRequired(login_hint=identity.email)
+    account = _store_account(user=user, grant=grant, identity=identity, account=account)
+    return account
 
 
 def _after_connect(*, account_id: int) -> None:
@@ -73,17 +105,25 @@ def _revoke_quietly(token: str) -> None:
 
 
 def _store_account(
-    *, user: AbstractBaseUser | AnonymousUser, grant: oauth.TokenGrant, identity: oauth.Identity
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    grant: oauth.TokenGrant,
+    identity: oauth.Identity,
+    account: GoogleAccount | None,
 ) -> GoogleAccount:
-    account = GoogleAccount.objects.select_for_update().filter(sub=identity.sub).first()
     if account is None:
         owner: Any = user if user.is_authenticated else _new_user(identity.email)
-        account = GoogleAccount(user=owner, sub=identity.sub)
+        account = GoogleAccount(
+            user=owner, sub=identity.sub, status=GoogleAccount.Status.CONNECTING
+        )
     elif user.is_authenticated and account.user_id != user.pk:
-        raise AccountLinkedElsewhere()
+        if account.status != GoogleAccount.Status.CONNECTING:
+            raise AccountLinkedElsewhere()
+        account.user = user  # type: ignore[assignment]  # a connect that never finished
     account.email = identity.email
     account.scopes = sorted(grant.scopes)
-    account.status = GoogleAccount.Status.ACTIVE
+    if account.status != GoogleAccount.Status.ACTIVE:
+        account.status = GoogleAccount.Status.CONNECTING
     account.paused_until = None
     account.access_token = grant.access_token
     account.access_token_expires_at = grant.expires_at

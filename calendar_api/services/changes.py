@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from calendar_api.models import Calendar, Event, StoreChange
+from calendar_api.services.event_fields import storable_text
 from calendar_api.services.webhooks import deliveries_record
 
 Kind = StoreChange.Kind
@@ -55,14 +56,14 @@ def changes_record_events(
     user_id = calendar.account.user_id
     rows = []
     for item in items:
-        kind = _kind(item, previous.get(str(item.get("id", ""))))
+        kind = _kind(item, previous.get(storable_text(str(item.get("id", "")))))
         if kind is not None:
             rows.append(
                 StoreChange(
                     user_id=user_id,
                     calendar=calendar,
                     kind=kind,
-                    event_id=str(item["id"]),
+                    event_id=storable_text(str(item["id"]))[:1024],
                     data=dict(item),
                 )
             )

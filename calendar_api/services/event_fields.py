@@ -1,12 +1,49 @@
-"""The indexed columns of a stored event, derived from Google's Event resource."""
+"""The indexed columns of a stored event, derived from Google's Event resource, and the
+reversible escaping that makes any event Google can send storable on every database."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = dt.UTC
+# PostgreSQL refuses U+0000 in text and jsonb, and no database driver encodes a lone surrogate
+# (a half of a UTF-16 pair, which JSON's \\ud800 escapes can carry). Such a character is stored
+# as MARK plus its code point in 4 hex digits, and so is MARK itself (a private-use character),
+# so that reading gives back exactly what Google sent.
+MARK = "\ue000"
+UNSTORABLE = re.compile("[\x00\ud800-\udfff\ue000]")
+ESCAPED = re.compile("\ue000([0-9A-F]{4})")
+
+
+def storable_text(text: str) -> str:
+    return UNSTORABLE.sub(lambda m: f"{MARK}{ord(m.group(0)):04X}", text)
+
+
+def readable_text(text: str) -> str:
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if MARK in text else text
+
+
+def storable(value: Any) -> Any:
+    """`value` (JSON data: keys and strings at any depth) with unstorable characters escaped."""
+    return _walk(value, storable_text)
+
+
+def readable(value: Any) -> Any:
+    """The inverse of `storable`."""
+    return _walk(value, readable_text)
+
+
+def _walk(value: Any, text: Any) -> Any:
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, dict):
+        return {text(str(k)): _walk(v, text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, text) for v in value]
+    return value
 
 
 def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
@@ -32,6 +69,8 @@ def event_time(value: dict[str, Any] | None, calendar_tz: str) -> tuple[dt.datet
     """
     if not value:
         return None, False
+    if not isinstance(value, dict):
+        return None, False
     try:
         if value.get("date"):
             day = dt.date.fromisoformat(value["date"])
@@ -52,17 +91,21 @@ def event_columns(data: dict[str, Any], calendar_tz: str) -> dict[str, Any]:
     end, _ = event_time(data.get("end"), calendar_tz)
     updated = data.get("updated")
     return {
-        "status": str(data.get("status") or "confirmed")[:16],
-        "summary": str(data.get("summary") or ""),
+        "status": _column(data.get("status") or "confirmed", 16),
+        "summary": storable_text(str(data.get("summary") or "")),
         "start": start,
         "end": end,
-        "time_zone": str((data.get("start") or {}).get("timeZone") or "")[:64],
+        "time_zone": _column((data.get("start") or {}).get("timeZone"), 64),
         "all_day": all_day,
-        "recurring_event_id": str(data.get("recurringEventId") or "")[:1024],
+        "recurring_event_id": _column(data.get("recurringEventId"), 1024),
         "is_recurring": bool(data.get("recurrence")),
         "updated": _safe_rfc3339(updated) if isinstance(updated, str) else None,
-        "etag": str(data.get("etag") or "")[:128],
+        "etag": _column(data.get("etag"), 128),
     }
+
+
+def _column(value: Any, size: int) -> str:
+    return storable_text(str(value or ""))[:size]
 
 
 def _safe_rfc3339(value: str) -> dt.datetime | None:

@@ -25,12 +25,16 @@ class PendingFlow:
     code_verifier: str
     next_url: str
     expires_at: float
+    consent: bool = False  # sent with prompt=consent (Google must send a refresh token)
 
 
-def flow_remember(*, session: SessionBase, state: str, code_verifier: str, next_url: str) -> None:
+def flow_remember(
+    *, session: SessionBase, state: str, code_verifier: str, next_url: str, consent: bool = False
+) -> None:
     flows = _live_flows(session)
     ttl = settings.GOOGLE_OAUTH_STATE_TTL
-    flows.append(asdict(PendingFlow(state, code_verifier, next_url, time.time() + ttl)))
+    pending = PendingFlow(state, code_verifier, next_url, time.time() + ttl, consent)
+    flows.append(asdict(pending))
     session[SESSION_KEY] = flows[-MAX_FLOWS_IN_FLIGHT:]
 
 

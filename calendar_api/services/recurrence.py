@@ -20,6 +20,7 @@ from typing import Any
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from calendar_api.services.event_fields import zone
+from calendar_api.services.recurrence_rules import ExpansionTooCostly, budgeted, rule_problem
 
 UTC = dt.UTC
 MAX_INSTANCES = 730  # an endless series is expanded this far (two years of a daily one)
@@ -72,14 +73,21 @@ def _until_for(start: dt.datetime, match: re.Match[str]) -> str:
     return "UNTIL=" + naive.replace(tzinfo=start.tzinfo).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _rule(line: str, start: dt.datetime) -> rrule:
+def _rule(line: str, start: dt.datetime, until: dt.datetime | None = None) -> rrule:
+    """One RRULE (or EXRULE) line as a dateutil rule, its expansion bounded in work and, with
+    `until`, in time (a rule with COUNT is bounded by its count already)."""
     text = UNTIL.sub(lambda m: _until_for(start, m), line.split(":", 1)[1])
-    if re.search(r"FREQ=(SECONDLY|MINUTELY)", text, re.IGNORECASE):
-        raise ValueError("Google does not support SECONDLY or MINUTELY recurrence.")
+    if re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", text, re.IGNORECASE):
+        raise ValueError("Google does not support HOURLY, MINUTELY or SECONDLY recurrence.")
     rule = rrulestr("RRULE:" + text, dtstart=start)
     if not isinstance(rule, rrule):
         raise ValueError("Each RRULE line holds exactly one rule.")
-    return rule
+    bounded: Any = rule  # dateutil keeps COUNT and UNTIL in private attributes
+    if until is not None and bounded._count is None:
+        limit = _like(until, start)
+        if bounded._until is None or bounded._until > limit:
+            rule = rule.replace(until=limit)
+    return budgeted(rule)
 
 
 def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
@@ -107,14 +115,18 @@ def _like(value: dt.datetime, start: dt.datetime) -> dt.datetime:
     return value.astimezone(start.tzinfo)
 
 
-def rule_set(lines: Iterable[str], start: dt.datetime) -> rruleset:
-    """The recurrence set of a series starting at `start`; ValueError for a bad line."""
+def rule_set(
+    lines: Iterable[str], start: dt.datetime, until: dt.datetime | None = None
+) -> rruleset:
+    """The recurrence set of a series starting at `start`, with no rule expanded past `until`
+    (when given); ValueError for a bad line. Expanding it raises ExpansionTooCostly (a
+    ValueError) when a rule needs more work than recurrence_rules.ITERATION_BUDGET."""
     rules = rruleset()
     rules.rdate(start)
     for line in lines:
         name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
         if name in ("RRULE", "EXRULE"):
-            (rules.rrule if name == "RRULE" else rules.exrule)(_rule(line, start))
+            (rules.rrule if name == "RRULE" else rules.exrule)(_rule(line, start, until))
         elif name in ("RDATE", "EXDATE"):
             for value in _dates(line, start):
                 (rules.rdate if name == "RDATE" else rules.exdate)(value)
@@ -124,9 +136,16 @@ def rule_set(lines: Iterable[str], start: dt.datetime) -> rruleset:
 
 
 def check_lines(lines: list[str], start: dt.datetime) -> None:
-    """Parse and expand a little, as Google does on write; ValueError when malformed."""
+    """Check the lines as Google does on write, and expand a little: ValueError when a line
+    is malformed, unsupported, or too costly to expand (a rule that never or hardly repeats)."""
+    for line in lines:
+        problem = rule_problem(line)
+        if problem:
+            raise ValueError(problem)
     try:
         list(itertools.islice(rule_set(lines, start), 3))
+    except ExpansionTooCostly as exc:
+        raise ValueError("This rule repeats too rarely (or never) to be expanded.") from exc
     except (TypeError, KeyError, OverflowError, IndexError) as exc:
         raise ValueError(str(exc) or "Malformed recurrence.") from exc
 
@@ -148,13 +167,17 @@ def occurrences(
     low = _local(window.low, start, calendar_tz)
     high = _local(window.high, start, calendar_tz)
     found: list[dt.datetime] = []
-    for count, value in enumerate(rule_set(master.get("recurrence") or [], start)):
-        if count >= MAX_INSTANCES:
-            return found, True
-        if high is not None and value >= high:
-            break
-        if low is None or value + length > low:
-            found.append(value)
+    values = rule_set(master.get("recurrence") or [], start, until=high)
+    try:
+        for count, value in enumerate(values):
+            if count >= MAX_INSTANCES:
+                return found, True
+            if high is not None and value >= high:
+                break
+            if low is None or value + length > low:
+                found.append(value)
+    except ExpansionTooCostly:
+        return found, True
     return found, False
 
 
@@ -201,9 +224,9 @@ def find_occurrence(master: dict[str, Any], suffix: str, calendar_tz: str) -> dt
         start = dtstart(master, calendar_tz)
         if start.tzinfo is None:
             moment = moment.replace(tzinfo=None)
-        found = rule_set(master.get("recurrence") or [], start).after(
-            _like(moment, start), inc=True
-        )
+        moment = _like(moment, start)
+        lines = master.get("recurrence") or []
+        found = rule_set(lines, start, until=moment).after(moment, inc=True)
     except (ValueError, TypeError, OverflowError):
         return None
     return found if found is not None and instance_suffix(found) == suffix else None

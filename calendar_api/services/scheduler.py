@@ -24,12 +24,55 @@ BATCH = 500
 
 
 def tick_claim(*, now: dt.datetime | None = None) -> bool:
-    """Claim the current tick slot; False when another tick already ran it."""
+    """Claim the current tick slot; False when another tick already ran it. A tick that finds
+    the chain was broken (the workers were down) first has every pushed calendar checked."""
     now = now or timezone.now()
-    ScheduleSlot.objects.get_or_create(name=TICK, defaults={"next_run_at": now})
+    slot, _ = ScheduleSlot.objects.get_or_create(name=TICK, defaults={"next_run_at": now})
     interval = dt.timedelta(seconds=settings.SCHEDULER_TICK)
-    claimed = ScheduleSlot.objects.filter(name=TICK, next_run_at__lte=now + interval / 2)
-    return claimed.update(next_run_at=now + interval) == 1
+    claimed = ScheduleSlot.objects.filter(
+        name=TICK, next_run_at=slot.next_run_at, next_run_at__lte=now + interval / 2
+    )
+    if claimed.update(next_run_at=now + interval) != 1:
+        return False
+    if slot.next_run_at < now - 3 * interval:
+        pushed_calendars_check(now=now)
+    return True
+
+
+def pushed_calendars_check(*, now: dt.datetime | None = None) -> int:
+    """Poll every calendar with a live push channel at the next tick: notifications sent while
+    the web or worker processes were down are lost (Google does not keep them). Called when a
+    web process starts and when the scheduler finds its chain was broken."""
+    now = now or timezone.now()
+    live = WatchChannel.objects.filter(calendar=OuterRef("pk"), stopped_at=None, expires_at__gt=now)
+    return (
+        Calendar.objects.filter(sync_enabled=True, account__status=GoogleAccount.Status.ACTIVE)
+        .filter(Exists(live))
+        .update(next_poll_at=now)
+    )
+
+
+def stalled_syncs_requeue(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue again the syncs that a dead process left behind: a lease that ran out without
+    being released (the worker died mid-sync), or a queued flag older than a lease (the job was
+    lost, or its worker died before it started). Bound: SYNC_LEASE_SECONDS + SCHEDULER_TICK."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+    rows = Calendar.objects.filter(
+        Q(sync_lease_until__lt=now)
+        | Q(sync_queued=True, sync_queued_at__lt=stale)
+        | Q(sync_queued=True, sync_queued_at__isnull=True)
+    ).values_list("pk", "sync_lease_until", "sync_queued_at")[:BATCH]
+    requeued = []
+    for pk, lease, queued_at in rows:
+        # Compare-and-set on the values read: with many workers, one of them requeues it.
+        mine = Calendar.objects.filter(pk=pk, sync_lease_until=lease, sync_queued_at=queued_at)
+        if lease is not None and lease >= now:
+            mine = mine.none()
+        if mine.update(sync_lease_until=None, sync_queued=False, sync_queued_at=None):
+            sync_request(calendar_id=pk)
+            requeued.append(pk)
+    return requeued
 
 
 def tick_is_stale(*, now: dt.datetime | None = None) -> bool:

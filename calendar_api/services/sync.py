@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from calendar_api.google import client
@@ -32,7 +32,7 @@ from calendar_api.google.errors import (
 )
 from calendar_api.models import Calendar, Event, GoogleAccount
 from calendar_api.services import changes
-from calendar_api.services.event_fields import event_columns
+from calendar_api.services.event_fields import event_columns, storable_text
 from calendar_api.services.tokens import call_google
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,11 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
         if previous:
             changes.changes_record_vanished(calendar=calendar, previous=previous, seen=seen)
         Calendar.objects.filter(pk=calendar.pk).update(
-            sync_token=next_token, last_synced_at=timezone.now(), last_sync_error=""
+            sync_token=next_token,
+            last_synced_at=timezone.now(),
+            last_sync_error="",
+            last_sync_error_at=None,
+            sync_failures=0,
         )
         if full or changed:
             changes.changes_record_synced(
@@ -147,30 +151,53 @@ def _upsert(
     previous: changes.Previous | None = None,
 ) -> int:
     """Store Google's events and record the changes in the log. `previous` is what the store
-    held before (given by a full sync, which wiped it); None means: read it from the store."""
+    held before (given by a full sync, which wiped it); None means: read it from the store.
+    Any text is storable (see event_fields.storable); should a batch still fail in the
+    database, its events are stored one by one and a bad one is skipped and logged, so that
+    one event never stops the calendar's sync."""
     if previous is None:
-        previous = changes.previous_of(calendar=calendar, ids=[str(i.get("id")) for i in items])
+        ids = [storable_text(str(i.get("id"))) for i in items if isinstance(i, dict)]
+        previous = changes.previous_of(calendar=calendar, ids=ids)
     if previous or calendar.sync_token:
         changes.changes_record_events(calendar=calendar, items=items, previous=previous)
-    rows = [
-        Event(
-            calendar=calendar,
-            google_id=str(item["id"]),
-            data=item,
-            **event_columns(item, calendar.time_zone),
-        )
-        for item in items
-        if item.get("id")
-    ]
-    if rows:
-        Event.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["calendar", "google_id"],
-            update_fields=UPSERT_FIELDS,
-            batch_size=500,
-        )
+    rows = [row for row in (_row(calendar, item) for item in items) if row is not None]
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():  # a savepoint: the sync's transaction survives a failure
+            _bulk_upsert(rows)
+    except DatabaseError:
+        return sum(_upsert_one(row) for row in rows)
     return len(rows)
+
+
+def _row(calendar: Calendar, item: Any) -> Event | None:
+    google_id = storable_text(str(item.get("id") or "")) if isinstance(item, dict) else ""
+    if not google_id or len(google_id) > 1024:
+        logger.warning("Skipped an event without a usable id in calendar %s", calendar.pk)
+        return None
+    columns = event_columns(item, calendar.time_zone)
+    return Event(calendar=calendar, google_id=google_id, data=item, **columns)
+
+
+def _bulk_upsert(rows: list[Event]) -> None:
+    Event.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["calendar", "google_id"],
+        update_fields=UPSERT_FIELDS,
+        batch_size=500,
+    )
+
+
+def _upsert_one(row: Event) -> int:
+    try:
+        with transaction.atomic():
+            _bulk_upsert([row])
+    except DatabaseError:
+        logger.exception("Skipped event %r of calendar %s", row.google_id[:64], row.calendar_id)
+        return 0
+    return 1
 
 
 def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
@@ -183,7 +210,7 @@ def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
 def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
     """What the background job runs: sync, and on a temporary failure try again later with
     exponential backoff and jitter (capped); a spent quota pauses the account."""
-    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False)
+    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False, sync_queued_at=None)
     calendar = Calendar.objects.select_related("account").filter(pk=calendar_id).first()
     if calendar is None or not _account_usable(calendar.account):
         return "skipped"
@@ -193,15 +220,23 @@ def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
         return "reconnect_required"
     except QuotaExceeded as exc:
         _pause(calendar.account, exc.retry_after or 3600)
-        _record_error(calendar, exc)
+        _record_error(calendar, exc.code)
         return "paused"
     except GoogleError as exc:
-        _record_error(calendar, exc)
+        _record_error(calendar, exc.code)
         if isinstance(exc, RateLimited) or exc.status_code >= 500:
-            delay = backoff_seconds(attempt, exc.retry_after)
-            sync_request(calendar_id=calendar_id, delay=delay, attempt=attempt + 1)
-            return "retrying"
+            return _retry_later(calendar_id, attempt, exc.retry_after)
         return "failed"
+    except Exception as exc:  # a bug or a database error: recorded and retried, never silent
+        logger.exception("Sync of calendar %s failed", calendar_id)
+        _record_error(calendar, f"internal_error: {type(exc).__name__}")
+        return _retry_later(calendar_id, attempt, None)
+
+
+def _retry_later(calendar_id: int, attempt: int, retry_after: int | None) -> str:
+    delay = backoff_seconds(attempt, retry_after)
+    sync_request(calendar_id=calendar_id, delay=delay, attempt=attempt + 1)
+    return "retrying"
 
 
 def backoff_seconds(attempt: int, retry_after: int | None = None) -> float:
@@ -220,30 +255,56 @@ def _pause(account: GoogleAccount, seconds: int) -> None:
     GoogleAccount.objects.filter(pk=account.pk).update(paused_until=until)
 
 
-def _record_error(calendar: Calendar, exc: GoogleError) -> None:
-    logger.warning("Sync of calendar %s failed: %s", calendar.pk, exc.code)
-    Calendar.objects.filter(pk=calendar.pk).update(last_sync_error=exc.code[:255])
+def _record_error(calendar: Calendar, code: str) -> None:
+    """Shown by the calendars API, the admin and `sync_status` until a sync succeeds."""
+    logger.warning("Sync of calendar %s failed: %s", calendar.pk, code)
+    Calendar.objects.filter(pk=calendar.pk).update(
+        last_sync_error=code[:255],
+        last_sync_error_at=timezone.now(),
+        sync_failures=F("sync_failures") + 1,
+    )
 
 
-def sync_request(*, calendar_id: int, delay: float = 0, attempt: int = 0) -> None:
+def sync_request(
+    *, calendar_id: int, delay: float = 0, attempt: int = 0, spaced: bool = False
+) -> None:
     """Queue a sync of the calendar once the current transaction commits. While one is already
-    waiting in the queue, another request adds nothing (a flood of triggers is one sync)."""
+    waiting in the queue, another request adds nothing (a flood of triggers is one sync).
+    `spaced` (push notifications): the job runs no sooner than SYNC_MIN_INTERVAL seconds after
+    the last sync, so a flood of notifications is one sync and at most one follow-up, however
+    long the flood lasts against short syncs."""
     from calendar_api import tasks  # tasks import the services: import late
 
     def enqueue() -> None:
-        job = tasks.sync_calendar
-        if delay:
-            job = job.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+        now = timezone.now()
         # The flag and the job are written in one transaction: a failed enqueue must not leave
-        # the flag set, or every later trigger (polling included) would add nothing, forever.
+        # the flag set, or every later trigger would add nothing until the scheduler's sweep.
         with transaction.atomic():
+            wait = delay
             if not delay:
                 mine = Calendar.objects.filter(pk=calendar_id, sync_queued=False)
-                if not mine.update(sync_queued=True):
+                if not mine.update(sync_queued=True, sync_queued_at=now):
                     return
+                wait = _spacing(calendar_id, now) if spaced else 0
+            job = tasks.sync_calendar
+            if wait:
+                job = job.using(run_after=now + dt.timedelta(seconds=wait))
             job.enqueue(calendar_id, attempt)
 
     transaction.on_commit(enqueue)
+
+
+def _spacing(calendar_id: int, now: dt.datetime) -> float:
+    """Seconds until SYNC_MIN_INTERVAL has passed since the calendar's last sync, or a whole
+    interval while one is running."""
+    interval = dt.timedelta(seconds=settings.SYNC_MIN_INTERVAL)
+    found = Calendar.objects.filter(pk=calendar_id).values_list(
+        "last_synced_at", "sync_lease_until"
+    )
+    last, lease = found.first() or (None, None)
+    if lease is not None and lease > now:
+        return interval.total_seconds()
+    return max(0.0, ((last + interval - now) if last else dt.timedelta()).total_seconds())
 
 
 def account_sync_request(*, account: GoogleAccount) -> list[int]:

@@ -147,5 +147,5 @@ def notification_receive(
         return Notification.STALE
     if resource_state == "sync":
         return Notification.SYNC
-    sync_request(calendar_id=channel.calendar_id)
+    sync_request(calendar_id=channel.calendar_id, spaced=True)
     return Notification.ACCEPTED

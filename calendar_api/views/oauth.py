@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 
 from calendar_api.exceptions import AccessDenied, ApiError, MissingCode, OAuthFailed
 from calendar_api.google import oauth
-from calendar_api.google.errors import GoogleError
+from calendar_api.google.errors import GoogleBadResponse, GoogleError
 from calendar_api.selectors import stored_events
-from calendar_api.services.accounts import Connection, account_connect
+from calendar_api.services.accounts import Connection, ConsentRequired, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
 from calendar_api.views.errors import sign_in_failed, wants_html
 
@@ -56,17 +56,28 @@ class GoogleCalendarInitView(NoStoreView):
             # on the redirect URI's host, or Google's answer would arrive without it.
             origin = f"{urlsplit(settings.GOOGLE_REDIRECT_URI).scheme}://{redirect_host}"
             return HttpResponseRedirect(origin + request.get_full_path())
-        auth = oauth.authorization_url(
-            calendar_scope=settings.GOOGLE_CALENDAR_SCOPE,
+        return to_google(
+            request,
             login_hint=request.query_params.get("login_hint", "")[:320],
-        )
-        flow_remember(
-            session=request.session,
-            state=auth.state,
-            code_verifier=auth.code_verifier,
             next_url=safe_next(request.query_params.get("next")),
         )
-        return HttpResponseRedirect(auth.url)
+
+
+def to_google(
+    request: Request, *, login_hint: str, next_url: str, consent: bool = False
+) -> HttpResponseRedirect:
+    """Start a flow: a fresh state and PKCE verifier kept in the session, then off to Google."""
+    auth = oauth.authorization_url(
+        calendar_scope=settings.GOOGLE_CALENDAR_SCOPE, login_hint=login_hint, consent=consent
+    )
+    flow_remember(
+        session=request.session,
+        state=auth.state,
+        code_verifier=auth.code_verifier,
+        next_url=next_url,
+        consent=consent,
+    )
+    return HttpResponseRedirect(auth.url)
 
 
 class GoogleCalendarRedirectView(NoStoreView):
@@ -89,18 +100,30 @@ class GoogleCalendarRedirectView(NoStoreView):
         flow = flow_consume(session=request.session, state=request.query_params.get("state", ""))
         try:
             connection = self._connect(request, flow.code_verifier)
+        except ConsentRequired as exc:
+            if not flow.consent:  # Google sends a refresh token at first consent only: ask again
+                hint = exc.login_hint
+                return to_google(request, login_hint=hint, next_url=flow.next_url, consent=True)
+            return self._failed(
+                request, flow.next_url, GoogleBadResponse(ConsentRequired.default_message)
+            )
         except (ApiError, GoogleError) as exc:
-            if not flow.next_url:
-                raise
-            # A flow started from a page (with `next`) goes back to it, with the reason shown.
-            messages.error(request._request, str(getattr(exc, "detail", None) or exc))
-            return HttpResponseRedirect(flow.next_url, status=303)
+            return self._failed(request, flow.next_url, exc)
         login(request, connection.account.user, backend="django.contrib.auth.backends.ModelBackend")
         if flow.next_url:
             return HttpResponseRedirect(flow.next_url, status=303)
         events = stored_events(calendar=connection.primary)
         body = {"account": {"email": connection.account.email}, "events": events}
         return Response(body)
+
+    def _failed(
+        self, request: Request, next_url: str, exc: ApiError | GoogleError
+    ) -> HttpResponseRedirect:
+        if not next_url:
+            raise exc
+        # A flow started from a page (with `next`) goes back to it, with the reason shown.
+        messages.error(request._request, str(getattr(exc, "detail", None) or exc))
+        return HttpResponseRedirect(next_url, status=303)
 
     def _connect(self, request: Request, code_verifier: str) -> Connection:
         error = request.query_params.get("error")

@@ -256,12 +256,17 @@ def test_a_token_endpoint_timeout_answers_503(google: Any, visitor: Client, sett
     assert GoogleAccount.objects.count() == 0
 
 
-def test_a_failure_reading_events_links_nothing(google: Any, visitor: Client) -> None:
+def test_a_failure_reading_events_links_nothing_but_keeps_the_tokens(
+    google: Any, visitor: Client
+) -> None:
     back = path_of(consent(visitor.get(INIT)["Location"]))
     google.emulator.add_fault(_fault("calendar.events.list", status=404, times=5))
     response = visitor.get(back)
     assert response.status_code == 404
-    assert GoogleAccount.objects.count() == 0
+    kept = GoogleAccount.objects.get()  # only so the next connect has the refresh token
+    assert kept.status == GoogleAccount.Status.CONNECTING and kept.refresh_token
+    assert not kept.calendars.exists()
+    assert "_auth_user_id" not in visitor.session  # nobody signed in
 
 
 def test_reconnecting_keeps_the_stored_refresh_token(connect: Any, google: Any) -> None:

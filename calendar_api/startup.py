@@ -1,0 +1,45 @@
+"""What every server process does when it starts serving, whatever the server (runserver,
+gunicorn, uvicorn, any WSGI or ASGI server): `calendar_project/wsgi.py` and `asgi.py` call
+`server_start()` once the application is built.
+
+- The system checks run, and an error stops the start: Django runs them only for `manage.py`
+  commands, so gunicorn would otherwise serve with the public development keys and DEBUG off.
+- Access logs of every known server go through the redaction of OAuth codes and state.
+- Calendars with a live push channel are polled at the scheduler's next tick: notifications
+  that arrived while no web process was up are lost.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+from calendar_api.logs import install_redaction
+
+logger = logging.getLogger(__name__)
+
+
+def server_start() -> None:
+    deploy_checks()
+    install_redaction()
+    _check_pushed_calendars()
+
+
+def deploy_checks() -> None:
+    """Raise ImproperlyConfigured when a system check reports an error."""
+    errors = [m for m in checks.run_checks(include_deployment_checks=False) if m.is_serious()]
+    if errors:
+        lines = "\n".join(f"{m.id}: {m.msg}" for m in errors)
+        raise ImproperlyConfigured(f"Refusing to serve:\n{lines}")
+
+
+def _check_pushed_calendars() -> None:
+    from calendar_api.services.scheduler import pushed_calendars_check
+
+    try:
+        pushed_calendars_check()
+    except DatabaseError:  # not migrated yet: nothing is pushed either
+        logger.info("No push channels checked at start: the database is not ready")
