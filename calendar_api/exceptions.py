@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from calendar_api.google.errors import GoogleError
+from calendar_api.parsers import RequestTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return _google_error_response(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        return _api_error_response(RequestTooLarge())
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: bad input
+        return _api_error_response(exceptions.ParseError(str(exc)[:200]))
     if isinstance(exc, exceptions.APIException):
         return _api_error_response(exc)
     logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)

@@ -16,6 +16,7 @@ from calendar_api.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from calendar_api.services.event_fields import storable_text
 
 
 def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
@@ -51,6 +52,7 @@ def calendar_of(*, user: Any, calendar_id: str) -> Calendar:
     """One of the user's calendars by Google id, or 404. `primary` names the primary calendar
     of the user's first connected account (the earliest connection)."""
     calendars = calendars_of(user=user).order_by("account__connected_at", "account_id")
+    calendar_id = storable_text(calendar_id)  # a NUL in the URL must not reach PostgreSQL
     if calendar_id == "primary":
         found = calendars.filter(primary=True).first()
     else:
@@ -61,7 +63,7 @@ def calendar_of(*, user: Any, calendar_id: str) -> Calendar:
 
 
 def event_row(*, calendar: Calendar, event_id: str) -> Event | None:
-    return Event.objects.filter(calendar=calendar, google_id=event_id).first()
+    return Event.objects.filter(calendar=calendar, google_id=storable_text(event_id)).first()
 
 
 def series_rows(*, calendar: Calendar, series_ids: Any) -> list[Event]:

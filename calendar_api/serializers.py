@@ -47,6 +47,9 @@ class CalendarSerializer(serializers.ModelSerializer[Calendar]):
             "primary",
             "sync_enabled",
             "last_synced_at",
+            "last_sync_error",
+            "last_sync_error_at",
+            "sync_failures",
             "account",
             "account_id",
         ]

@@ -71,17 +71,22 @@ def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
             Calendar.objects.filter(pk=calendar.pk).update(sync_lease_until=None)
         if not Calendar.objects.filter(pk=calendar.pk, sync_requested=True).exists():
             break
+    if outcome.mode == "busy":  # the running sync goes once more for us: nothing is queued
+        Calendar.objects.filter(pk=calendar.pk).update(sync_queued=False, sync_queued_at=None)
     return outcome
 
 
 def _take_lease(calendar: Calendar) -> bool:
     """Claim the calendar for SYNC_LEASE_SECONDS. The lease only bounds how long a crashed
     worker blocks the calendar: a sync that outlives it stays correct, since writes are
-    serialised on the calendar row and upserts are idempotent; the overlap is wasted work."""
+    serialised on the calendar row and upserts are idempotent; the overlap is wasted work.
+    The queued flag is cleared in the same update: from here on, a trigger finds the sync
+    running (and is spaced after it), not the calendar idle."""
     now = timezone.now()
     until = now + dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
     free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
-    return Calendar.objects.filter(free, pk=calendar.pk).update(sync_lease_until=until) == 1
+    claim = {"sync_lease_until": until, "sync_queued": False, "sync_queued_at": None}
+    return Calendar.objects.filter(free, pk=calendar.pk).update(**claim) == 1
 
 
 def _sync_once(calendar: Calendar) -> SyncOutcome:
@@ -210,9 +215,9 @@ def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
 def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
     """What the background job runs: sync, and on a temporary failure try again later with
     exponential backoff and jitter (capped); a spent quota pauses the account."""
-    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False, sync_queued_at=None)
     calendar = Calendar.objects.select_related("account").filter(pk=calendar_id).first()
     if calendar is None or not _account_usable(calendar.account):
+        Calendar.objects.filter(pk=calendar_id).update(sync_queued=False, sync_queued_at=None)
         return "skipped"
     try:
         return calendar_sync(calendar=calendar).mode

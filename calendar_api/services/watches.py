@@ -124,21 +124,33 @@ def watch_request(*, calendar_id: int) -> None:
     transaction.on_commit(lambda: tasks.renew_watch.enqueue(calendar_id))
 
 
+MAX_MESSAGE_NUMBER = 2**63 - 1
+# Message numbers grow per channel, "not sequentially" (Google's guide), but never by a trillion
+# at once: a jump beyond this is refused, so that one bad number cannot make every later genuine
+# notification of the channel look like a replay.
+MAX_MESSAGE_STEP = 2**40
+
+
 class Notification(Enum):
     ACCEPTED = "accepted"  # a change: one incremental sync is queued
     SYNC = "sync"  # the channel's first message
     STALE = "stale"  # replayed, out of order, or for a stopped channel
     FORGED = "forged"  # unknown channel or wrong token
+    IMPLAUSIBLE = "implausible"  # a message number too far ahead: refused, nothing changes
 
 
 def notification_receive(
     *, channel_id: str, token: str, message_number: int, resource_state: str
 ) -> Notification:
+    if "\x00" in channel_id:
+        return Notification.FORGED
     channel = WatchChannel.objects.filter(channel_id=channel_id[:64]).first()
     if channel is None or not hmac.compare_digest(channel.token_hash, _hash(token)):
         return Notification.FORGED
     if channel.stopped_at is not None:
         return Notification.STALE
+    if message_number > channel.last_message_number + MAX_MESSAGE_STEP:
+        return Notification.IMPLAUSIBLE
     # Message numbers increase per channel: accept each number once, in order.
     fresh = WatchChannel.objects.filter(
         pk=channel.pk, last_message_number__lt=message_number

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api.exceptions import ApiError
-from calendar_api.services.watches import Notification, notification_receive
+from calendar_api.services.watches import MAX_MESSAGE_NUMBER, Notification, notification_receive
 
 
 class ForgedNotification(ApiError):
@@ -24,7 +24,17 @@ class ForgedNotification(ApiError):
 
 class MalformedNotification(ApiError):
     code = "malformed_notification"
-    default_detail = "A push notification needs X-Goog-Channel-ID and X-Goog-Message-Number."
+    default_detail = (
+        "A push notification needs X-Goog-Channel-ID and X-Goog-Message-Number (1 to 2^63-1)."
+    )
+
+
+def message_number(text: str) -> int | None:
+    """Google's message number: 1 to 2^63-1 (an int64, as the database stores it)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_MESSAGE_NUMBER else None
 
 
 class GoogleNotificationView(APIView):
@@ -36,15 +46,20 @@ class GoogleNotificationView(APIView):
 
     def post(self, request: Request) -> Response:
         headers = request.headers
-        number = headers.get("X-Goog-Message-Number", "")
-        if not headers.get("X-Goog-Channel-ID") or not number.isdigit():
+        number = message_number(headers.get("X-Goog-Message-Number", ""))
+        channel_id = headers.get("X-Goog-Channel-ID", "")
+        if not channel_id or number is None:
             raise MalformedNotification()
         outcome = notification_receive(
-            channel_id=headers["X-Goog-Channel-ID"],
+            channel_id=channel_id,
             token=headers.get("X-Goog-Channel-Token", ""),
-            message_number=int(number),
+            message_number=number,
             resource_state=headers.get("X-Goog-Resource-State", ""),
         )
         if outcome is Notification.FORGED:
             raise ForgedNotification()
+        if outcome is Notification.IMPLAUSIBLE:
+            raise MalformedNotification(
+                "X-Goog-Message-Number jumps implausibly far ahead of the channel's last one."
+            )
         return Response({"status": outcome.value})

@@ -174,6 +174,7 @@ def test_the_store_converges_through_a_push_notification(
     live_server: Any, settings: Any, connect: Any, google: Any, gcal: Any
 ) -> None:
     settings.PUBLIC_BASE_URL = live_server.url
+    settings.SYNC_MIN_INTERVAL = 0  # the pushed sync is due at once (spacing: test_flood.py)
     assert connect().status_code == 200
     run_jobs()  # opens the channel; Google's first message ("sync") reaches the live server
     calendar = Calendar.objects.get(primary=True, account__email="alice@example.com")
@@ -204,3 +205,31 @@ def test_the_store_converges_through_polling_without_notifications(
     assert scheduler.polls_due(now=later) == []  # claimed until the next interval
     run_jobs()
     assert stored(calendar) == truth(gcal)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "number", [str(2**63), "9" * 40, "0", "-1", "1e3", " 5", "\u0661\u0662", "", "٣"]
+)
+def test_a_bad_message_number_answers_400_and_changes_nothing(channel: Any, number: str) -> None:
+    opened, token = channel
+    before = WatchChannel.objects.get(pk=opened.pk).last_message_number
+    answer = Client().post(
+        WEBHOOK,
+        HTTP_X_GOOG_CHANNEL_ID=opened.channel_id,
+        HTTP_X_GOOG_CHANNEL_TOKEN=token,
+        HTTP_X_GOOG_MESSAGE_NUMBER=number,
+        HTTP_X_GOOG_RESOURCE_STATE="exists",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "malformed_notification"
+    assert WatchChannel.objects.get(pk=opened.pk).last_message_number == before
+
+
+@pytest.mark.django_db
+def test_the_largest_message_number_cannot_silence_a_channel(channel: Any) -> None:
+    opened, token = channel
+    assert notify(opened.channel_id, token, 2**63 - 1).status_code == 400
+    assert notify(opened.channel_id, token, 2).json() == {"status": "accepted"}
+    assert notify(opened.channel_id, token, 3).json() == {"status": "accepted"}
+    assert notify(opened.channel_id, token, 3).json() == {"status": "stale"}  # replays: no work

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 
-from tests.calendar_api.conftest import consent, path_of
+from tests.calendar_api.conftest import back_from_google
 
 INIT = "/rest/v1/calendar/init/"
 API = "/rest/v1"
@@ -41,7 +41,7 @@ def sign_in(google: Any) -> Callable[..., Client]:
         client = Client(HTTP_HOST="127.0.0.1:8000", enforce_csrf_checks=enforce_csrf_checks)
         init = client.get(INIT, {"login_hint": email})
         assert init.status_code == 302
-        assert client.get(path_of(consent(init["Location"]))).status_code == 200
+        assert back_from_google(client, init["Location"]).status_code == 200
         return client
 
     return run

@@ -1,0 +1,191 @@
+"""Recovery is bounded: a sync whose worker was killed (SIGKILL) is queued again by the
+scheduler's next tick once its lease has run out (bound: SYNC_LEASE_SECONDS + SCHEDULER_TICK),
+a web process that starts has every pushed calendar checked, and a flood of push notifications
+for one calendar is one sync and at most one follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from calendar_api import tasks
+from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.services import scheduler
+from calendar_api.services.sync import sync_request
+from google_emulator import EmulatorServer
+from tests.calendar_api import test_worker as workers
+from tests.calendar_api.conftest import assert_no_duplicates, change_at_google, stored, truth
+from tests.calendar_api.test_concurrency import Traffic
+from tests.calendar_api.test_worker import (
+    CONVERGE_WITHIN,
+    LIST,
+    Worker,
+    all_finished,
+    primary_without_polls,
+    wait_for,
+)
+
+start_worker = workers.start_worker  # the fixtures: real db_worker processes, the counter
+traffic = workers.traffic
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Gate:
+    """Holds events.list requests at the emulator until opened (a sync that is mid-flight)."""
+
+    def __init__(self, google: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.open = threading.Event()
+        self.arrived = threading.Event()
+        self._dispatch = google.emulator.dispatch
+        self._google = google
+        monkeypatch.setattr(google.emulator, "dispatch", self.dispatch)
+
+    def dispatch(self, request: Any) -> Any:
+        if "/events" in request.path and request.method == "GET":
+            self.arrived.set()
+            self.open.wait(timeout=CONVERGE_WITHIN)
+        return self._dispatch(request)
+
+
+@pytest.fixture(autouse=True)
+def _no_push(settings: Any) -> None:
+    settings.PUSH_NOTIFICATIONS = False
+
+
+def test_a_sync_whose_worker_was_killed_is_queued_again_after_its_lease(
+    alice: GoogleAccount,
+    gcal: Any,
+    google: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    start_worker: Callable[..., Worker],
+) -> None:
+    calendar = primary_without_polls(alice)
+    change_at_google(gcal)
+    expected = truth(gcal)
+    gate = Gate(google, monkeypatch)
+    fast = {"SYNC_LEASE_SECONDS": "2", "SCHEDULER_TICK": "1", "GOOGLE_HTTP_TIMEOUT": "30"}
+    doomed = start_worker(**fast)
+    sync_request(calendar_id=calendar.pk)
+    assert gate.arrived.wait(CONVERGE_WITHIN), f"no sync started:\n{doomed.output()}"
+
+    doomed.process.send_signal(signal.SIGKILL)  # mid-sync: the lease is never released
+    doomed.process.wait(timeout=10)
+    gate.open.set()
+    assert Calendar.objects.get(pk=calendar.pk).sync_lease_until is not None
+    assert stored(calendar) != expected
+
+    survivor = start_worker(**fast)
+    tasks.scheduler_tick.enqueue()  # the periodic tick, as `schedule_periodic` starts it
+    seconds = wait_for(lambda: stored(calendar) == expected, "the sync queued again", [survivor])
+    print(f"converged {seconds:.1f} s after the kill (lease 2 s, tick 1 s)")
+    assert_no_duplicates(calendar)
+
+
+def test_a_stale_queued_flag_is_swept(alice: GoogleAccount, settings: Any) -> None:
+    """A job lost with its worker before it started: its flag would block every trigger."""
+    calendar = primary_without_polls(alice)
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS + 1)
+    Calendar.objects.filter(pk=calendar.pk).update(sync_queued=True, sync_queued_at=long_ago)
+    assert scheduler.stalled_syncs_requeue() == [calendar.pk]
+    assert scheduler.stalled_syncs_requeue() == []  # once
+    assert Calendar.objects.get(pk=calendar.pk).sync_queued  # queued afresh
+
+
+def test_a_running_sync_is_left_alone(alice: GoogleAccount) -> None:
+    calendar = primary_without_polls(alice)
+    soon = timezone.now() + dt.timedelta(seconds=60)
+    Calendar.objects.filter(pk=calendar.pk).update(sync_lease_until=soon)
+    assert scheduler.stalled_syncs_requeue() == []
+
+
+def live_channel(calendar: Calendar, token: str = "channel-token") -> WatchChannel:  # noqa: S107
+    return WatchChannel.objects.create(
+        calendar=calendar,
+        channel_id=f"chan{calendar.pk}",
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        resource_id="res",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+
+
+def test_a_web_process_that_starts_has_pushed_calendars_checked(
+    alice: GoogleAccount, settings: Any
+) -> None:
+    from calendar_api.startup import server_start
+
+    calendar = primary_without_polls(alice)
+    live_channel(calendar)
+    settings.DEBUG = True  # the start-up checks refuse the development keys otherwise
+    server_start()
+    assert scheduler.polls_due() == [calendar.pk]
+
+
+def test_a_tick_after_the_workers_were_down_checks_pushed_calendars(
+    alice: GoogleAccount, settings: Any
+) -> None:
+    calendar = primary_without_polls(alice)
+    live_channel(calendar)
+    now = timezone.now()
+    assert scheduler.tick_claim(now=now)
+    assert scheduler.polls_due(now=now) == []
+    much_later = now + dt.timedelta(seconds=10 * settings.SCHEDULER_TICK)
+    assert scheduler.tick_claim(now=much_later)
+    assert scheduler.polls_due(now=much_later) == [calendar.pk]
+
+
+def test_a_thousand_notifications_for_one_calendar_cause_at_most_two_syncs(
+    alice: GoogleAccount,
+    gcal: Any,
+    settings: Any,
+    traffic: Traffic,
+    start_worker: Callable[..., Worker],
+) -> None:
+    calendar = primary_without_polls(alice)
+    channel = live_channel(calendar)
+    # Longer than the flood lasts on a busy machine; the follow-up is then brought forward.
+    settings.SYNC_MIN_INTERVAL = 600
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Calendar.objects.filter(pk=calendar.pk).update(last_synced_at=an_hour_ago)
+    worker = start_worker()
+    worker.wait_ready()
+    change_at_google(gcal)
+    expected = truth(gcal)
+    google_side = Client()
+    for number in range(2, 1002):
+        answer = google_side.post(
+            "/rest/v1/calendar/notifications/",
+            HTTP_X_GOOG_CHANNEL_ID=channel.channel_id,
+            HTTP_X_GOOG_CHANNEL_TOKEN="channel-token",
+            HTTP_X_GOOG_MESSAGE_NUMBER=str(number),
+            HTTP_X_GOOG_RESOURCE_STATE="exists",
+        )
+        assert answer.status_code == 200
+
+        assert answer.status_code == 200
+    wait_for(lambda: traffic.count(LIST, calendar.google_id) >= 1, "a first sync", [worker])
+    waiting = sync_jobs(calendar).exclude(status__in=["SUCCESSFUL", "FAILED"])
+    assert waiting.count() <= 1  # the one follow-up
+    waiting.update(run_after=timezone.now())  # instead of waiting SYNC_MIN_INTERVAL
+
+    wait_for(lambda: stored(calendar) == expected, "convergence", [worker])
+    wait_for(lambda: all_finished(calendar), "finished jobs", [worker])
+    syncs = traffic.count(LIST, calendar.google_id)
+    print(f"1,000 notifications caused {syncs} syncs")
+    assert 1 <= syncs <= 2
+
+
+def sync_jobs(calendar: Calendar) -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=tasks.sync_calendar.module_path, args_kwargs__args__0=calendar.pk
+    )
