@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -12,7 +13,9 @@ from tests.calendar_api.api.conftest import events_url
 pytestmark = pytest.mark.django_db
 
 
-def post_raw(client: Client, raw: str | bytes, content_type: str = "application/json") -> dict:
+def post_raw(
+    client: Client, raw: str | bytes, content_type: str = "application/json"
+) -> dict[str, Any]:
     response = client.post(events_url(), data=raw, content_type=content_type)
     return {"status": response.status_code, **response.json()["error"]}
 
