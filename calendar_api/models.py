@@ -329,3 +329,25 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.message_id}"
+
+
+class ApiTokenDetails(models.Model):
+    """What a personal API token (django-rest-knox's AuthToken, stored hashed) is for: a name
+    its owner chose, a scope, and when it was last used."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read-write", "Read and write"
+
+    token = models.OneToOneField(
+        "knox.AuthToken", on_delete=models.CASCADE, primary_key=True, related_name="details"
+    )
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.READ_WRITE)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def allows(self, method: str) -> bool:
+        return self.scope == self.Scope.READ_WRITE or method in ("GET", "HEAD", "OPTIONS")

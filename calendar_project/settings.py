@@ -148,10 +148,18 @@ REST_FRAMEWORK = {
         "calendar_api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "calendar_api.authentication.TokenScopeAllows",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # JSON only, bounded: DATA_UPLOAD_MAX_MEMORY_SIZE (413) and 32 levels of nesting (400).
-    "DEFAULT_PARSER_CLASSES": ["calendar_api.parsers.BoundedJSONParser"],
+    # JSON bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and 32 levels of nesting (400); forms
+    # as Django bounds them (size 413, DATA_UPLOAD_MAX_NUMBER_FIELDS 400).
+    "DEFAULT_PARSER_CLASSES": [
+        "calendar_api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "calendar_api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -166,6 +174,7 @@ REST_FRAMEWORK = {
 }
 
 # Personal API tokens (django-rest-knox): stored hashed, with expiry, revocable.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model name: calendar_api links to it)
 REST_KNOX = {
     "TOKEN_TTL": dt.timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
     "AUTH_HEADER_PREFIX": "Bearer",

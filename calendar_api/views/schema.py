@@ -326,17 +326,12 @@ class TokenListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
     target_class = "calendar_api.views.tokens.TokenListView"
 
     def view_replacement(self) -> type:
-        from calendar_api.views.tokens import TokenSerializer
-
-        created = inline_serializer(
-            "TokenCreated",
-            {
-                "token_key": serializers.CharField(),
-                "created": serializers.DateTimeField(),
-                "expiry": serializers.DateTimeField(allow_null=True),
-                "token": serializers.CharField(help_text="Shown once; stored hashed."),
-            },
+        from calendar_api.views.tokens import (
+            CreatedTokenSerializer,
+            TokenInputSerializer,
+            TokenSerializer,
         )
+
         return _documented(
             self.target_class,
             get=extend_schema(
@@ -346,9 +341,22 @@ class TokenListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
             ),
             post=extend_schema(
                 operation_id="tokens_create",
-                summary="Create a personal API token (from a signed-in browser session)",
-                request=None,
-                responses={201: created, 403: FORBIDDEN, **READ_ERRORS},
+                summary="Create a personal API token (from a signed-in browser session only)",
+                request=TokenInputSerializer,
+                examples=[
+                    OpenApiExample(
+                        "read-only", value={"name": "reporting", "scope": "read"}, request_only=True
+                    )
+                ],
+                responses={
+                    201: CreatedTokenSerializer,
+                    400: BAD_REQUEST,
+                    403: FORBIDDEN,
+                    409: _error(
+                        409, "token_limit_reached", "You have as many API tokens as allowed."
+                    ),
+                    **READ_ERRORS,
+                },
             ),
         )
 

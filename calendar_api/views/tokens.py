@@ -1,42 +1,91 @@
-"""`/rest/v1/auth/tokens/`: personal API tokens (create from a signed-in session, list, revoke)."""
+"""`/rest/v1/auth/tokens/`: personal API tokens (create from a signed-in session, list, revoke).
+
+Each token has a name, a scope (`read` or `read-write`), an expiry and its last use. Creating
+one needs the browser session: a token cannot make tokens that would outlive its revocation.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from knox.models import AuthToken
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import pagination
+from calendar_api import pagination, validation
+from calendar_api.exceptions import ApiError
+from calendar_api.models import ApiTokenDetails
+from calendar_api.services.api_tokens import api_token_create, live_tokens
+
+
+class SessionRequired(ApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "session_required"
+    default_detail = "API tokens are created from a signed-in browser session, not with a token."
+
+
+class TokenInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, required=False, default="API token")
+    scope = serializers.ChoiceField(
+        choices=[c.value for c in ApiTokenDetails.Scope],
+        required=False,
+        default=ApiTokenDetails.Scope.READ_WRITE,
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
     token_key = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
+    scope = serializers.SerializerMethodField()
     created = serializers.DateTimeField(read_only=True)
     expiry = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_used_at = serializers.SerializerMethodField()
+
+    def _details(self, token: AuthToken) -> ApiTokenDetails | None:
+        return getattr(token, "details", None)
+
+    def get_name(self, token: AuthToken) -> str:
+        details = self._details(token)
+        return details.name if details else "API token"
+
+    def get_scope(self, token: AuthToken) -> str:
+        details = self._details(token)
+        return details.scope if details else ApiTokenDetails.Scope.READ_WRITE
+
+    def get_last_used_at(self, token: AuthToken) -> str | None:
+        details = self._details(token)
+        used = details.last_used_at if details else None
+        return used.isoformat().replace("+00:00", "Z") if used else None
+
+
+class CreatedTokenSerializer(TokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The secret: shown this once only.")
 
 
 class TokenListView(APIView):
     def get(self, request: Request) -> Response:
-        tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
+        tokens = live_tokens(user=request.user).order_by("-created")
         return Response(pagination.single_page(TokenSerializer(tokens, many=True).data))
 
     def post(self, request: Request) -> Response:
         """Create a token. Its secret is shown in this answer only; it is stored hashed."""
-        instance, secret = AuthToken.objects.create(
-            user=request.user, expiry=settings.REST_KNOX["TOKEN_TTL"]
-        )
-        body = {**TokenSerializer(instance).data, "token": secret}
+        if not isinstance(request.successful_authenticator, SessionAuthentication):
+            raise SessionRequired()
+        data = validation.parsed(TokenInputSerializer, request.data or {})
+        new = api_token_create(user=request.user, name=data["name"], scope=data["scope"])
+        body = {**TokenSerializer(new.token).data, "token": new.secret}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TokenDetailView(APIView):
     def delete(self, request: Request, token_key: str) -> Response:
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", token_key):
+            return Response(status=status.HTTP_404_NOT_FOUND)
         token = get_object_or_404(AuthToken.objects.filter(user=request.user), token_key=token_key)
         token.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

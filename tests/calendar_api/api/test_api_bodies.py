@@ -33,9 +33,14 @@ def test_a_body_over_the_upload_limit_answers_413(alice_client: Client, settings
     assert answer["status"] == 413 and answer["code"] == "request_too_large"
 
 
-def test_a_form_body_answers_415(alice_client: Client) -> None:
+def test_a_form_body_with_too_many_fields_answers_400(alice_client: Client) -> None:
     answer = post_raw(alice_client, "a=1&" * 2000, "application/x-www-form-urlencoded")
-    assert answer["status"] == 415
+    assert answer["status"] == 400
+
+
+def test_a_form_body_over_the_upload_limit_answers_413(alice_client: Client) -> None:
+    answer = post_raw(alice_client, "a=" + "y" * 2_700_000, "application/x-www-form-urlencoded")
+    assert answer["status"] == 413
 
 
 def test_json_that_is_not_utf8_answers_400(alice_client: Client) -> None:
