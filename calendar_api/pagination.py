@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.utils.urls import replace_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 T = TypeVar("T")
 Key = tuple[dt.datetime, str]
@@ -115,7 +115,9 @@ def links(request: Request, page: Page) -> dict[str, str | None]:
     url = request.build_absolute_uri()
 
     def link(cursor: Cursor | None) -> str | None:
-        return replace_query_param(url, "cursor", encode(cursor)) if cursor else None
+        if not cursor:
+            return None
+        return replace_query_param(remove_query_param(url, "pageToken"), "cursor", encode(cursor))
 
     return {"next": link(page.next), "previous": link(page.previous)}
 

@@ -48,10 +48,13 @@ def stored_events(*, calendar: Calendar) -> list[dict[str, Any]]:
     return [row["data"] for row in rows.values("data")]
 
 
-def calendar_of(*, user: Any, calendar_id: str) -> Calendar:
+def calendar_of(*, user: Any, calendar_id: str, account: str | None = None) -> Calendar:
     """One of the user's calendars by Google id, or 404. `primary` names the primary calendar
-    of the user's first connected account (the earliest connection)."""
+    of the user's first connected account (the earliest connection), or, with `account` (an
+    e-mail address), that account's primary calendar."""
     calendars = calendars_of(user=user).order_by("account__connected_at", "account_id")
+    if account:
+        calendars = calendars.filter(account__email__iexact=storable_text(account)[:320])
     calendar_id = storable_text(calendar_id)  # a NUL in the URL must not reach PostgreSQL
     if calendar_id == "primary":
         found = calendars.filter(primary=True).first()

@@ -308,6 +308,52 @@ def parsed(serializer_class: type[serializers.Serializer[Any]], data: Any, **kw:
     return serializer.validated_data
 
 
+# Google's spellings, accepted beside ours, so that people who know Google's API are not surprised.
+GOOGLE_ALIASES = {
+    "timeMin": "time_min",
+    "timeMax": "time_max",
+    "singleEvents": "single_events",
+    "pageToken": "cursor",
+    "maxResults": "page_size",
+    "showDeleted": "show_deleted",
+    "updatedMin": "updated_min",
+    "timeZone": "time_zone",
+    "sendUpdates": "send_updates",
+}
+EVENT_LIST_QUERY = frozenset(
+    {"time_min", "time_max", "q", "status", "updated_min", "single_events", "time_zone"}
+    | {"cursor", "page_size", "account"}
+)
+INSTANCES_QUERY = frozenset(
+    {"time_min", "time_max", "show_deleted", "time_zone", "cursor", "page_size", "account"}
+)
+EVENT_READ_QUERY = frozenset({"time_zone", "account"})
+EVENT_WRITE_QUERY = frozenset({"send_updates", "scope", "account"})
+FREEBUSY_QUERY = frozenset({"time_min", "time_max", "time_zone", "calendar", "account"})
+
+
+def query_data(
+    request_query: Any, *, allowed: frozenset[str], lists: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The query parameters as plain data under our names (Google's aliases mapped). A
+    parameter this endpoint does not know answers 400 naming it: silently ignoring Google's
+    `timeMin` used to answer with the wrong events."""
+    data: dict[str, Any] = {}
+    problems: dict[str, list[str]] = {}
+    for key in request_query:
+        name = GOOGLE_ALIASES.get(key, key)
+        if name not in allowed:
+            known = ", ".join(sorted(allowed))
+            problems[key[:64]] = [f"Unknown query parameter. This endpoint takes: {known}."]
+        elif name in data:
+            problems[key[:64]] = [f"Given twice (as {name} and as Google's alias)."]
+        else:
+            data[name] = request_query.getlist(key) if name in lists else request_query.get(key)
+    if problems:
+        raise serializers.ValidationError(problems)
+    return data
+
+
 def query_dict(request_query: Any, *, lists: tuple[str, ...] = ()) -> dict[str, Any]:
     """A QueryDict as plain data: named parameters as lists, the rest single values."""
     return {

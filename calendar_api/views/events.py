@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
+from calendar_api.google.errors import PreconditionFailed
 from calendar_api.models import Calendar
 from calendar_api.selectors import calendar_of
 from calendar_api.serializers import event_in_zone, events_in_zone
@@ -59,13 +61,16 @@ MOVE_EXAMPLE = OpenApiExample(
 )
 
 
-def synced_calendar(request: Request, calendar_id: str) -> Calendar:
-    calendar = calendar_of(user=request.user, calendar_id=calendar_id)
+def synced_calendar(request: Request, calendar_id: str, query: dict[str, Any]) -> Calendar:
+    calendar = calendar_of(user=request.user, calendar_id=calendar_id, account=query.get("account"))
     return service.calendar_require_synced(calendar=calendar)
 
 
-def shown_zone(request: Request, calendar: Calendar) -> ZoneInfo:
-    data = validation.parsed(validation.TimeRangeSerializer, request.query_params.dict())
+def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
+    data = validation.parsed(
+        validation.TimeRangeSerializer,
+        {"time_zone": query.get("time_zone")} if query.get("time_zone") else {},
+    )
     return validation.parse_zone(data.get("time_zone") or calendar.time_zone)
 
 
@@ -73,8 +78,34 @@ def page_response(request: Request, page: pagination.Page, tz: ZoneInfo) -> Resp
     return Response({**pagination.links(request, page), "results": events_in_zone(page.items, tz)})
 
 
-def write_options(request: Request) -> dict[str, Any]:
-    return dict(validation.parsed(validation.WriteQuerySerializer, request.query_params.dict()))
+def write_query(request: Request) -> dict[str, Any]:
+    return validation.query_data(request.query_params, allowed=validation.EVENT_WRITE_QUERY)
+
+
+def write_options(query: dict[str, Any]) -> dict[str, Any]:
+    options = {k: v for k, v in query.items() if k != "account"}
+    return dict(validation.parsed(validation.WriteQuerySerializer, options))
+
+
+def etag_header(etag: str) -> dict[str, str]:
+    return {"ETag": etag} if etag else {}
+
+
+def _matches(header: str, etag: str) -> bool:
+    """An If-Match / If-None-Match header names this etag (or `*`, any existing one)."""
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or (bool(etag) and etag in tags)
+
+
+def check_preconditions(request: Request, target: service.Target) -> None:
+    """A client's If-Match must name the stored etag, and its If-None-Match must not (412):
+    two clients editing one event cannot overwrite each other's change unseen."""
+    if_match = request.headers.get("If-Match")
+    if if_match is not None and not _matches(if_match, target.etag):
+        raise PreconditionFailed("The event changed since you read it (If-Match): reload it.")
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None and _matches(if_none_match, target.etag):
+        raise PreconditionFailed("The event exists in this version (If-None-Match).")
 
 
 def event_body(request: Request, *, partial: bool, current: dict[str, Any] | None = None) -> Any:
@@ -125,12 +156,15 @@ class EventListView(APIView):
         },
     )
     def get(self, request: Request, calendar_id: str) -> Response:
-        calendar = synced_calendar(request, calendar_id)
+        query = validation.query_data(
+            request.query_params, allowed=validation.EVENT_LIST_QUERY, lists=("status",)
+        )
+        calendar = synced_calendar(request, calendar_id, query)
         data = validation.parsed(
             validation.EventListQuerySerializer,
-            validation.query_dict(request.query_params, lists=("status",)),
+            {k: v for k, v in query.items() if k != "account"},
         )
-        query = service.EventQuery(
+        wanted = service.EventQuery(
             window=Window(data.get("time_min"), data.get("time_max")),
             q=data.get("q", ""),
             statuses=frozenset(data.get("status") or _default_statuses(data)),
@@ -139,9 +173,9 @@ class EventListView(APIView):
         )
         cursor = pagination.decode(data.get("cursor"))
         page = service.events_list(
-            calendar=calendar, query=query, size=data["page_size"], cursor=cursor
+            calendar=calendar, query=wanted, size=data["page_size"], cursor=cursor
         )
-        return page_response(request, page, shown_zone(request, calendar))
+        return page_response(request, page, shown_zone(query, calendar))
 
     @extend_schema(
         operation_id="events_create",
@@ -156,15 +190,26 @@ class EventListView(APIView):
         },
     )
     def post(self, request: Request, calendar_id: str) -> Response:
-        calendar = synced_calendar(request, calendar_id)
-        options = write_options(request)
+        query = write_query(request)
+        calendar = synced_calendar(request, calendar_id, query)
+        options = write_options(query)
         event, created = service.event_create(
             calendar=calendar,
             body=event_body(request, partial=False),
             send_updates=options.get("send_updates"),
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(event_in_zone(event, ZoneInfo(calendar.time_zone)), status=code)
+        where = reverse(
+            "calendar_api:event-detail",
+            kwargs={"calendar_id": calendar.google_id, "event_id": str(event.get("id", ""))},
+        )
+        headers = {
+            **etag_header(str(event.get("etag") or "")),
+            "Location": request.build_absolute_uri(where),
+        }
+        return Response(
+            event_in_zone(event, ZoneInfo(calendar.time_zone)), status=code, headers=headers
+        )
 
 
 def _default_statuses(data: dict[str, Any]) -> frozenset[str]:
@@ -186,9 +231,15 @@ class EventDetailView(APIView):
         },
     )
     def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
-        calendar = synced_calendar(request, calendar_id)
+        query = validation.query_data(request.query_params, allowed=validation.EVENT_READ_QUERY)
+        calendar = synced_calendar(request, calendar_id, query)
         target = service.event_target(calendar=calendar, event_id=event_id)
-        return Response(event_in_zone(target.data, shown_zone(request, calendar)))
+        headers = etag_header(target.etag)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None and _matches(if_none_match, target.etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        shown = event_in_zone(target.data, shown_zone(query, calendar))
+        return Response(shown, headers=headers)
 
     @extend_schema(
         operation_id="events_update",
@@ -215,9 +266,11 @@ class EventDetailView(APIView):
     def _write(
         self, request: Request, calendar_id: str, event_id: str, *, partial: bool
     ) -> Response:
-        calendar = synced_calendar(request, calendar_id)
+        query = write_query(request)
+        calendar = synced_calendar(request, calendar_id, query)
         target = service.event_target(calendar=calendar, event_id=event_id)
-        options = write_options(request)
+        options = write_options(query)
+        check_preconditions(request, target)
         body = event_body(request, partial=partial, current=target.data)
         send = options.get("send_updates")
         if options["scope"] == "following":
@@ -228,7 +281,8 @@ class EventDetailView(APIView):
             event = service.event_update(
                 target=target, body=body, partial=partial, send_updates=send
             )
-        return Response(event_in_zone(event or {}, ZoneInfo(calendar.time_zone)))
+        shown = event_in_zone(event or {}, ZoneInfo(calendar.time_zone))
+        return Response(shown, headers=etag_header(str((event or {}).get("etag") or "")))
 
     @extend_schema(
         operation_id="events_delete",
@@ -237,9 +291,11 @@ class EventDetailView(APIView):
         responses={204: None, **doc.WRITE_ERRORS},
     )
     def delete(self, request: Request, calendar_id: str, event_id: str) -> Response:
-        calendar = synced_calendar(request, calendar_id)
+        query = write_query(request)
+        calendar = synced_calendar(request, calendar_id, query)
         target = service.event_target(calendar=calendar, event_id=event_id)
-        options = write_options(request)
+        options = write_options(query)
+        check_preconditions(request, target)
         if options["scope"] == "following":
             service.event_split(
                 target=target, body=None, partial=True, send_updates=options.get("send_updates")
@@ -273,8 +329,11 @@ class EventInstancesView(APIView):
         },
     )
     def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
-        calendar = synced_calendar(request, calendar_id)
-        data = validation.parsed(validation.InstancesQuerySerializer, request.query_params.dict())
+        query = validation.query_data(request.query_params, allowed=validation.INSTANCES_QUERY)
+        calendar = synced_calendar(request, calendar_id, query)
+        data = validation.parsed(
+            validation.InstancesQuerySerializer, {k: v for k, v in query.items() if k != "account"}
+        )
         page = service.event_instances(
             calendar=calendar,
             series_id=event_id,
@@ -283,4 +342,4 @@ class EventInstancesView(APIView):
             size=data["page_size"],
             cursor=pagination.decode(data.get("cursor")),
         )
-        return page_response(request, page, shown_zone(request, calendar))
+        return page_response(request, page, shown_zone(query, calendar))

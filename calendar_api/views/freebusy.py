@@ -64,13 +64,16 @@ class FreeBusyView(APIView):
         examples=[OpenApiExample("busy", value=FREEBUSY_EXAMPLE, response_only=True)],
     )
     def get(self, request: Request) -> Response:
-        data = validation.parsed(
-            validation.FreeBusyQuerySerializer,
-            validation.query_dict(request.query_params, lists=("calendar",)),
+        query = validation.query_data(
+            request.query_params, allowed=validation.FREEBUSY_QUERY, lists=("calendar",)
         )
+        account = query.pop("account", None)
+        data = validation.parsed(validation.FreeBusyQuerySerializer, query)
         names = data.get("calendar")
         if names:
-            calendars = {n: calendar_of(user=request.user, calendar_id=n) for n in names}
+            calendars = {
+                n: calendar_of(user=request.user, calendar_id=n, account=account) for n in names
+            }
         else:
             calendars = {
                 c.google_id: c for c in calendars_of(user=request.user).filter(sync_enabled=True)

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.permissions import AllowAny
@@ -23,6 +25,11 @@ from calendar_api.services.oauth_flows import flow_consume, flow_remember
 from calendar_api.views.errors import sign_in_failed, wants_html
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
+
+
+class InvalidLoginHint(ApiError):
+    code = "invalid_login_hint"
+    default_detail = "login_hint must be an e-mail address."
 
 
 def safe_next(value: str | None) -> str:
@@ -56,9 +63,15 @@ class GoogleCalendarInitView(NoStoreView):
             # on the redirect URI's host, or Google's answer would arrive without it.
             origin = f"{urlsplit(settings.GOOGLE_REDIRECT_URI).scheme}://{redirect_host}"
             return HttpResponseRedirect(origin + request.get_full_path())
+        hint = request.query_params.get("login_hint", "")
+        if hint:
+            try:
+                validate_email(hint)
+            except ValidationError as exc:
+                raise InvalidLoginHint() from exc
         return to_google(
             request,
-            login_hint=request.query_params.get("login_hint", "")[:320],
+            login_hint=hint[:320],
             next_url=safe_next(request.query_params.get("next")),
         )
 
