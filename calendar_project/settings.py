@@ -182,6 +182,7 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": 50,
 }
 
+PUBLIC_BASE_URL_FOR_SCHEMA = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Google Calendar for Django",
     "DESCRIPTION": "Connect Google Calendar and work with calendars, events and free/busy.",
@@ -195,6 +196,7 @@ SPECTACULAR_SETTINGS = {
     # No deep links: Swagger UI puts them inside the operation's button (nested controls).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVERS": [{"url": PUBLIC_BASE_URL_FOR_SCHEMA, "description": "this service"}],
 }
 
 # Throttle counters and other short-lived data. Production with several processes: a shared

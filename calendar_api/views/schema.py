@@ -4,6 +4,7 @@ error responses with examples)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
@@ -97,8 +98,27 @@ class EventSerializer(serializers.Serializer[Any]):
     iCalUID = serializers.CharField(required=False)
     sequence = serializers.IntegerField(required=False)
     attendees = AttendeeOutSerializer(many=True, required=False)
+    attendeesOmitted = serializers.BooleanField(required=False)
     reminders = RemindersOutSerializer(required=False)
     eventType = serializers.CharField(required=False)
+    hangoutLink = serializers.CharField(required=False)
+    conferenceData = serializers.DictField(required=False, help_text="Google's ConferenceData.")
+    attachments = serializers.ListField(child=serializers.DictField(), required=False)
+    extendedProperties = serializers.DictField(
+        required=False, help_text="`private` and `shared`: string to string maps."
+    )
+    source = serializers.DictField(required=False, help_text="`url` and `title`.")  # type: ignore[assignment]
+    guestsCanInviteOthers = serializers.BooleanField(required=False)
+    guestsCanModify = serializers.BooleanField(required=False)
+    guestsCanSeeOtherGuests = serializers.BooleanField(required=False)
+    anyoneCanAddSelf = serializers.BooleanField(required=False)
+    privateCopy = serializers.BooleanField(required=False)
+    locked = serializers.BooleanField(required=False)
+    endTimeUnspecified = serializers.BooleanField(required=False)
+    workingLocationProperties = serializers.DictField(required=False)
+    outOfOfficeProperties = serializers.DictField(required=False)
+    focusTimeProperties = serializers.DictField(required=False)
+    birthdayProperties = serializers.DictField(required=False)
 
 
 class EventPageSerializer(serializers.Serializer[Any]):
@@ -128,12 +148,21 @@ class FreeBusySerializer(serializers.Serializer[Any]):
 
 # -- parameters ----------------------------------------------------------------------------------
 
+
+def _month_edge(months_ahead: int) -> str:
+    """The first instant of this month (or a later one), in UTC: "Try it out" then finds the
+    demo seed's events, which are laid out around today."""
+    today = dt.datetime.now(dt.UTC).date().replace(day=1)
+    year, month = divmod(today.month - 1 + months_ahead, 12)
+    return f"{today.year + year:04d}-{month + 1:02d}-01T00:00:00Z"
+
+
 CALENDAR_ID = OpenApiParameter(
     "calendar_id",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     description="Google's calendar id (URL-encoded), or `primary` for the primary calendar of "
-    "the user's first connected account.",
+    "the user's first connected account (or, with `account`, of that account).",
     examples=[OpenApiExample("primary", value="primary")],
 )
 EVENT_ID = OpenApiParameter(
@@ -153,13 +182,13 @@ TIME_MIN = OpenApiParameter(
     "time_min",
     OpenApiTypes.DATETIME,
     description="RFC 3339 with offset. Only events ending after it (exclusive).",
-    examples=[OpenApiExample("start of March", value="2026-03-01T00:00:00Z")],
+    examples=[OpenApiExample("start of this month", value=_month_edge(0))],
 )
 TIME_MAX = OpenApiParameter(
     "time_max",
     OpenApiTypes.DATETIME,
     description="RFC 3339 with offset. Only events starting before it (exclusive).",
-    examples=[OpenApiExample("start of April", value="2026-04-01T00:00:00+01:00")],
+    examples=[OpenApiExample("start of next month", value=_month_edge(1))],
 )
 CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` / `previous`.")
 PAGE_SIZE = OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 2500 (default 250).")

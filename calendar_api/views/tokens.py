@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from knox.models import AuthToken
 from rest_framework import serializers, status
@@ -85,7 +86,7 @@ class TokenListView(APIView):
 class TokenDetailView(APIView):
     def delete(self, request: Request, token_key: str) -> Response:
         if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", token_key):
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise Http404("No such token.")
         token = get_object_or_404(AuthToken.objects.filter(user=request.user), token_key=token_key)
         token.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -90,3 +90,5 @@ def test_a_minute_of_changes_under_20_percent_faults_converges_exactly(
     assert_no_duplicates(calendar)
     assert GoogleAccount.objects.get(pk=alice.pk).status == GoogleAccount.Status.ACTIVE
     assert Calendar.objects.get(pk=calendar.pk).sync_token
+    for worker in pool:  # a graceful stop may wait for a sync in flight: allow it time
+        worker.stop(timeout=120)
