@@ -1,0 +1,153 @@
+"""The web calendar with a 20,000-event calendar: the server's answer for one week, and how
+long the browser takes to draw that week once the data has arrived.
+
+The browser part serves the app with uvicorn (as `make run` does), signs in with a session
+cookie and reads the page's own `events-render` measure (from the moment the week's JSON
+arrived to the next frame after FullCalendar placed the events). It is skipped without
+Debian's Chromium. Run: `make bench` (or `python bench/bench_web.py [COUNT]`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+from _setup import ROOT, best_of, django_with_emulator
+
+COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+WEEKS = 6
+MEASURES = "performance.getEntriesByName('events-render')"
+
+
+def signed_in_calendar(base_url: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from calendar_api.models import Calendar, GoogleAccount
+    from calendar_api.services.sync import calendar_sync
+    from tests.emulator.clients import control, tokens
+
+    control(base_url, "generate", {"email": "alice@example.com", "count": COUNT})
+    issued = tokens(base_url, "alice@example.com")
+    user = get_user_model().objects.create(username="bench")
+    account = GoogleAccount(user=user, sub="bench", email="alice@example.com", scopes=[])
+    account.access_token, account.refresh_token = issued["access_token"], issued["refresh_token"]
+    account.access_token_expires_at = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+    account.save()
+    calendar = Calendar.objects.create(
+        account=account,
+        google_id="alice@example.com",
+        summary="Alice",
+        time_zone="Europe/London",
+        access_role="owner",
+        primary=True,
+        sync_enabled=True,
+    )
+    calendar_sync(calendar=calendar)
+    return user
+
+
+def this_week() -> tuple[dt.datetime, dt.datetime]:
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=7)
+
+
+def session_for(user: Any) -> str:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(port: int) -> subprocess.Popen[bytes]:
+    """uvicorn on the bench database; DEBUG on for its static files (no collectstatic here)."""
+    command = [sys.executable, "-m", "uvicorn", "calendar_project.asgi:application"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off"]
+    server = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
+        command, cwd=ROOT, env={**os.environ, "DEBUG": "true"}, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("uvicorn did not start")
+
+
+def render_times(port: int, session: str, chromium: str) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    durations = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        url = f"http://127.0.0.1:{port}/"
+        context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready=true]")
+        for week in range(WEEKS):
+            while page.evaluate(MEASURES + ".length") <= week:  # no eval under the page's CSP
+                time.sleep(0.05)
+            if week < WEEKS - 1:
+                page.get_by_role("button", name="Next").click()
+        durations = page.evaluate(MEASURES + ".map(m => m.duration)")
+        browser.close()
+    return [float(d) for d in durations]
+
+
+def main() -> None:
+    os.environ["WEB_STREAM_SECONDS"] = "30"
+    server = django_with_emulator()
+    from calendar_api.web.window import window_events
+
+    user = signed_in_calendar(server.base_url)
+    low, high = this_week()
+    events = window_events(user=user, low=low, high=high)
+    answer = best_of(5, lambda: window_events(user=user, low=low, high=high))
+    size = len(json.dumps(events))
+    print(f"events in the store:             {COUNT:,} (+ series instances)")
+    print(f"this week's events:              {len(events)} ({size / 1024:.0f} KiB of JSON)")
+    print(f"server, one week from the store: {answer * 1000:.0f} ms")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("browser render:                  skipped (install Debian's chromium)")
+        server.stop()
+        return
+    port = free_port()
+    web = serve(port)
+    try:
+        durations = render_times(port, session_for(user), chromium)
+    finally:
+        web.terminate()
+        server.stop()
+    shown = ", ".join(f"{d:.0f}" for d in durations)
+    print(
+        f"browser, week drawn after data:  best {min(durations):.0f} ms, worst {max(durations):.0f} ms"
+    )
+    print(f"                                 ({WEEKS} weeks: {shown} ms)")
+
+
+if __name__ == "__main__":
+    main()
