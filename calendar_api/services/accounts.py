@@ -48,13 +48,21 @@ class ConsentRequired(GoogleError):
 
 
 def account_connect(
-    *, user: AbstractBaseUser | AnonymousUser, code: str, code_verifier: str
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    code: str,
+    code_verifier: str,
+    sync_primary_now: bool = True,
 ) -> Connection:
     """Exchange the code, check what was granted, then keep the tokens at once (committed,
     as a `connecting` account): Google sends the refresh token only this once, so a failure of
     a later step, or a crash, must not lose it. Then record the calendars, sync the primary one
     and mark the account active, in one transaction: until that succeeds the account is
-    neither shown nor synced, and the next connect picks up its refresh token."""
+    neither shown nor synced, and the next connect picks up its refresh token.
+
+    With `sync_primary_now=False` (a person going back to the web page) the primary calendar's
+    first sync is queued like the others' instead, so connecting returns at once whatever the
+    calendar's size; the page shows the sync's progress."""
     scope = settings.GOOGLE_CALENDAR_SCOPE
     grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
     if scope not in grant.scopes:
@@ -68,7 +76,8 @@ def account_connect(
         account.status = GoogleAccount.Status.ACTIVE
         calendars_refresh(account=account)
         primary = account.calendars.get(primary=True)
-        calendar_sync(calendar=primary)
+        if sync_primary_now:
+            calendar_sync(calendar=primary)
         transaction.on_commit(lambda: _after_connect(account_id=account.pk))
     return Connection(account=account, primary=primary)
 

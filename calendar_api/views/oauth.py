@@ -112,7 +112,9 @@ class GoogleCalendarRedirectView(NoStoreView):
     def _answer(self, request: Request) -> Response | HttpResponseRedirect:
         flow = flow_consume(session=request.session, state=request.query_params.get("state", ""))
         try:
-            connection = self._connect(request, flow.code_verifier)
+            # Back to a page: the first sync runs in the background and the page shows its
+            # progress. The bare flow answers with the events, so it syncs first.
+            connection = self._connect(request, flow.code_verifier, not flow.next_url)
         except ConsentRequired as exc:
             if not flow.consent:  # Google sends a refresh token at first consent only: ask again
                 hint = exc.login_hint
@@ -138,7 +140,7 @@ class GoogleCalendarRedirectView(NoStoreView):
         messages.error(request._request, str(getattr(exc, "detail", None) or exc))
         return HttpResponseRedirect(next_url, status=303)
 
-    def _connect(self, request: Request, code_verifier: str) -> Connection:
+    def _connect(self, request: Request, code_verifier: str, sync_now: bool) -> Connection:
         error = request.query_params.get("error")
         if error == "access_denied":
             raise AccessDenied()
@@ -147,4 +149,9 @@ class GoogleCalendarRedirectView(NoStoreView):
         code = request.query_params.get("code")
         if not code:
             raise MissingCode()
-        return account_connect(user=request.user, code=code, code_verifier=code_verifier)
+        return account_connect(
+            user=request.user,
+            code=code,
+            code_verifier=code_verifier,
+            sync_primary_now=sync_now,
+        )

@@ -12,6 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import connect, run_jobs
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -20,18 +22,12 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def connect(page: Page, site: str, account: str = "alice@example.com") -> None:
-    page.goto(site + "/")
-    page.get_by_role("link", name="Connect Google Calendar").click()
-    page.get_by_label(account, exact=False).check()
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("button", name="Create")).to_be_visible()
-    expect(page.locator("body[data-ready=true]")).to_be_attached()
-
-
 def test_the_week_view_shows_this_weeks_events(page: Page, site: str, tmp_path: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
-    connect(page, site)
+    connect(page, site, sync=False)  # back on the page at once; the first sync is queued
+    expect(page.get_by_text("Bringing in your events from Google")).to_be_visible()
+    run_jobs()  # the worker's first sync: the events arrive without a reload
+    expect(page.locator("#progress")).to_be_hidden()
     expect(page.get_by_role("button", name="Week")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="Daily stand-up").first).to_be_visible()
     expect(page.locator(".fc-timegrid-now-indicator-line")).to_be_attached()

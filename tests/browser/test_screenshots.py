@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
+from tests.support.browser import run_jobs
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.environ.get("SCREENSHOTS_DIR"), reason="SCREENSHOTS_DIR not set"),
@@ -35,6 +37,7 @@ def test_write_screenshots(browser: Browser, site: str) -> None:
                 page.get_by_role("link", name="Connect Google Calendar").click()
                 page.get_by_label("alice@example.com", exact=False).check()
                 page.get_by_role("button", name="Continue").click()
+                run_jobs()  # the worker's first sync
                 cookies = context.cookies()
             expect(page.locator("body[data-ready=true]")).to_be_attached()
             page.get_by_role("button", name=view, exact=True).click()

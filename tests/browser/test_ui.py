@@ -10,21 +10,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import connect, run_jobs
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def assert_accessible(page: Page) -> None:
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
-
-
-def connect(page: Page, site: str, account: str = "alice@example.com") -> None:
-    page.goto(site + "/")
-    page.get_by_role("link", name="Connect Google Calendar").click()
-    expect(page.get_by_role("heading", name="Choose an account")).to_be_visible()
-    page.get_by_label(account, exact=False).check()
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("button", name="Create")).to_be_visible()
 
 
 def test_a_person_connects_and_sees_their_calendar(page: Page, site: str, tmp_path: Path) -> None:
@@ -82,8 +75,6 @@ def test_sync_now_and_disconnect_from_the_page(page: Page, site: str, emulator: 
 def test_turning_on_another_calendar_brings_its_events_into_the_calendar(
     page: Page, site: str, tmp_path: Path
 ) -> None:
-    from tests.calendar_api.test_push import run_jobs
-
     connect(page, site)
     expect(page.get_by_role("checkbox", name="Work")).to_have_count(0)
     page.get_by_role("button", name="Work: Not synced").click()
