@@ -64,8 +64,9 @@ run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: export PYTHONUNBUFFERED := 1
 # Webhooks may go to a receiver on this machine (http, loopback): never so in production.
 run: export WEBHOOKS_ALLOW_PRIVATE_URLS ?= true
+run: export LOG_FORMAT := text
 run: migrate
-	@mkdir -p var
+	@mkdir -p var && rm -rf var/prometheus && mkdir var/prometheus
 	@$(PY) manage.py schedule_periodic
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ to connect a calendar"
@@ -73,7 +74,7 @@ run: migrate
 	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
 	@echo "  Ctrl-C stops everything."
 	@echo ""
-	@$(VENV)/bin/honcho start -e /dev/null -f Procfile -p $(PORT) || [ $$? -eq 130 ]  # 130: Ctrl-C
+	@PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/prometheus $(VENV)/bin/honcho start -e /dev/null -f Procfile -p $(PORT) || [ $$? -eq 130 ]  # 130: Ctrl-C
 
 emulator: install
 	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) $(EMULATOR_ARGS)

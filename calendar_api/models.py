@@ -351,3 +351,15 @@ class ApiTokenDetails(models.Model):
 
     def allows(self, method: str) -> bool:
         return self.scope == self.Scope.READ_WRITE or method in ("GET", "HEAD", "OPTIONS")
+
+
+class WorkerHeartbeat(models.Model):
+    """When a worker process last ran a job (or started): the readiness probe's proof that
+    jobs are being run. Recorded for every job, whatever the task and the queue backend."""
+
+    worker = models.CharField(max_length=255, primary_key=True)  # host:pid
+    beat_at = models.DateTimeField(db_index=True)
+    jobs = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.worker

@@ -14,6 +14,8 @@ import dj_database_url
 import django_stubs_ext
 from dotenv import load_dotenv
 
+from calendar_api.operations.logs import configure as configure_structlog
+from calendar_api.operations.logs import formatter as structured_formatter
 from calendar_project.env import env_bool, env_int, env_list, env_str
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at runtime, for type hints
@@ -44,10 +46,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
     "calendar_api",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "calendar_api.operations.logs.RequestLogMiddleware",  # one log line per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under any server (ASGI too)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "calendar_project.urls"
@@ -97,6 +103,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "TEST_SQLITE_NAME",
         str(BASE_DIR / f"test-{os.getpid()}.sqlite3"),
     )
+# The same engines, wrapped by django-prometheus to count queries, errors and connections.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends."
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,7 +146,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Behind an https proxy in production: redirect http, send HSTS, trust the proxy's header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_REDIRECT_EXEMPT = [r"^rest/v1/calendar/notifications/$"]  # Google posts to https anyway
+# Google posts to https anyway; probes of a load balancer may come over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^rest/v1/calendar/notifications/$", r"^(healthz|readyz|metrics)$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -233,8 +244,22 @@ LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_KEY)
 
 # --- Background jobs (Django's tasks API through the django-tasks backport) -----------------
-# Embedded default: the database-backed queue with `python manage.py db_worker` processes.
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# TASKS_BACKEND: "db" (the embedded default: the database-backed queue, django-tasks-db), "rq"
+# (RQ on Redis at REDIS_URL, django-tasks-rq), or a backend's class path. Workers for either:
+# `python manage.py worker`. Nothing else changes with the backend.
+TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+USES_RQ = TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]
+if USES_RQ:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+    if "CACHE_BACKEND" not in os.environ:  # throttles count across processes and hosts
+        CACHES["default"] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
 
 # --- Sync -------------------------------------------------------------------------------------
 # Seconds between incremental syncs of a calendar without a live push channel, and of every
@@ -275,17 +300,45 @@ WEBHOOKS_CA_BUNDLE = env_str("WEBHOOKS_CA_BUNDLE", "")
 # Days finished deliveries are kept (pending ones are kept until they finish).
 WEBHOOKS_DELIVERIES_KEEP_DAYS = env_int("WEBHOOKS_DELIVERIES_KEEP_DAYS", 30)
 
+# --- Operations -------------------------------------------------------------------------------
+# /readyz answers 503 when the oldest due job has waited longer than this, or when no worker
+# has run a job or a scheduler tick for longer than this (seconds; above SCHEDULER_TICK).
+READYZ_QUEUE_MAX_WAIT = env_int("READYZ_QUEUE_MAX_WAIT", 300)
+READYZ_WORKER_MAX_SILENCE = env_int("READYZ_WORKER_MAX_SILENCE", max(120, 4 * SCHEDULER_TICK))
+# /metrics answers only clients from these networks, or with this bearer token.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# Logs: structlog, one line per request or job, JSON (production) or readable text.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"structured": structured_formatter(LOG_FORMAT)},
     "filters": {"redact": {"()": "calendar_api.logs.RedactOAuthParams"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "structured",
+            "filters": ["redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # runserver's access log prints query strings: route it through the redacting handler.
+        # Each line once: these loggers bring handlers of their own; they go to ours instead.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        "rq.worker": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # django-tasks logs two lines per job; the job line of calendar_api replaces them.
+        "django_tasks": {"level": "WARNING"},
+        # Never at DEBUG, whatever LOG_LEVEL says: these print request bodies and token
+        # responses (codes, tokens, the client secret) at that level.
+        **{
+            name: {"level": "INFO"}
+            for name in ["oauthlib", "requests_oauthlib", "urllib3", "google", "googleapiclient"]
+        },
     },
 }
+configure_structlog()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from calendar_api.views import web, web_data
+from calendar_api.views import operations, web, web_data
 
 urlpatterns = [
     path("", web.home, name="web-home"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("web/preferences/", web_data.preferences, name="web-preferences"),
     path("web/progress/", web_data.progress, name="web-progress"),
     path("admin/", admin.site.urls),
+    path("healthz", operations.healthz, name="healthz"),
+    path("readyz", operations.ReadyzView.as_view(), name="readyz"),
+    path("metrics", operations.metrics, name="metrics"),
     path("rest/v1/", include("calendar_api.urls")),
 ]
 

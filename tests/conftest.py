@@ -43,3 +43,11 @@ def _fresh_cache() -> None:
 def _webhooks_to_loopback(settings: object) -> None:
     """Tests receive webhooks on loopback http servers (off by default: the SSRF guard)."""
     settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _empty_rq_queue() -> None:
+    """On RQ (TASKS_BACKEND=rq), each test starts with an empty Redis database."""
+    from tests.support.jobs import queue_flush
+
+    queue_flush()

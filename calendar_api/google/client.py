@@ -18,6 +18,7 @@ from googleapiclient.errors import HttpError
 
 from calendar_api.google import errors
 from calendar_api.google.config import load_config
+from calendar_api.operations.metrics import google_request_count
 
 NUM_RETRIES = 3  # googleapiclient retries 5xx, 429 and 403 rate limits with backoff
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
@@ -51,12 +52,17 @@ def execute(request: Any) -> Any:
     scale = settings.GOOGLE_RETRY_BACKOFF
     if scale != 1:  # googleapiclient sleeps rand() * 2**n seconds between tries
         request._sleep = lambda seconds: time.sleep(seconds * scale)
+    method = str(getattr(request, "methodId", "") or "batch")
     try:
-        return request.execute(num_retries=NUM_RETRIES)
+        response = request.execute(num_retries=NUM_RETRIES)
     except HttpError as exc:
+        google_request_count(method, exc.status_code)
         raise map_http_error(exc) from exc
     except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as exc:
+        google_request_count(method, "unreachable")
         raise errors.GoogleUnavailable() from exc
+    google_request_count(method, 200)
+    return response
 
 
 def map_http_error(exc: HttpError) -> errors.GoogleError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 
 # Google's production endpoints (https://developers.google.com/identity/protocols/oauth2/web-server).
@@ -129,3 +130,12 @@ def _emulator_config(base: str, client_id: str, secret: str) -> GoogleConfig:
         emulator=True,
         timeout=settings.GOOGLE_HTTP_TIMEOUT,
     )
+
+
+def emulator_alive(timeout: float = 2.0) -> bool:
+    """Whether the emulator at GOOGLE_EMULATOR_URL answers its health URL (readiness)."""
+    base = settings.GOOGLE_EMULATOR_URL.rstrip("/")
+    try:
+        return requests.get(f"{base}/__emulator__/health", timeout=timeout).ok
+    except requests.RequestException:
+        return False

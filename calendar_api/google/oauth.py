@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from google.auth import exceptions as auth_exceptions
@@ -30,6 +31,7 @@ from calendar_api.google.errors import (
     InvalidGrant,
     ReauthRequired,
 )
+from calendar_api.operations.metrics import google_request_count
 
 OPENID_SCOPES = ("openid", "https://www.googleapis.com/auth/userinfo.email")
 SCOPE_ALIASES = {
@@ -105,6 +107,7 @@ def _flow(config: GoogleConfig, scopes: list[str], code_verifier: str | None = N
 
 
 def _check_token_response(response: requests.Response) -> requests.Response:
+    google_request_count("oauth.token", response.status_code)
     if response.status_code >= 500:
         raise GoogleUnavailable(f"Google's token endpoint answered {response.status_code}.")
     return response
@@ -186,9 +189,12 @@ def _auth_request(config: GoogleConfig) -> AuthRequest:
 
 
 def _with_timeout(send: Any, timeout: int) -> Any:
-    def request(*args: Any, **kwargs: Any) -> Any:
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("timeout", timeout)
-        return send(*args, **kwargs)
+        response = send(method, url, *args, **kwargs)
+        endpoint = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+        google_request_count(f"oauth.{endpoint}", response.status_code)
+        return response
 
     return request
 
@@ -233,6 +239,7 @@ def revoke(*, token: str) -> bool:
         )
     except requests.RequestException as exc:
         raise GoogleUnavailable() from exc
+    google_request_count("oauth.revoke", response.status_code)
     if response.status_code >= 500:
         raise GoogleUnavailable(f"Google's revoke endpoint answered {response.status_code}.")
     return response.status_code == 200

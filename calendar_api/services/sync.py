@@ -31,6 +31,7 @@ from calendar_api.google.errors import (
     SyncTokenExpired,
 )
 from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.operations import metrics
 from calendar_api.services import changes
 from calendar_api.services.event_fields import event_columns, storable_text
 from calendar_api.services.tokens import call_google
@@ -130,6 +131,8 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
         for page in itertools.chain([first], pages):
             items = page.get("items", [])
             changed += _upsert(calendar, items, previous=previous if full else None)
+            if not full:  # a full sync brings old events too: their age is no lag
+                metrics.sync_lag_observe(items)
             seen.update(str(item.get("id")) for item in items)
             next_token = page.get("nextSyncToken", next_token)
         if previous:
@@ -218,7 +221,17 @@ def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
     calendar = Calendar.objects.select_related("account").filter(pk=calendar_id).first()
     if calendar is None or not _account_usable(calendar.account):
         Calendar.objects.filter(pk=calendar_id).update(sync_queued=False, sync_queued_at=None)
+        metrics.SYNCS.labels(kind="none", outcome="skipped").inc()
         return "skipped"
+    kind = "incremental" if calendar.sync_token else "full"
+    result = _sync_job_run(calendar, attempt)
+    ok = result in ("full", "incremental")
+    metrics.SYNCS.labels(kind=result if ok else kind, outcome="ok" if ok else result).inc()
+    return result
+
+
+def _sync_job_run(calendar: Calendar, attempt: int) -> str:
+    calendar_id = calendar.pk
     try:
         return calendar_sync(calendar=calendar).mode
     except ReauthRequired:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from calendar_api.exceptions import ApiError
 from calendar_api.services.watches import MAX_MESSAGE_NUMBER, Notification, notification_receive
+from calendar_api.operations.metrics import WEBHOOK_NOTIFICATIONS
 
 
 class ForgedNotification(ApiError):
@@ -49,6 +50,7 @@ class GoogleNotificationView(APIView):
         number = message_number(headers.get("X-Goog-Message-Number", ""))
         channel_id = headers.get("X-Goog-Channel-ID", "")
         if not channel_id or number is None:
+            WEBHOOK_NOTIFICATIONS.labels(outcome="malformed").inc()
             raise MalformedNotification()
         outcome = notification_receive(
             channel_id=channel_id,
@@ -56,6 +58,7 @@ class GoogleNotificationView(APIView):
             message_number=number,
             resource_state=headers.get("X-Goog-Resource-State", ""),
         )
+        WEBHOOK_NOTIFICATIONS.labels(outcome=outcome.value).inc()
         if outcome is Notification.FORGED:
             raise ForgedNotification()
         if outcome is Notification.IMPLAUSIBLE:

@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from calendar_api.google.errors import GoogleUnavailable
 from calendar_api.models import Calendar, Event
 from calendar_api.services.sync import calendar_sync, calendar_sync_job
 from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control
+from tests.support.jobs import job_results
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +113,14 @@ def test_a_failed_full_resync_keeps_the_last_good_state(alice: Any, gcal: Any, g
 def test_the_job_backs_off_and_requeues_on_a_temporary_failure(
     alice: Any, google: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
+    from calendar_api import tasks
 
     fault(google, "calendar.events.list", times=10, status=503)
+    started = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         assert calendar_sync_job(calendar_id=primary(alice).pk) == "retrying"
-    queued = DBTaskResult.objects.get()
-    assert queued.run_after > queued.enqueued_at + dt.timedelta(seconds=2)
+    [queued] = job_results(tasks.sync_calendar)  # on the database queue or on RQ
+    assert queued.task.run_after > started + dt.timedelta(seconds=2)
     assert primary(alice).last_sync_error == "google_unavailable"
 
 

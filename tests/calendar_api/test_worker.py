@@ -1,5 +1,6 @@
-"""Background jobs on a real engine: `manage.py worker` processes (django-tasks-db) run
-against the test database and the test emulator, as `make run` and production run them.
+"""Background jobs on a real engine: `manage.py worker` processes run against the test
+database and the test emulator, as `make run` and production run them: on the database queue
+(django-tasks-db), and on RQ when the tests run with TASKS_BACKEND=rq (`.ci/run` does both).
 
 Each test starts its own worker processes and stops them (SIGTERM, then kill if needed).
 The emulator counts what reaches it, so "one sync at a time" is measured across processes.
@@ -20,6 +21,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from calendar_api import tasks
 from calendar_api.google.config import load_config
@@ -30,6 +32,7 @@ from google_emulator import EmulatorServer
 from tests.calendar_api.conftest import assert_no_duplicates, change_at_google, fault, stored, truth
 from tests.calendar_api.test_concurrency import Traffic
 from tests.emulator.clients import control
+from tests.support.jobs import job_results, uses_rq
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BASE_DIR = Path(settings.BASE_DIR)
@@ -41,7 +44,7 @@ CONVERGE_WITHIN = 60.0  # a bound for waits, generous for busy shared machines
 def database_url() -> str:
     """The test database (its NAME is the test database's while a test runs), as a URL."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     credentials = quote(str(db.get("USER") or ""), safe="")
     if db.get("PASSWORD"):
@@ -62,9 +65,11 @@ class Worker:
                     sys.executable,
                     "manage.py",
                     "worker",
-                    "--no-startup-delay",
-                    "--interval=0.05",
-                    f"--worker-id={name}",
+                    *(
+                        [f"--name={name}"]
+                        if uses_rq()
+                        else ["--no-startup-delay", "--interval=0.05", f"--worker-id={name}"]
+                    ),
                 ],
                 cwd=BASE_DIR,
                 env=env,
@@ -109,7 +114,8 @@ def start_worker(
         "GOOGLE_HTTP_TIMEOUT": str(WORKER_HTTP_TIMEOUT),
         "GOOGLE_RETRY_BACKOFF": str(settings.GOOGLE_RETRY_BACKOFF),
         "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "TASKS_BACKEND": settings.TASKS_BACKEND,
+        "REDIS_URL": settings.REDIS_URL,
         "PUSH_NOTIFICATIONS": "false",
         "PYTHONUNBUFFERED": "1",
     }
@@ -148,12 +154,8 @@ def primary_without_polls(account: GoogleAccount) -> Calendar:
     return account.calendars.get(primary=True)
 
 
-def sync_results(calendar: Calendar) -> Any:
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=tasks.sync_calendar.module_path, args_kwargs__args__0=calendar.pk
-    ).order_by("enqueued_at")
+def sync_results(calendar: Calendar) -> list[Any]:
+    return job_results(tasks.sync_calendar, calendar.pk)
 
 
 def wait_for(condition: Callable[[], bool], what: str, workers: list[Worker]) -> float:
@@ -170,7 +172,7 @@ def wait_for(condition: Callable[[], bool], what: str, workers: list[Worker]) ->
 
 def all_finished(calendar: Calendar) -> bool:
     results = sync_results(calendar)
-    return results.exists() and not results.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists()
+    return bool(results) and all(r.status in ("SUCCESSFUL", "FAILED") for r in results)
 
 
 def statuses(calendar: Calendar) -> list[tuple[str, Any]]:
@@ -289,7 +291,6 @@ def test_a_trigger_whose_enqueue_failed_does_not_silence_the_calendar(
     start_worker: Callable[[], Worker],
 ) -> None:
     from django.db import OperationalError
-    from django_tasks_db.backend import DatabaseBackend
 
     calendar = primary_without_polls(alice)
     change_at_google(gcal)
@@ -299,14 +300,14 @@ def test_a_trigger_whose_enqueue_failed_does_not_silence_the_calendar(
         raise OperationalError("database is locked")
 
     with monkeypatch.context() as patched:
-        patched.setattr(DatabaseBackend, "enqueue", refuse)
+        patched.setattr(type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]), "enqueue", refuse)
         with pytest.raises(OperationalError):
             sync_request(calendar_id=calendar.pk)
-    assert not sync_results(calendar).exists()
+    assert not sync_results(calendar)
 
     # The next trigger (a notification, a poll) queues a job again, and it runs.
     sync_request(calendar_id=calendar.pk)
-    assert sync_results(calendar).count() == 1
+    assert len(sync_results(calendar)) == 1
     worker = start_worker()
     wait_for(lambda: all_finished(calendar), "finished job", [worker])
     assert statuses(calendar) == [("SUCCESSFUL", "incremental")]
@@ -339,7 +340,7 @@ def test_a_disconnect_during_a_running_sync_job_leaves_nothing_behind(
     assert statuses(calendar) in (
         [("SUCCESSFUL", "reconnect_required")],
         [("SUCCESSFUL", "skipped")],
-    ), [r.traceback[-2000:] for r in sync_results(calendar)]
+    ), [[e.traceback[-2000:] for e in r.errors] for r in sync_results(calendar)]
 
 
 TRANSIENT = {

@@ -14,10 +14,21 @@ from django.core.management import load_command_class
 from django.core.management.base import BaseCommand, CommandError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
+from calendar_api.operations.heartbeat import heartbeat_record
+
 # Backend class path (its module) -> (the app that has the command, its name, default options).
 WORKERS: dict[str, tuple[str, str, list[str]]] = {
     "django_tasks_db": ("django_tasks_db", "db_worker", ["--interval=0.5", "--no-reload"]),
-    "django_tasks_rq": ("django_rq", "rqworker", ["--with-scheduler"]),
+    "django_tasks_rq": (
+        "django_rq",
+        "rqworker",
+        [
+            "--with-scheduler",
+            "--job-class=django_tasks_rq.Job",
+            "--worker-class=calendar_api.operations.rq_worker.Worker",
+            "--verbosity=0",  # RQ's lines per job: the job line of calendar_api replaces them
+        ],
+    ),
 }
 
 
@@ -34,6 +45,9 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         app, name, defaults = worker_command()
+        self.stdout.write(f"Starting worker: {name}", style_func=lambda text: text)
+        self.stdout.flush()
+        heartbeat_record()  # ready before its first job
         command = load_command_class(app, name)
         command.run_from_argv([argv[0], name, *defaults, *argv[2:]])
 

@@ -1,0 +1,1 @@
+"""Seeing into the running product: worker heartbeats, queue depth, health checks, metrics."""

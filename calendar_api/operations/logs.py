@@ -1,0 +1,174 @@
+"""Structured logs (structlog over the standard library's logging).
+
+Every line, ours and the libraries' (Django, django-tasks, uvicorn), goes through one handler
+and one formatter: JSON (LOG_FORMAT=json, the production default) or readable text (`make run`),
+each line once, with OAuth codes, tokens and state redacted. A request logs one line with its
+request id; a job logs one line with its task id and calendar.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+
+from calendar_api.logs import redact
+
+request_logger = structlog.get_logger("calendar.request")
+job_logger = structlog.get_logger("calendar.job")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # a proxy's X-Request-ID, if sane
+
+
+def redact_event(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: redact secrets from every string value of a line."""
+    return {key: redact(value) if isinstance(value, str) else value for key, value in event.items()}
+
+
+SHARED: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.ExtraAdder(),
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def formatter(log_format: str) -> dict[str, Any]:
+    """The logging `formatters` entry for LOG_FORMAT (json or text)."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    return {
+        "()": structlog.stdlib.ProcessorFormatter,
+        "foreign_pre_chain": SHARED,
+        "processors": [
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact_event,
+            renderer,
+        ],
+    }
+
+
+def configure() -> None:
+    structlog.configure(
+        processors=[
+            *SHARED,
+            structlog.processors.StackInfoRenderer(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+
+
+class RequestLogMiddleware:
+    """One line per request (method, path without the query, status, duration, user) with a
+    request id, which every line logged meanwhile carries and the response echoes."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        started = self._start(request)
+        try:
+            response = self.get_response(request)
+        except Exception:
+            self._finish(request, None, started)
+            raise
+        return self._finish(request, response, started)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        started = self._start(request)
+        get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
+        try:
+            response = await get_response(request)
+        except Exception:
+            self._finish(request, None, started)
+            raise
+        finished: HttpResponseBase = self._finish(request, response, started)
+        return finished
+
+    def _start(self, request: HttpRequest) -> float:
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        return time.monotonic()
+
+    def _finish(
+        self, request: HttpRequest, response: HttpResponseBase | None, started: float
+    ) -> Any:
+        status = response.status_code if response is not None else 500
+        user = getattr(request, "user", None)
+        request_logger.info(
+            "request",
+            method=request.method,
+            path=request.path,
+            status=status,
+            duration_ms=round((time.monotonic() - started) * 1000, 1),
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+        )
+        if response is not None:
+            response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        structlog.contextvars.clear_contextvars()
+        return response
+
+
+def _job_fields(task_result: Any) -> dict[str, Any]:
+    """task id, task name, and the calendar (or other ids) it was called with."""
+    fields: dict[str, Any] = {"task_id": str(task_result.id), "task": task_result.task.name}
+    try:
+        bound = inspect.signature(task_result.task.func).bind(
+            *task_result.args, **task_result.kwargs
+        )
+    except TypeError:
+        return fields
+    fields.update({k: v for k, v in bound.arguments.items() if k.endswith("_id")})
+    return fields
+
+
+def on_task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(**_job_fields(task_result), started=time.monotonic())
+
+
+def on_task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
+    context = structlog.contextvars.get_contextvars()
+    started = context.get("started")
+    structlog.contextvars.unbind_contextvars("started")
+    fields = {} if "task_id" in context else _job_fields(task_result)
+    job_logger.info(
+        "job",
+        **fields,
+        status=str(getattr(task_result.status, "value", task_result.status)),
+        result=_short(task_result),
+        duration_ms=round((time.monotonic() - started) * 1000, 1) if started else None,
+    )
+    structlog.contextvars.clear_contextvars()
+
+
+def _short(task_result: Any) -> str | None:
+    try:
+        value = task_result.return_value
+    except Exception:  # failed jobs have none
+        return None
+    return None if value is None else str(value)[:200]

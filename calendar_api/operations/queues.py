@@ -1,0 +1,61 @@
+"""How long the oldest job has been waiting, on whichever queue backend is configured.
+
+Jobs never branch on the backend; this probe has to, because each keeps its queue its own way.
+A job delayed with `run_after` counts from when it became due, not from when it was queued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db.models import Case, F, Min, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+
+def _database_oldest() -> float:
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    due_since = Case(  # "no run_after" is stored as the largest date
+        When(run_after=get_date_max(), then=F("enqueued_at")),
+        default=Greatest("run_after", "enqueued_at"),
+    )
+    since = DBTaskResult.objects.ready().aggregate(since=Min(due_since))["since"]
+    return 0.0 if since is None else max(0.0, (timezone.now() - since).total_seconds())
+
+
+def _rq_oldest() -> float:
+    import django_rq
+    from rq.registry import ScheduledJobRegistry
+
+    now = timezone.now()
+    waiting: list[dt.datetime] = []
+    for name in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
+        queue = django_rq.get_queue(name)
+        head = queue.get_jobs(0, 0)
+        if head and head[0].enqueued_at:
+            waiting.append(_aware(head[0].enqueued_at))
+        scheduled = ScheduledJobRegistry(queue=queue)  # type: ignore[no-untyped-call]
+        overdue = scheduled.get_jobs_to_schedule(int(now.timestamp()), chunk_size=1)
+        if overdue:  # due, but the scheduler has not moved it onto the queue yet
+            waiting.append(_aware(scheduled.get_scheduled_time(overdue[0])))
+    return max([0.0] + [(now - since).total_seconds() for since in waiting])
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+OLDEST: dict[str, Callable[[], float]] = {
+    "django_tasks_db": _database_oldest,
+    "django_tasks_rq": _rq_oldest,
+}
+
+
+def oldest_waiting_seconds() -> float:
+    """Age of the oldest job that is due and not yet started (0 when the queue is empty)."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    probe = OLDEST.get(type(backend).__module__.split(".")[0])
+    return probe() if probe else 0.0

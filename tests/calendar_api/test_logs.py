@@ -1,0 +1,136 @@
+"""Logs: every line of a whole flow (connect, sync, push, write, refresh, disconnect), as the
+console handler renders it, holds no secret; a request logs one line, a job one line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from calendar_api.google.config import load_config
+from calendar_api.models import GoogleAccount
+from calendar_api.operations.logs import formatter
+from tests.calendar_api.conftest import INIT, consent, path_of, query
+from tests.emulator.clients import control
+
+pytestmark = pytest.mark.django_db(transaction=True)  # a worker loop runs here
+
+
+class Lines(logging.Handler):
+    """Every record, rendered as the production console handler renders it (JSON)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        options = formatter("json")
+        self.setFormatter(options.pop("()")(**options))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def lines() -> Iterator[Lines]:
+    handler = Lines()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield handler
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def run_jobs() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+def test_no_secret_reaches_any_log_line_of_a_whole_flow(
+    google: Any, visitor: Client, lines: Lines, settings: Any, monkeypatch: Any
+) -> None:
+    import secrets as secrets_module
+
+    channel_tokens: list[str] = []
+    real = secrets_module.token_urlsafe
+
+    def remember(n: int) -> str:
+        channel_tokens.append(real(n))
+        return channel_tokens[-1]
+
+    monkeypatch.setattr("calendar_api.services.watches.secrets.token_urlsafe", remember)
+    settings.PUSH_NOTIFICATIONS = True
+    secrets: list[str] = [load_config().client_secret]
+
+    # Connect: the code travels in the redirect's query string.
+    back = consent(visitor.get(INIT, {"login_hint": "alice@example.com"})["Location"])
+    secrets.append(query(back)["code"])
+    assert visitor.get(path_of(back)).status_code == 200
+    account = GoogleAccount.objects.get(email="alice@example.com")
+    secrets += [account.access_token, account.refresh_token]
+    calendar = account.calendars.get(primary=True)
+
+    # Sync and push: the worker runs the queued jobs (the channel's watch among them); Google
+    # notifies with the channel token.
+    run_jobs()
+    api_token = visitor.post("/rest/v1/auth/tokens/").json()["token"]
+    secrets.append(api_token)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {api_token}")
+    channel = calendar.channels.get(stopped_at__isnull=True)
+    secrets += channel_tokens
+    pushed = Client().post(
+        "/rest/v1/calendar/notifications/",
+        HTTP_X_GOOG_CHANNEL_ID=channel.channel_id,
+        HTTP_X_GOOG_CHANNEL_TOKEN=channel_tokens[-1],
+        HTTP_X_GOOG_MESSAGE_NUMBER="2",
+        HTTP_X_GOOG_RESOURCE_STATE="exists",
+    )
+    assert pushed.status_code == 200
+    run_jobs()
+
+    # Write, then a refresh (Google stopped accepting the access token), then disconnect.
+    body = {
+        "summary": "Logged",
+        "start": {"dateTime": "2030-01-01T10:00:00Z"},
+        "end": {"dateTime": "2030-01-01T11:00:00Z"},
+    }
+    url = f"/rest/v1/calendars/{calendar.google_id}/events/"
+    assert api.post(url, body, content_type="application/json").status_code == 201
+    control(google.base_url, "expire-access-tokens")
+    assert api.post(url, body, content_type="application/json").status_code == 201
+    account.refresh_from_db()
+    secrets.append(account.access_token)
+    assert api.delete(f"/rest/v1/connections/{account.pk}/").status_code == 204
+    run_jobs()
+
+    text = "\n".join(lines.lines)
+    assert len(lines.lines) > 10
+    assert '"event": "request"' in text and '"event": "job"' in text
+    leaked = [s for s in secrets if s and s in text]
+    assert leaked == [], [line for line in lines.lines if any(s in line for s in leaked)][:3]
+
+
+def test_a_request_logs_one_line_with_its_request_id(client: Client, lines: Lines) -> None:
+    response = client.get("/healthz?code=4/secret-code&state=abc")
+    mine = [json.loads(line) for line in lines.lines if response["X-Request-ID"] in line]
+    assert len(mine) == 1
+    assert mine[0]["event"] == "request" and mine[0]["path"] == "/healthz"
+    assert mine[0]["status"] == 200 and "secret-code" not in json.dumps(mine)
+
+
+def test_a_job_logs_one_line_with_its_task_id_and_calendar(alice: Any, lines: Lines) -> None:
+    from calendar_api import tasks
+
+    calendar = alice.calendars.get(primary=True)
+    result = tasks.sync_calendar.enqueue(calendar.pk)
+    run_jobs()
+    mine = [json.loads(line) for line in lines.lines if str(result.id) in line]
+    job_lines = [line for line in mine if line["event"] == "job"]
+    assert len(job_lines) == 1, mine
+    assert job_lines[0]["calendar_id"] == calendar.pk
+    assert job_lines[0]["status"] == "SUCCESSFUL" and job_lines[0]["task"] == "sync_calendar"
+    assert all(line.get("task_id") == str(result.id) for line in mine)

@@ -1,0 +1,66 @@
+"""The jobs a test queued, read back from whichever queue backend the tests run on.
+
+The worker and sync tests run on the database queue and, with TASKS_BACKEND=rq, on RQ. A
+job is read as django-tasks presents it (a TaskResult), so the tests say the same thing of both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+
+def uses_rq() -> bool:
+    return bool(getattr(settings, "USES_RQ", False))
+
+
+def job_results(task: Any, first_arg: Any | None = None) -> list[Any]:
+    """Every job of `task` (with this first argument), oldest first, as TaskResults."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    ids = _rq_job_ids() if uses_rq() else _database_job_ids(task)
+    results = [backend.get_result(job_id) for job_id in ids]
+    mine = [
+        r
+        for r in results
+        if r.task.module_path == task.module_path
+        and (first_arg is None or (list(r.args)[:1] == [first_arg]))
+    ]
+    return sorted(mine, key=lambda r: r.enqueued_at or dt.datetime.max.replace(tzinfo=dt.UTC))
+
+
+def _database_job_ids(task: Any) -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)]
+
+
+def _rq_job_ids() -> list[str]:
+    import django_rq
+    from rq.registry import (
+        FailedJobRegistry,
+        FinishedJobRegistry,
+        ScheduledJobRegistry,
+        StartedJobRegistry,
+    )
+
+    queue = django_rq.get_queue("default")
+    ids = list(queue.get_job_ids())
+    for registry in (
+        FinishedJobRegistry,
+        FailedJobRegistry,
+        StartedJobRegistry,
+        ScheduledJobRegistry,
+    ):
+        ids += registry(queue=queue).get_job_ids()
+    return list(dict.fromkeys(ids))
+
+
+def queue_flush() -> None:
+    """Empty the RQ database of the tests (the database queue is emptied with the database)."""
+    if uses_rq():
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()
