@@ -158,3 +158,42 @@ def test_every_response_carries_a_request_id_and_keeps_a_sane_one_given(client: 
     kept = client.get("/healthz", HTTP_X_REQUEST_ID="proxy-id-12345")["X-Request-ID"]
     junk = client.get("/healthz", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"]
     assert len(fresh) == 32 and kept == "proxy-id-12345" and junk != "<script>"
+
+
+@pytest.fixture
+def operator() -> Client:
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("ops", "ops@example.com", "not-a-real-password-1")
+    client = Client()
+    client.login(username="ops", password="not-a-real-password-1")
+    return client
+
+
+def test_the_admin_lists_accounts_calendars_channels_and_workers(
+    operator: Client, alice: GoogleAccount
+) -> None:
+    beat()
+    for page in ["googleaccount", "calendar", "watchchannel", "workerheartbeat"]:
+        response = operator.get(f"/admin/calendar_api/{page}/")
+        assert response.status_code == 200, page
+    calendar_page = operator.get("/admin/calendar_api/calendar/").content.decode()
+    assert "alice@example.com" in calendar_page
+    account_page = operator.get(f"/admin/calendar_api/googleaccount/{alice.pk}/change/")
+    assert (
+        account_page.status_code == 200 and alice.access_token not in account_page.content.decode()
+    )
+
+
+def test_the_admin_sync_now_action_queues_a_sync_of_each_calendar(
+    operator: Client, alice: GoogleAccount
+) -> None:
+    from tests.support.jobs import job_results
+
+    before = len(job_results(tasks.sync_calendar))
+    response = operator.post(
+        "/admin/calendar_api/googleaccount/",
+        {"action": "sync_now", "_selected_action": [alice.pk]},
+    )
+    assert response.status_code == 302
+    assert len(job_results(tasks.sync_calendar)) == before + 1
