@@ -10,7 +10,7 @@ EMULATOR_PORT ?= 8765
 PYTEST_ARGS ?=
 EMULATOR_ARGS ?=
 
-.PHONY: help install browser migrate run emulator test lint format bench screenshots clean
+.PHONY: help install browser migrate run emulator test lint format bench screenshots clean deploy-check
 
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
@@ -19,6 +19,7 @@ help:
 	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make screenshots  write the README's screenshots of the web calendar"
+	@echo "make deploy-check  a release with production settings on a fresh PostgreSQL database"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,6 +91,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# A release on this machine: needs a PostgreSQL server (DEPLOY_CHECK_DATABASE_URL or DATABASE_URL).
+deploy-check: install
+	bash deploy/check.sh
 
 bench: migrate
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -146,6 +146,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Behind an https proxy in production: redirect http, send HSTS, trust the proxy's header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Google posts to https anyway; probes of a load balancer may come over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^rest/v1/calendar/notifications/$", r"^(healthz|readyz|metrics)$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):

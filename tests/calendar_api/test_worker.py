@@ -176,7 +176,7 @@ def all_finished(calendar: Calendar) -> bool:
 
 
 def statuses(calendar: Calendar) -> list[tuple[str, Any]]:
-    return [(r.status, r.return_value) for r in sync_results(calendar)]
+    return [(r.status, r.return_value if r.is_finished else None) for r in sync_results(calendar)]
 
 
 def test_a_worker_process_brings_a_change_made_at_google_into_the_store(
