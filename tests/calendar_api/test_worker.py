@@ -87,7 +87,7 @@ class Worker:
             assert time.monotonic() < until, f"worker {self.name} did not start:\n{self.output()}"
             time.sleep(0.05)
 
-    def stop(self, timeout: float = 10.0) -> int:
+    def stop(self, timeout: float = 30.0) -> int:
         """SIGTERM (a graceful stop after the current job), then SIGKILL if it hangs."""
         if self.process.poll() is None:
             self.process.terminate()

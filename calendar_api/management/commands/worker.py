@@ -45,12 +45,22 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         app, name, defaults = worker_command()
+        self.check()  # a worker that cannot start records no heartbeat
         self.stdout.write(f"Starting worker: {name}", style_func=lambda text: text)
         self.stdout.flush()
         heartbeat_record()  # ready before its first job
-        command = load_command_class(app, name)
-        command.run_from_argv([argv[0], name, *defaults, *argv[2:]])
+        delegate(app, name).run_from_argv([argv[0], name, *defaults, *argv[2:]])
 
     def handle(self, *args: Any, **options: Any) -> None:  # through call_command()
         app, name, defaults = worker_command()
-        load_command_class(app, name).run_from_argv([sys.argv[0], name, *defaults, *args])
+        delegate(app, name).run_from_argv([sys.argv[0], name, *defaults, *args])
+
+
+def delegate(app: str, name: str) -> BaseCommand:
+    """The backend's own worker command, with logging left to settings.LOGGING: db_worker
+    would otherwise set its loggers' levels itself (two lines per job at INFO, or nothing at
+    all, errors included, below it)."""
+    command = load_command_class(app, name)
+    if hasattr(command, "configure_logging"):
+        command.configure_logging = lambda verbosity: None
+    return command
