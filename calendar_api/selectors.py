@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from calendar_api.models import Calendar, Event, GoogleAccount, StoreChange
+from calendar_api.models import Calendar, CalendarFeed, Event, GoogleAccount, StoreChange
 
 
 def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
@@ -26,6 +26,10 @@ def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
 
 def calendars_of(*, user: Any) -> QuerySet[Calendar]:
     return Calendar.objects.filter(account__user=user).select_related("account")
+
+
+def feeds_of(*, user: Any) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(user=user).prefetch_related("calendars")
 
 
 def stored_events(*, calendar: Calendar) -> list[dict[str, Any]]:

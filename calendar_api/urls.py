@@ -9,6 +9,7 @@ from calendar_api.views.connections import (
     ConnectionSyncView,
 )
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
+from calendar_api.views.feeds import FeedDetailView, FeedIcsView, FeedListView
 from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
 from calendar_api.views.schema import DocsView, SchemaView
@@ -42,6 +43,9 @@ urlpatterns = [
         name="event-instances",
     ),
     path("freebusy/", FreeBusyView.as_view(), name="freebusy"),
+    path("feeds/", FeedListView.as_view(), name="feed-list"),
+    path("feeds/<int:pk>/", FeedDetailView.as_view(), name="feed-detail"),
+    path("feeds/ics/<str:secret>.ics", FeedIcsView.as_view(), name="feed-ics"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

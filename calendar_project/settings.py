@@ -242,6 +242,11 @@ CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
 WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
 
+# --- ICS feeds ----------------------------------------------------------------------------------
+# How often subscribed calendar clients should fetch a feed again (REFRESH-INTERVAL and
+# X-PUBLISHED-TTL), in minutes.
+ICS_FEED_REFRESH_MINUTES = env_int("ICS_FEED_REFRESH_MINUTES", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
