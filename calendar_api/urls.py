@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from calendar_api.views.analytics import AnalyticsView
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
 from calendar_api.views.connections import (
     ConnectionDetailView,
@@ -43,6 +44,7 @@ urlpatterns = [
         name="event-instances",
     ),
     path("freebusy/", FreeBusyView.as_view(), name="freebusy"),
+    path("analytics/", AnalyticsView.as_view(), name="analytics"),
     path("feeds/", FeedListView.as_view(), name="feed-list"),
     path("feeds/<int:pk>/", FeedDetailView.as_view(), name="feed-detail"),
     path("feeds/ics/<str:secret>.ics", FeedIcsView.as_view(), name="feed-ics"),
