@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
@@ -65,7 +66,8 @@ def feed_version(*, feed: CalendarFeed) -> FeedVersion:
     )
     latest: dt.datetime = totals["latest"] or feed.created_at
     latest = max(latest, feed.created_at)
-    parts = [feed.pk, feed.name, [c.pk for c in calendars], totals["rows"], totals["top"]]
+    parts = [feed.pk, feed.name, [(c.pk, c.time_zone) for c in calendars], totals["rows"]]
+    parts += [totals["top"], ics.FORMAT, settings.ICS_FEED_REFRESH_MINUTES]
     digest = hashlib.sha256(f"{parts}|{latest.isoformat()}".encode()).hexdigest()[:32]
     return FeedVersion(etag=f'"{digest}"', last_modified=latest.replace(microsecond=0))
 
