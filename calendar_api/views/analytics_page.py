@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -23,7 +22,7 @@ from calendar_api.services.analytics import (
 )
 from calendar_api.services.recurrence import Window
 from calendar_api.views import charts
-from calendar_api.views.web import CSP
+from calendar_api.views.web import page
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,4 @@ def _periods(user: object, setup: Setup) -> list[Period]:
 def analytics_page(request: HttpRequest) -> HttpResponse:
     setup = analytics_setup(user=request.user)
     context = {"periods": _periods(request.user, setup), "setup": setup, "nav": "analytics"}
-    response = render(request, "calendar_api/analytics.html", context)
-    response["Content-Security-Policy"] = CSP
-    return response
+    return page(request, "calendar_api/analytics.html", context)
