@@ -363,3 +363,38 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class CalendarFeed(models.Model):
+    """An ICS feed of some of a user's calendars, read without other authentication through a
+    secret URL. Only the secret's SHA-256 is stored; deleting the row revokes the URL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    name = models.CharField(max_length=255, blank=True, default="")
+    calendars = models.ManyToManyField(Calendar, related_name="feeds")
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name or f"feed {self.pk}"
+
+
+class IcsFragment(models.Model):
+    """One stored event rendered as an iCalendar VEVENT, kept for the ICS feeds: rebuilt only
+    when `digest` (what it was made from) changes. Deleted with its event."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="ics_fragment"
+    )
+    digest = models.CharField(max_length=64)
+    text = models.TextField()
+    tzids = models.CharField(max_length=1024, blank=True, default="")  # comma-separated
+    key = models.CharField(max_length=2048)  # UID|RECURRENCE-ID
+
+    def __str__(self) -> str:
+        return self.key

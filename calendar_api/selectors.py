@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from calendar_api.models import (
     Calendar,
+    CalendarFeed,
     Event,
     GoogleAccount,
     StoreChange,
@@ -36,6 +37,10 @@ def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
 
 def calendars_of(*, user: Any) -> QuerySet[Calendar]:
     return Calendar.objects.filter(account__user=user).select_related("account")
+
+
+def feeds_of(*, user: Any) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(user=user).prefetch_related("calendars")
 
 
 def stored_events(*, calendar: Calendar) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from calendar_api.views.analytics import AnalyticsView
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
 from calendar_api.views.connections import (
     ConnectionDetailView,
@@ -9,6 +10,7 @@ from calendar_api.views.connections import (
     ConnectionSyncView,
 )
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
+from calendar_api.views.feeds import FeedDetailView, FeedIcsView, FeedListView
 from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
 from calendar_api.views.schema import DocsView, SchemaView
@@ -66,6 +68,10 @@ urlpatterns = [
         WebhookDeliveryReplayView.as_view(),
         name="webhook-delivery-replay",
     ),
+    path("analytics/", AnalyticsView.as_view(), name="analytics"),
+    path("feeds/", FeedListView.as_view(), name="feed-list"),
+    path("feeds/<int:pk>/", FeedDetailView.as_view(), name="feed-detail"),
+    path("feeds/ics/<str:secret>.ics", FeedIcsView.as_view(), name="feed-ics"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

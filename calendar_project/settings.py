@@ -313,6 +313,11 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # Logs: structlog, one line per request or job, JSON (production) or readable text.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+# --- ICS feeds ----------------------------------------------------------------------------------
+# How often subscribed calendar clients should fetch a feed again (REFRESH-INTERVAL and
+# X-PUBLISHED-TTL), in minutes.
+ICS_FEED_REFRESH_MINUTES = env_int("ICS_FEED_REFRESH_MINUTES", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from calendar_api.views import operations, web, web_data
+from calendar_api.views.analytics_page import analytics_page
 
 urlpatterns = [
     path("", web.home, name="web-home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("web/stream/", web_data.stream, name="web-stream"),
     path("web/preferences/", web_data.preferences, name="web-preferences"),
     path("web/progress/", web_data.progress, name="web-progress"),
+    path("analytics/", analytics_page, name="web-analytics"),
     path("admin/", admin.site.urls),
     path("healthz", operations.healthz, name="healthz"),
     path("readyz", operations.ReadyzView.as_view(), name="readyz"),

@@ -73,10 +73,16 @@ def _until_for(start: dt.datetime, match: re.Match[str]) -> str:
     return "UNTIL=" + naive.replace(tzinfo=start.tzinfo).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def rule_text(line: str, start: dt.datetime) -> str:
+    """The value of an RRULE/EXRULE line with UNTIL in the form RFC 5545 asks for: a date for
+    an all-day series, UTC for a timed one."""
+    return UNTIL.sub(lambda m: _until_for(start, m), line.split(":", 1)[1])
+
+
 def _rule(line: str, start: dt.datetime, until: dt.datetime | None = None) -> rrule:
     """One RRULE (or EXRULE) line as a dateutil rule, its expansion bounded in work and, with
     `until`, in time (a rule with COUNT is bounded by its count already)."""
-    text = UNTIL.sub(lambda m: _until_for(start, m), line.split(":", 1)[1])
+    text = rule_text(line, start)
     if re.search(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", text, re.IGNORECASE):
         raise ValueError("Google does not support HOURLY, MINUTELY or SECONDLY recurrence.")
     rule = rrulestr("RRULE:" + text, dtstart=start)
@@ -90,7 +96,7 @@ def _rule(line: str, start: dt.datetime, until: dt.datetime | None = None) -> rr
     return budgeted(rule)
 
 
-def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
+def line_dates(line: str, start: dt.datetime) -> list[dt.datetime]:
     """The values of an RDATE or EXDATE line, comparable with the series' occurrences."""
     head, _, values = line.partition(":")
     params = dict(p.split("=", 1) for p in head.split(";")[1:] if "=" in p)
@@ -128,7 +134,7 @@ def rule_set(
         if name in ("RRULE", "EXRULE"):
             (rules.rrule if name == "RRULE" else rules.exrule)(_rule(line, start, until))
         elif name in ("RDATE", "EXDATE"):
-            for value in _dates(line, start):
+            for value in line_dates(line, start):
                 (rules.rdate if name == "RDATE" else rules.exdate)(value)
         else:
             raise ValueError(f"Unknown recurrence line {line[:40]!r}.")

@@ -17,7 +17,7 @@ class NavLink:
     url: str
 
 
-NAV_LINKS: list[NavLink] = []
+NAV_LINKS: list[NavLink] = [NavLink("analytics", "Analytics", "/analytics/")]
 
 
 def nav_links(request: Any) -> dict[str, Any]:

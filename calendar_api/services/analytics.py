@@ -1,0 +1,426 @@
+"""How time is spent, computed from the store (the definitions follow Google Calendar's Time
+Insights and Clockwise; the README lists them):
+
+- counted events: timed (not all-day), not cancelled, not free (`transparency: transparent`),
+  and not declined by the user (their own attendee entry, `self: true`);
+- total_event_hours: the union of the counted events, clipped to the window (overlaps once);
+- a meeting: a counted event with at least one other attendee who is not a room and has not
+  declined; its size is those attendees plus the user (1:1 = 2, small = 3 to 6, large = 7+);
+- meeting_hours: the union of the meetings, clipped to the window;
+- working hours: the user's preferences (default 09:00-17:00, Monday to Friday) in the
+  answer's zone; after_hours_hours: counted time outside them; focus blocks: free stretches
+  of at least two hours inside them;
+- top_collaborators: the ten other attendees with the most meeting hours shared (each meeting's
+  own length inside the window, whoever else was there).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+
+from calendar_api.models import Calendar, Event
+from calendar_api.services import recurrence
+from calendar_api.services.recurrence import Window
+
+Span = tuple[dt.datetime, dt.datetime]
+FOCUS_MIN = dt.timedelta(hours=2)
+TOP = 10
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    start: dt.time = dt.time(9)
+    end: dt.time = dt.time(17)
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A counted event: when, and who else was in it (when it is a meeting)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    others: tuple[tuple[str, str], ...] = ()  # (email, display name) of the other people
+    recurring: bool = False
+
+
+@dataclass
+class Collaborator:
+    email: str
+    name: str = ""
+    hours: float = 0.0
+    meetings: int = 0
+
+
+@dataclass
+class Report:
+    total_event_hours: float
+    meeting_hours: float
+    after_hours_hours: float
+    by_day: list[dict[str, Any]]
+    meetings: dict[str, Any]
+    focus_blocks: dict[str, Any]
+    top_collaborators: list[dict[str, Any]] = field(default_factory=list)
+
+
+# -- reading the window -----------------------------------------------------------------------
+#
+# The one place analytics reads events; it moves to the read model's instance index when that
+# lands. Until then: stored single events and changed instances come from the indexed columns
+# (start, end, all-day, status) plus two keys of their JSON, and series are expanded from their
+# masters with recurrence.py, as the events list with `single_events=true` does.
+
+LIVE = ("confirmed", "tentative")
+People = tuple[tuple[str, str], ...]
+
+
+def busy_in(*, calendars: Sequence[Calendar], window: Window) -> list[Busy]:
+    """Every counted instance of these calendars overlapping the window; an event found in
+    two of them (an invitation) counts once."""
+    seen: set[str] = set()
+    found: list[Busy] = []
+    for calendar in calendars:
+        for key, busy in [*_singles(calendar, window), *_series(calendar, window)]:
+            if busy is not None and key not in seen:
+                seen.add(key)
+                found.append(busy)
+    return found
+
+
+def _singles(calendar: Calendar, window: Window) -> list[tuple[str, Busy]]:
+    """Single events and changed instances: rows with their own start and end."""
+    rows = (
+        Event.objects.filter(
+            calendar=calendar,
+            status__in=LIVE,
+            is_recurring=False,
+            all_day=False,
+            start__lt=window.high,
+            end__gt=window.low,
+        )
+        .annotate(
+            guests=Cast(KeyTextTransform("attendees", "data"), TextField()),
+            shown_as=Cast(KeyTextTransform("transparency", "data"), TextField()),
+            # Read as text and parsed with fromisoformat: Django's converters cost more here
+            # than the query itself.
+            begins=Cast("start", TextField()),
+            ends=Cast("end", TextField()),
+        )
+        .values_list("google_id", "begins", "ends", "recurring_event_id", "shown_as", "guests")
+    )
+    me = calendar.google_id.lower()
+    found = []
+    known: dict[str | None, tuple[bool, People]] = {}  # guest lists repeat: read each once
+    for google_id, begins, ends, series, shown_as, guests in rows:
+        if guests not in known:
+            known[guests] = people(json.loads(guests) if guests else None, me)
+        declined, others = known[guests]
+        start, end = _utc(begins), _utc(ends)
+        if shown_as != "transparent" and not declined and start < end:
+            found.append((google_id, Busy(start, end, others, bool(series))))
+    return found
+
+
+def _utc(text: str) -> dt.datetime:
+    """A datetime column read as text: SQLite's naive UTC, or PostgreSQL's with +00."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _series(calendar: Calendar, window: Window) -> list[tuple[str, Busy]]:
+    """The generated (unchanged) instances of the series that reach into the window."""
+    rows = Event.objects.filter(
+        calendar=calendar, status__in=LIVE, is_recurring=True, start__lt=window.high
+    ).values_list("google_id", "data")
+    masters = [(gid, data) for gid, data in rows if data.get("transparency") != "transparent"]
+    replaced = set(
+        Event.objects.filter(
+            calendar=calendar, recurring_event_id__in=[gid for gid, _ in masters]
+        ).values_list("google_id", flat=True)
+    )
+    me = calendar.google_id.lower()
+    found: list[tuple[str, Busy]] = []
+    for google_id, master in masters:
+        if recurrence.is_all_day(master):
+            continue
+        declined, others = people(master.get("attendees"), me)
+        try:
+            starts, _ = recurrence.occurrences(master, calendar.time_zone, window)
+            length = recurrence.duration(master, calendar.time_zone)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            continue
+        for start in starts if not declined else []:
+            instance = f"{google_id}_{recurrence.instance_suffix(start)}"
+            if instance not in replaced:
+                first = start.astimezone(dt.UTC)
+                found.append((instance, Busy(first, first + length, others, True)))
+    return found
+
+
+def people(attendees: Any, me: str) -> tuple[bool, People]:
+    """Whether the user declined, and the other people: not rooms, not declined."""
+    declined = False
+    others = []
+    for attendee in attendees if isinstance(attendees, list) else []:
+        if not isinstance(attendee, dict):
+            continue
+        email = str(attendee.get("email") or "").lower()
+        answer = attendee.get("responseStatus")
+        if attendee.get("self") or email == me:
+            declined = declined or answer == "declined"
+        elif email and not attendee.get("resource") and answer != "declined":
+            others.append((email, str(attendee.get("displayName") or "")))
+    return declined, tuple(others)
+
+
+# -- interval arithmetic -----------------------------------------------------------------------
+
+
+def union(spans: Iterable[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def clip(spans: Iterable[Span], low: dt.datetime, high: dt.datetime) -> list[Span]:
+    return [(max(s, low), min(e, high)) for s, e in spans if s < high and e > low]
+
+
+def overlap(merged: Sequence[Span], span: Span) -> dt.timedelta:
+    """How much of `span` the sorted, disjoint `merged` spans cover."""
+    total = dt.timedelta()
+    index = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
+    while index < len(merged) and merged[index][0] < span[1]:
+        start, end = max(merged[index][0], span[0]), min(merged[index][1], span[1])
+        total += max(dt.timedelta(), end - start)
+        index += 1
+    return total
+
+
+def gaps(merged: Sequence[Span], span: Span) -> list[Span]:
+    """The parts of `span` that the sorted, disjoint `merged` spans leave free."""
+    free: list[Span] = []
+    cursor = span[0]
+    index = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
+    while index < len(merged) and merged[index][0] < span[1]:
+        start, end = merged[index]
+        if start > cursor:
+            free.append((cursor, start))
+        cursor = max(cursor, end)
+        index += 1
+    if cursor < span[1]:
+        free.append((cursor, span[1]))
+    return free
+
+
+def hours(value: dt.timedelta) -> float:
+    return round(value.total_seconds() / 3600, 2)
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def local_days(window: Window, tz: ZoneInfo) -> list[tuple[dt.date, Span]]:
+    """The local days the window touches, each as its span in UTC clipped to the window."""
+    assert window.low is not None and window.high is not None
+    day = window.low.astimezone(tz).date()
+    found: list[tuple[dt.date, Span]] = []
+    while True:
+        begin = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+        if begin >= window.high:
+            return found
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        found.append((day, (max(begin, window.low), min(end.astimezone(dt.UTC), window.high))))
+        day += dt.timedelta(days=1)
+
+
+def working_spans(days: list[tuple[dt.date, Span]], tz: ZoneInfo, work: WorkingHours) -> list[Span]:
+    found: list[Span] = []
+    for day, (low, high) in days:
+        if day.weekday() not in work.days or work.end <= work.start:
+            continue
+        begin = dt.datetime.combine(day, work.start, tzinfo=tz).astimezone(dt.UTC)
+        end = dt.datetime.combine(day, work.end, tzinfo=tz).astimezone(dt.UTC)
+        found += clip([(begin, end)], low, high)
+    return found
+
+
+def analytics_report(
+    *, busy: list[Busy], window: Window, tz: ZoneInfo, work: WorkingHours
+) -> Report:
+    assert window.low is not None and window.high is not None
+    low, high = window.low, window.high
+    counted = union(clip(((b.start, b.end) for b in busy), low, high))
+    meetings = [b for b in busy if b.others]
+    meeting = union(clip(((b.start, b.end) for b in meetings), low, high))
+    days = local_days(window, tz)
+    working = working_spans(days, tz, work)
+    focus = [g for w in working for g in gaps(counted, w) if g[1] - g[0] >= FOCUS_MIN]
+    total = sum((e - s for s, e in counted), dt.timedelta())
+    inside = sum((overlap(counted, w) for w in working), dt.timedelta())
+    return Report(
+        total_event_hours=hours(total),
+        meeting_hours=hours(sum((e - s for s, e in meeting), dt.timedelta())),
+        after_hours_hours=hours(total - inside),
+        by_day=[_day(day, span, counted, meeting, working, focus) for day, span in days],
+        meetings=_meeting_counts(meetings),
+        focus_blocks={
+            "count": len(focus),
+            "hours": hours(sum((e - s for s, e in focus), dt.timedelta())),
+            "blocks": [{"start": s.astimezone(tz), "end": e.astimezone(tz)} for s, e in focus],
+        },
+        top_collaborators=_collaborators(meetings, low, high),
+    )
+
+
+def _day(
+    day: dt.date,
+    span: Span,
+    counted: list[Span],
+    meeting: list[Span],
+    working: list[Span],
+    focus: list[Span],
+) -> dict[str, Any]:
+    busy = overlap(counted, span)
+    inside = sum((overlap(counted, w) for w in clip(working, *span)), dt.timedelta())
+    return {
+        "date": day,
+        "event_hours": hours(busy),
+        "meeting_hours": hours(overlap(meeting, span)),
+        "focus_hours": hours(overlap(focus, span)),
+        "after_hours_hours": hours(busy - inside),
+    }
+
+
+def _meeting_counts(meetings: list[Busy]) -> dict[str, Any]:
+    sizes = [len(m.others) + 1 for m in meetings]
+    recurring = sum(1 for m in meetings if m.recurring)
+    return {
+        "count": len(meetings),
+        "one_on_one": sizes.count(2),
+        "small": sum(1 for n in sizes if 3 <= n <= 6),
+        "large": sum(1 for n in sizes if n >= 7),
+        "recurring": recurring,
+        "one_off": len(meetings) - recurring,
+        "recurring_share": round(recurring / len(meetings), 2) if meetings else 0.0,
+    }
+
+
+def _collaborators(
+    meetings: list[Busy], low: dt.datetime, high: dt.datetime
+) -> list[dict[str, Any]]:
+    people: dict[str, Collaborator] = {}
+    for meeting in meetings:
+        length = min(meeting.end, high) - max(meeting.start, low)
+        for email, name in meeting.others:
+            person = people.setdefault(email, Collaborator(email))
+            person.name = person.name or name
+            person.hours += length.total_seconds() / 3600
+            person.meetings += 1
+    ranked = sorted(people.values(), key=lambda p: (-round(p.hours, 6), -p.meetings, p.email))
+    return [
+        {"email": p.email, "name": p.name, "hours": round(p.hours, 2), "meetings": p.meetings}
+        for p in ranked[:TOP]
+    ]
+
+
+def analytics_compute(
+    *, calendars: Sequence[Calendar], window: Window, tz: ZoneInfo, work: WorkingHours
+) -> Report:
+    """The report of these calendars over the window (both bounds needed)."""
+    busy = busy_in(calendars=calendars, window=window)
+    return analytics_report(busy=busy, window=window, tz=tz, work=work)
+
+
+# -- the user's side: zone, working hours, calendars --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setup:
+    time_zone: str
+    work: WorkingHours
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def working_hours(self) -> dict[str, Any]:
+        return {
+            "start": self.work.start.strftime("%H:%M"),
+            "end": self.work.end.strftime("%H:%M"),
+            "days": list(self.work.days),
+            "time_zone": self.time_zone,
+        }
+
+
+def analytics_setup(*, user: Any, time_zone: str | None = None) -> Setup:
+    """The zone (asked for, else the user's preference, else their primary calendar's, else
+    UTC) and the user's working hours."""
+    from calendar_api.services.preferences import preferences_get
+
+    preferences = preferences_get(user=user)
+    name = time_zone or preferences.time_zone or _primary_zone(user) or "UTC"
+    days = tuple(sorted({int(d) for d in preferences.work_days or [] if 0 <= int(d) <= 6}))
+    work = WorkingHours(start=preferences.work_start, end=preferences.work_end, days=days)
+    return Setup(time_zone=name, work=work)
+
+
+def _primary_zone(user: Any) -> str:
+    primary = (
+        Calendar.objects.filter(account__user=user, primary=True)
+        .order_by("account__connected_at", "account_id")
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    try:
+        return ZoneInfo(primary).key if primary else ""
+    except (ValueError, KeyError):
+        return ""
+
+
+def week_start(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """Monday 00:00 (local) of the week holding `moment`, in UTC."""
+    day = moment.astimezone(tz).date()
+    monday = day - dt.timedelta(days=day.weekday())
+    return dt.datetime.combine(monday, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+def weeks_after(start: dt.datetime, weeks: int, tz: ZoneInfo) -> dt.datetime:
+    """`weeks` local weeks after `start` (a local midnight), across DST changes."""
+    local = start.astimezone(tz).date() + dt.timedelta(weeks=weeks)
+    return dt.datetime.combine(local, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+def report_answer(
+    report: Report, *, window: Window, setup: Setup, calendars: Sequence[Calendar]
+) -> dict[str, Any]:
+    """The API's answer: the report with what it was computed over."""
+    assert window.low is not None and window.high is not None
+    return {
+        "time_min": window.low.astimezone(setup.tz),
+        "time_max": window.high.astimezone(setup.tz),
+        "time_zone": setup.time_zone,
+        "calendars": [c.google_id for c in calendars],
+        "working_hours": setup.working_hours(),
+        "total_event_hours": report.total_event_hours,
+        "meeting_hours": report.meeting_hours,
+        "after_hours_hours": report.after_hours_hours,
+        "meetings": report.meetings,
+        "focus_blocks": report.focus_blocks,
+        "top_collaborators": report.top_collaborators,
+        "by_day": report.by_day,
+    }
