@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_ui import assert_accessible, connect
+from tests.browser.test_ui import assert_accessible
+from tests.support.browser import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
