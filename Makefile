@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EMULATOR_PORT ?= 8765
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 EMULATOR_ARGS ?=
 
 .PHONY: help install browser migrate run emulator test lint format bench screenshots clean deploy-check
