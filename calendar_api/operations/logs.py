@@ -26,9 +26,22 @@ job_logger = structlog.get_logger("calendar.job")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")  # a proxy's X-Request-ID, if sane
 
 
+PLAIN = (bool, int, float, dict, list, tuple, type(None))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, PLAIN):
+        return value
+    # Any other object (a request, a response in Django's "Bad Request" lines) would be shown
+    # by its repr, which can hold the URL with its code and state: redact that text instead.
+    return redact(repr(value))
+
+
 def redact_event(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
-    """A structlog processor: redact secrets from every string value of a line."""
-    return {key: redact(value) if isinstance(value, str) else value for key, value in event.items()}
+    """A structlog processor: redact secrets from every value of a line."""
+    return {key: _clean(value) for key, value in event.items()}
 
 
 SHARED: list[Any] = [
