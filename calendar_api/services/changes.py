@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from calendar_api.models import Calendar, Event, StoreChange
-from calendar_api.services.event_fields import storable_text
 from calendar_api.services.webhooks import deliveries_record
 
 Kind = StoreChange.Kind
@@ -37,12 +35,12 @@ def previous_of(
     }
 
 
-def _kind(item: Mapping[str, Any], before: tuple[str, str] | None) -> str | None:
-    cancelled = item.get("status") == "cancelled"
+def _kind(event: Event, before: tuple[str, str] | None) -> str | None:
+    cancelled = event.status == "cancelled"
     if before is None:
         return Kind.EVENT_DELETED if cancelled else Kind.EVENT_CREATED
     etag, status = before
-    if etag and etag == item.get("etag") and (status == "cancelled") == cancelled:
+    if etag and etag == event.etag and (status == "cancelled") == cancelled:
         return None  # unchanged: Google sent what the store already had
     if cancelled:
         return None if status == "cancelled" else Kind.EVENT_DELETED
@@ -50,23 +48,23 @@ def _kind(item: Mapping[str, Any], before: tuple[str, str] | None) -> str | None
 
 
 def changes_record_events(
-    *, calendar: Calendar, items: Iterable[Mapping[str, Any]], previous: Previous
+    *, calendar: Calendar, events: Iterable[Event], previous: Previous
 ) -> list[StoreChange]:
-    """Record one change per item that differs from what the store held (`previous`)."""
+    """Record one change per row about to be stored that differs from what the store held
+    (`previous`). The rows are the ones sync builds, so ids and etags are compared in the form
+    the store keeps them, and an item sync skips is not recorded either."""
     user_id = calendar.account.user_id
-    rows = []
-    for item in items:
-        kind = _kind(item, previous.get(storable_text(str(item.get("id", "")))))
-        if kind is not None:
-            rows.append(
-                StoreChange(
-                    user_id=user_id,
-                    calendar=calendar,
-                    kind=kind,
-                    event_id=storable_text(str(item["id"]))[:1024],
-                    data=dict(item),
-                )
-            )
+    rows = [
+        StoreChange(
+            user_id=user_id,
+            calendar=calendar,
+            kind=kind,
+            event_id=event.google_id,
+            data=event.data,
+        )
+        for event in events
+        if (kind := _kind(event, previous.get(event.google_id))) is not None
+    ]
     changes = StoreChange.objects.bulk_create(rows, batch_size=500)
     deliveries_record(changes=changes)
     return changes
@@ -77,11 +75,11 @@ def changes_record_vanished(
 ) -> list[StoreChange]:
     """After a full resync: rows that were stored but that Google no longer lists."""
     gone = [
-        {"id": gid, "status": "cancelled"}
+        Event(google_id=gid, status="cancelled", data={"id": gid, "status": "cancelled"})
         for gid, (_etag, status) in previous.items()
         if gid not in seen and status != "cancelled"
     ]
-    return changes_record_events(calendar=calendar, items=gone, previous={})
+    return changes_record_events(calendar=calendar, events=gone, previous={})
 
 
 def changes_record_synced(*, calendar: Calendar, mode: str, changed: int) -> StoreChange:

@@ -133,7 +133,8 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
             changed += _upsert(calendar, items, previous=previous if full else None)
             if not full:  # a full sync brings old events too: their age is no lag
                 metrics.sync_lag_observe(items)
-            seen.update(str(item.get("id")) for item in items)
+            if previous:
+                seen.update(_google_id(item) for item in items)
             next_token = page.get("nextSyncToken", next_token)
         if previous:
             changes.changes_record_vanished(calendar=calendar, previous=previous, seen=seen)
@@ -163,12 +164,11 @@ def _upsert(
     Any text is storable (see event_fields.storable); should a batch still fail in the
     database, its events are stored one by one and a bad one is skipped and logged, so that
     one event never stops the calendar's sync."""
-    if previous is None:
-        ids = [storable_text(str(i.get("id"))) for i in items if isinstance(i, dict)]
-        previous = changes.previous_of(calendar=calendar, ids=ids)
-    if previous or calendar.sync_token:
-        changes.changes_record_events(calendar=calendar, items=items, previous=previous)
     rows = [row for row in (_row(calendar, item) for item in items) if row is not None]
+    if previous is None:
+        previous = changes.previous_of(calendar=calendar, ids=[row.google_id for row in rows])
+    if previous or calendar.sync_token:
+        changes.changes_record_events(calendar=calendar, events=rows, previous=previous)
     if not rows:
         return 0
     try:
@@ -179,8 +179,13 @@ def _upsert(
     return len(rows)
 
 
+def _google_id(item: Any) -> str:
+    """The id an item is stored under ("" for an item without one)."""
+    return storable_text(str(item.get("id") or "")) if isinstance(item, dict) else ""
+
+
 def _row(calendar: Calendar, item: Any) -> Event | None:
-    google_id = storable_text(str(item.get("id") or "")) if isinstance(item, dict) else ""
+    google_id = _google_id(item)
     if not google_id or len(google_id) > 1024:
         logger.warning("Skipped an event without a usable id in calendar %s", calendar.pk)
         return None

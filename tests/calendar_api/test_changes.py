@@ -112,3 +112,19 @@ def test_preferences_have_defaults_and_refuse_unknown_names(alice: Any) -> None:
     assert preferences_get(user=alice.user).time_zone == "Asia/Tokyo"
     with pytest.raises(ValueError, match="colour"):
         preferences_update(user=alice.user, colour="red")
+
+
+def test_an_item_sync_cannot_store_is_not_recorded_and_stops_nothing(alice: Any) -> None:
+    from calendar_api.services.sync import events_store
+
+    good = {
+        "id": "storedhere01",
+        "etag": '"1"',
+        "status": "confirmed",
+        "start": {"dateTime": "2026-12-03T09:00:00Z"},
+        "end": {"dateTime": "2026-12-03T10:00:00Z"},
+    }
+    assert events_store(calendar=primary(alice), items=[{"summary": "no id"}, good]) == 1
+    assert list(StoreChange.objects.exclude(event_id="").values_list("event_id", "kind")) == [
+        ("storedhere01", "event.created")
+    ]
