@@ -256,13 +256,14 @@ def _record(delivery: WebhookDelivery, lease: dt.datetime, answer: outbound.Answ
     error = answer.error or f"The receiver answered {answer.status}."
     schedule = settings.WEBHOOKS_RETRY_SCHEDULE
     if answer.status == 410 or attempts > len(schedule):
-        if _finish(delivery, lease, status=WebhookDelivery.Status.FAILED, answer=answer):
-            reason = (
-                "The receiver answered 410 Gone."
-                if answer.status == 410
-                else f"Every attempt to deliver {delivery.message_id} failed: {error}"
-            )
-            endpoint_disable(endpoint=delivery.endpoint, reason=reason)
+        reason = (
+            "The receiver answered 410 Gone."
+            if answer.status == 410
+            else f"Every attempt to deliver {delivery.message_id} failed: {error}"
+        )
+        with transaction.atomic():  # nobody sees the failed delivery before the endpoint is off
+            if _finish(delivery, lease, status=WebhookDelivery.Status.FAILED, answer=answer):
+                endpoint_disable(endpoint=delivery.endpoint, reason=reason)
         return "failed"
     retry_at = timezone.now() + dt.timedelta(seconds=schedule[attempts - 1])
     with transaction.atomic():
