@@ -111,6 +111,15 @@ class Calendar(models.Model):
     sync_queued = models.BooleanField(default=False)  # a sync job is waiting in the queue
     sync_queued_at = models.DateTimeField(null=True, blank=True)  # a stale flag is swept
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The last sign of life (a notification, a write through the API, a sync that found
+    # changes): safety polls are frequent shortly after it and rare when the calendar is idle.
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The read model (see Instance): series instances are stored for [instances_from,
+    # instances_until); longest_instance bounds a window query's scan (an upper bound of
+    # end - start over the calendar's instance rows, in seconds).
+    instances_from = models.DateTimeField(null=True, blank=True)
+    instances_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    longest_instance = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-primary", "summary"]
@@ -157,6 +166,39 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.summary or self.google_id
+
+
+class Instance(models.Model):
+    """One item of the calendar as Google's `singleEvents=true` list shows it: a single event,
+    a changed instance (exception) or an unchanged instance of a series, with cancelled ones
+    left out. Single events and exceptions always have their row; a series' unchanged instances
+    have rows inside the calendar's horizon [instances_from, instances_until).
+
+    `event` is the stored row that renders the item (the single event, the exception, or the
+    series' master for an unchanged instance); `key` is the id our API shows for it."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="instances")
+    # Rows are replaced whenever their event changes, always before the event row goes: no
+    # cascade here keeps the deletion of a whole calendar's events one fast query.
+    event = models.ForeignKey(Event, on_delete=models.DO_NOTHING, related_name="+")
+    key = models.CharField(max_length=1100)
+    series_id = models.CharField(max_length=1024, blank=True, default="")
+    original_start = models.DateTimeField(null=True, blank=True)  # UTC; unchanged instances
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    busy = models.BooleanField(default=True)  # counts for free/busy
+
+    class Meta:
+        ordering = ["start", "key"]
+        indexes = [
+            models.Index(fields=["calendar", "start", "end"], name="instance_window"),
+            models.Index(fields=["calendar", "series_id"], name="instance_series"),
+            models.Index(fields=["calendar", "key"], name="instance_key"),
+            models.Index(fields=["event"], name="instance_event"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class WatchChannel(models.Model):

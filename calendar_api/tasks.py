@@ -11,7 +11,7 @@ from django_tasks import task
 
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar
-from calendar_api.services import scheduler, sync, watches, webhooks
+from calendar_api.services import instances, scheduler, sync, watches, webhooks
 
 
 @task()
@@ -37,6 +37,14 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 @task()
+def extend_instances(calendar_id: int) -> str:
+    calendar = Calendar.objects.filter(pk=calendar_id).first()
+    if calendar is None:
+        return "skipped"
+    return f"{instances.calendar_instances_extend(calendar=calendar)} instances"
+
+
+@task()
 def scheduler_tick() -> str:
     """Queue due polls and renewals, then schedule the next tick (once, whoever claims it)."""
     if not scheduler.tick_claim():
@@ -44,12 +52,13 @@ def scheduler_tick() -> str:
     stalled = scheduler.stalled_syncs_requeue()
     polls = scheduler.polls_due()
     renewals = scheduler.renewals_due()
+    extended = scheduler.extensions_claim()
     pruned = scheduler.housekeeping_due()
     requeued = webhooks.deliveries_overdue()
     scheduler_start(delay=settings.SCHEDULER_TICK)
     return (
         f"{len(stalled)} stalled syncs queued again, {len(polls)} polls, "
-        f"{len(renewals)} renewals, {pruned} old job results deleted, "
+        f"{len(renewals)} renewals, {len(extended)} horizons moved on, {pruned} old job results deleted, "
         f"{len(requeued)} overdue webhook deliveries queued again"
     )
 

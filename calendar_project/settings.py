@@ -268,6 +268,13 @@ if USES_RQ:
 # calendar anyway (notifications are not guaranteed).
 CALENDAR_POLL_INTERVAL = env_int("CALENDAR_POLL_INTERVAL", 300)
 CALENDAR_SAFETY_POLL_INTERVAL = env_int("CALENDAR_SAFETY_POLL_INTERVAL", 1800)
+# With a live push channel the safety poll backs off while a calendar is idle, up to this gap.
+CALENDAR_SAFETY_POLL_MAX_GAP = env_int("CALENDAR_SAFETY_POLL_MAX_GAP", 21600)
+# The read model stores series instances this far back and ahead (whole days); a periodic job
+# moves the horizon on once it is INSTANCES_EXTEND_DAYS short of the future end.
+INSTANCES_PAST_DAYS = env_int("INSTANCES_PAST_DAYS", 365)
+INSTANCES_FUTURE_DAYS = env_int("INSTANCES_FUTURE_DAYS", 730)
+INSTANCES_EXTEND_DAYS = env_int("INSTANCES_EXTEND_DAYS", 7)
 PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
 WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
 WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from google_emulator.calendar.recurrence import set_instance_ids
 from google_emulator.keys import SigningKey
 from google_emulator.seed import build_state
 from google_emulator.server import Emulator, EmulatorServer
@@ -28,8 +29,12 @@ def start(
     latency_ms: int = 0,
     state_file: Path | None = None,
     clients: list[Client] | None = None,
+    instance_ids: str | None = None,
 ) -> EmulatorServer:
-    """Start an emulator in a background thread and return its running server."""
+    """Start an emulator in a background thread and return its running server.
+    `instance_ids`: "google" or "opaque" (process-wide; None leaves it as it is)."""
+    if instance_ids is not None:
+        set_instance_ids(instance_ids)
     state = State.load(state_file) if state_file and state_file.exists() else build_state(seed)
     for client in clients or []:
         state.clients[client.client_id] = client

@@ -69,6 +69,12 @@ def add_emulator_options(parser: argparse.ArgumentParser, *, port: int | None = 
         metavar="N",
         help="add N generated events to the first account's primary calendar (benchmarks)",
     )
+    parser.add_argument(
+        "--instance-ids",
+        choices=["google", "opaque"],
+        default="google",
+        help="ids of recurring instances: <seriesId>_<start> (google) or not derivable (opaque)",
+    )
     parser.add_argument("--state", type=Path, help="load state from, and save it to, this file")
     parser.add_argument(
         "--user-qpm",
@@ -99,6 +105,7 @@ def serve(argv: list[str]) -> int:
         latency_ms=args.latency_ms,
         state_file=args.state,
         clients=merge_clients(args.client),
+        instance_ids=args.instance_ids,
     )
     server.emulator.quota.user_qpm = args.user_qpm
     print(

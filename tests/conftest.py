@@ -8,6 +8,7 @@ import pytest
 
 import google_emulator
 from google_emulator import EmulatorServer
+from google_emulator.calendar.recurrence import set_instance_ids
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,16 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
     emulator_server.emulator.reset("demo")
     emulator_server.emulator.auto_consent = True
     return emulator_server
+
+
+@pytest.fixture(params=["google", "opaque"])
+def instance_id_mode(request: pytest.FixtureRequest, emulator: EmulatorServer) -> Iterator[str]:
+    """Run a test against both forms of Google's recurring-instance ids: `<seriesId>_<start>`
+    and opaque ones (`--instance-ids opaque`), the demo seed rebuilt in that form."""
+    set_instance_ids(request.param)
+    emulator.emulator.reset("demo")
+    yield request.param
+    set_instance_ids("google")
 
 
 @pytest.fixture(autouse=True)

@@ -152,6 +152,20 @@ def event_get(access_token: str, calendar_id: str, event_id: str) -> dict[str, A
     return dict(execute(events.get(calendarId=calendar_id, eventId=event_id)))
 
 
+def event_instance_at(
+    access_token: str, calendar_id: str, series_id: str, original_start: str
+) -> dict[str, Any] | None:
+    """The instance of a series that originally starts at `original_start` (RFC 3339, or a
+    date for an all-day series), found with events.instances' `originalStart`: Google's
+    instance ids are opaque, so an instance is addressed by its series and original start."""
+    events = calendar_service(access_token).events()
+    request = events.instances(
+        calendarId=calendar_id, eventId=series_id, originalStart=original_start, showDeleted=True
+    )
+    items = execute(request).get("items") or []
+    return dict(items[0]) if items else None
+
+
 def event_insert(
     access_token: str,
     calendar_id: str,

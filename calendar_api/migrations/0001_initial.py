@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,100 +15,185 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ScheduleSlot',
+            name="ScheduleSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True)),
-                ('next_run_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True)),
+                ("next_run_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='GoogleAccount',
+            name="GoogleAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sub', models.CharField(max_length=255, unique=True, verbose_name='Google subject id')),
-                ('email', models.EmailField(max_length=254)),
-                ('scopes', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('reconnect_required', 'Reconnect required')], default='active', max_length=32)),
-                ('access_token_encrypted', models.TextField(blank=True, default='', editable=False)),
-                ('refresh_token_encrypted', models.TextField(blank=True, default='', editable=False)),
-                ('access_token_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_until', models.DateTimeField(blank=True, null=True)),
-                ('connected_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='google_accounts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sub",
+                    models.CharField(max_length=255, unique=True, verbose_name="Google subject id"),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("scopes", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("reconnect_required", "Reconnect required"),
+                        ],
+                        default="active",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "access_token_encrypted",
+                    models.TextField(blank=True, default="", editable=False),
+                ),
+                (
+                    "refresh_token_encrypted",
+                    models.TextField(blank=True, default="", editable=False),
+                ),
+                ("access_token_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_until", models.DateTimeField(blank=True, null=True)),
+                ("connected_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="google_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['email'],
+                "ordering": ["email"],
             },
         ),
         migrations.CreateModel(
-            name='Calendar',
+            name="Calendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('google_id', models.CharField(max_length=1024)),
-                ('summary', models.CharField(blank=True, default='', max_length=1024)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('access_role', models.CharField(default='reader', max_length=32)),
-                ('color', models.CharField(blank=True, default='', max_length=16)),
-                ('primary', models.BooleanField(default=False)),
-                ('sync_enabled', models.BooleanField(default=False)),
-                ('sync_token', models.TextField(blank=True, default='')),
-                ('last_synced_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sync_error', models.CharField(blank=True, default='', max_length=255)),
-                ('sync_lease_until', models.DateTimeField(blank=True, null=True)),
-                ('sync_requested', models.BooleanField(default=False)),
-                ('sync_queued', models.BooleanField(default=False)),
-                ('next_poll_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calendars', to='calendar_api.googleaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("google_id", models.CharField(max_length=1024)),
+                ("summary", models.CharField(blank=True, default="", max_length=1024)),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                ("access_role", models.CharField(default="reader", max_length=32)),
+                ("color", models.CharField(blank=True, default="", max_length=16)),
+                ("primary", models.BooleanField(default=False)),
+                ("sync_enabled", models.BooleanField(default=False)),
+                ("sync_token", models.TextField(blank=True, default="")),
+                ("last_synced_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sync_error", models.CharField(blank=True, default="", max_length=255)),
+                ("sync_lease_until", models.DateTimeField(blank=True, null=True)),
+                ("sync_requested", models.BooleanField(default=False)),
+                ("sync_queued", models.BooleanField(default=False)),
+                ("next_poll_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendars",
+                        to="calendar_api.googleaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-primary', 'summary'],
+                "ordering": ["-primary", "summary"],
             },
         ),
         migrations.CreateModel(
-            name='WatchChannel',
+            name="WatchChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel_id', models.CharField(max_length=64, unique=True)),
-                ('token_hash', models.CharField(max_length=64)),
-                ('resource_id', models.CharField(blank=True, default='', max_length=255)),
-                ('expires_at', models.DateTimeField()),
-                ('last_message_number', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='calendar_api.calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel_id", models.CharField(max_length=64, unique=True)),
+                ("token_hash", models.CharField(max_length=64)),
+                ("resource_id", models.CharField(blank=True, default="", max_length=255)),
+                ("expires_at", models.DateTimeField()),
+                ("last_message_number", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="calendar_api.calendar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('google_id', models.CharField(max_length=1024)),
-                ('status', models.CharField(default='confirmed', max_length=16)),
-                ('summary', models.TextField(blank=True, default='')),
-                ('start', models.DateTimeField(blank=True, null=True)),
-                ('end', models.DateTimeField(blank=True, null=True)),
-                ('time_zone', models.CharField(blank=True, default='', max_length=64)),
-                ('all_day', models.BooleanField(default=False)),
-                ('recurring_event_id', models.CharField(blank=True, default='', max_length=1024)),
-                ('is_recurring', models.BooleanField(default=False)),
-                ('updated', models.DateTimeField(blank=True, null=True)),
-                ('etag', models.CharField(blank=True, default='', max_length=128)),
-                ('data', models.JSONField(default=dict)),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='calendar_api.calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("google_id", models.CharField(max_length=1024)),
+                ("status", models.CharField(default="confirmed", max_length=16)),
+                ("summary", models.TextField(blank=True, default="")),
+                ("start", models.DateTimeField(blank=True, null=True)),
+                ("end", models.DateTimeField(blank=True, null=True)),
+                ("time_zone", models.CharField(blank=True, default="", max_length=64)),
+                ("all_day", models.BooleanField(default=False)),
+                ("recurring_event_id", models.CharField(blank=True, default="", max_length=1024)),
+                ("is_recurring", models.BooleanField(default=False)),
+                ("updated", models.DateTimeField(blank=True, null=True)),
+                ("etag", models.CharField(blank=True, default="", max_length=128)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="calendar_api.calendar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'google_id'],
-                'indexes': [models.Index(fields=['calendar', 'start'], name='event_calendar_start'), models.Index(fields=['calendar', 'end'], name='event_calendar_end'), models.Index(fields=['calendar', 'updated'], name='event_calendar_updated'), models.Index(fields=['calendar', 'recurring_event_id'], name='event_calendar_series')],
-                'constraints': [models.UniqueConstraint(fields=('calendar', 'google_id'), name='event_unique_per_calendar')],
+                "ordering": ["start", "google_id"],
+                "indexes": [
+                    models.Index(fields=["calendar", "start"], name="event_calendar_start"),
+                    models.Index(fields=["calendar", "end"], name="event_calendar_end"),
+                    models.Index(fields=["calendar", "updated"], name="event_calendar_updated"),
+                    models.Index(
+                        fields=["calendar", "recurring_event_id"], name="event_calendar_series"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("calendar", "google_id"), name="event_unique_per_calendar"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='calendar',
-            constraint=models.UniqueConstraint(fields=('account', 'google_id'), name='calendar_unique_per_account'),
+            model_name="calendar",
+            constraint=models.UniqueConstraint(
+                fields=("account", "google_id"), name="calendar_unique_per_account"
+            ),
         ),
     ]

@@ -9,41 +9,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendar_api', '0001_initial'),
+        ("calendar_api", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UserPreferences',
+            name="UserPreferences",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time_zone', models.CharField(blank=True, default='', max_length=64)),
-                ('work_start', models.TimeField(default=datetime.time(9, 0))),
-                ('work_end', models.TimeField(default=datetime.time(17, 0))),
-                ('work_days', models.JSONField(default=calendar_api.models._weekdays)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("time_zone", models.CharField(blank=True, default="", max_length=64)),
+                ("work_start", models.TimeField(default=datetime.time(9, 0))),
+                ("work_end", models.TimeField(default=datetime.time(17, 0))),
+                ("work_days", models.JSONField(default=calendar_api.models._weekdays)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'user preferences',
+                "verbose_name_plural": "user preferences",
             },
         ),
         migrations.CreateModel(
-            name='StoreChange',
+            name="StoreChange",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('event.created', 'Event Created'), ('event.updated', 'Event Updated'), ('event.deleted', 'Event Deleted'), ('calendar.synced', 'Calendar Synced')], max_length=32)),
-                ('event_id', models.CharField(blank=True, default='', max_length=1024)),
-                ('data', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='calendar_api.calendar')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("event.created", "Event Created"),
+                            ("event.updated", "Event Updated"),
+                            ("event.deleted", "Event Deleted"),
+                            ("calendar.synced", "Calendar Synced"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("event_id", models.CharField(blank=True, default="", max_length=1024)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="calendar_api.calendar",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['user', 'id'], name='change_user_cursor')],
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["user", "id"], name="change_user_cursor")],
             },
         ),
     ]

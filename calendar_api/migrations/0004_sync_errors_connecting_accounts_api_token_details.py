@@ -6,40 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendar_api', '0003_webhook_endpoints_and_deliveries'),
-        ('knox', '0009_extend_authtoken_field'),
+        ("calendar_api", "0003_webhook_endpoints_and_deliveries"),
+        ("knox", "0009_extend_authtoken_field"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiTokenDetails',
+            name="ApiTokenDetails",
             fields=[
-                ('token', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='details', serialize=False, to=settings.KNOX_TOKEN_MODEL)),
-                ('name', models.CharField(max_length=100)),
-                ('scope', models.CharField(choices=[('read', 'Read only'), ('read-write', 'Read and write')], default='read-write', max_length=16)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "token",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="details",
+                        serialize=False,
+                        to=settings.KNOX_TOKEN_MODEL,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("read", "Read only"), ("read-write", "Read and write")],
+                        default="read-write",
+                        max_length=16,
+                    ),
+                ),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.AddField(
-            model_name='calendar',
-            name='last_sync_error_at',
+            model_name="calendar",
+            name="last_sync_error_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='calendar',
-            name='sync_failures',
+            model_name="calendar",
+            name="sync_failures",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='calendar',
-            name='sync_queued_at',
+            model_name="calendar",
+            name="sync_queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='googleaccount',
-            name='status',
-            field=models.CharField(choices=[('active', 'Active'), ('reconnect_required', 'Reconnect required'), ('connecting', 'Connecting')], default='active', max_length=32),
+            model_name="googleaccount",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "Active"),
+                    ("reconnect_required", "Reconnect required"),
+                    ("connecting", "Connecting"),
+                ],
+                default="active",
+                max_length=32,
+            ),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendar_api', '0004_sync_errors_connecting_accounts_api_token_details'),
+        ("calendar_api", "0004_sync_errors_connecting_accounts_api_token_details"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('worker', models.CharField(max_length=255, primary_key=True, serialize=False)),
-                ('beat_at', models.DateTimeField(db_index=True)),
-                ('jobs', models.PositiveBigIntegerField(default=0)),
+                ("worker", models.CharField(max_length=255, primary_key=True, serialize=False)),
+                ("beat_at", models.DateTimeField(db_index=True)),
+                ("jobs", models.PositiveBigIntegerField(default=0)),
             ],
         ),
     ]

@@ -27,7 +27,7 @@ from calendar_api.google.errors import GoogleConflict, GoogleError
 from calendar_api.models import Calendar, Event
 from calendar_api.pagination import Cursor, Page, page_list, page_queryset
 from calendar_api.selectors import event_row, series_rows
-from calendar_api.services import recurrence
+from calendar_api.services import instances, recurrence
 from calendar_api.services.event_fields import event_time, zone
 from calendar_api.services.recurrence import Window
 from calendar_api.services.sync import events_store
@@ -56,11 +56,15 @@ class NotRecurring(ApiError):
 
 @dataclass(frozen=True)
 class Target:
-    """The event a request names: a stored row, or an instance generated from its series."""
+    """The event a request names: a stored row, or an instance generated from its series.
+    `data` is what our API shows (an instance named by our id); `google_id` is Google's id
+    of the event, "" for an instance the store has not seen from Google (found at Google by
+    its series and original start before any write, see `_google_id`)."""
 
     calendar: Calendar
     data: dict[str, Any]
     etag: str  # "" for a generated instance: nothing stored to guard it with
+    google_id: str = ""
 
     @property
     def id(self) -> str:
@@ -90,18 +94,43 @@ def _google(calendar: Calendar, call: Callable[[str], T]) -> T:
 
 
 def event_target(*, calendar: Calendar, event_id: str) -> Target:
-    """The stored event, or the generated instance an instance id names; 404 otherwise."""
+    """The stored event, or the instance one of our instance ids names; 404 otherwise.
+    Our instance ids are `<seriesId>_<original start>` (see services/instances.py); they are
+    ours, so reading them back is safe, and Google's own ids are never parsed."""
+    tz = calendar.time_zone
     row = event_row(calendar=calendar, event_id=event_id)
     if row is not None:
-        return Target(calendar, row.data, row.etag)
+        return Target(calendar, instances.shown_id(row.data, tz), row.etag, row.google_id)
     split = recurrence.split_instance_id(event_id)
     master = event_row(calendar=calendar, event_id=split[0]) if split else None
     if split is None or master is None or not master.is_recurring or master.status == "cancelled":
         raise Http404("No such event.")
-    start = recurrence.find_occurrence(master.data, split[1], calendar.time_zone)
+    for exception in series_rows(calendar=calendar, series_ids=[master.google_id]):
+        shown = instances.shown_id(exception.data, tz)
+        if shown["id"] == event_id:
+            return Target(calendar, shown, exception.etag, exception.google_id)
+    start = recurrence.find_occurrence(master.data, split[1], tz)
     if start is None:
         raise Http404("No such event.")
-    return Target(calendar, recurrence.make_instance(master.data, start, calendar.time_zone), "")
+    return Target(calendar, recurrence.make_instance(master.data, start, tz), "")
+
+
+def _google_id(target: Target) -> str:
+    """Google's id of the target; for an instance never seen from Google, asked of Google by
+    its series and original start (events.instances), never built from them."""
+    if target.google_id:
+        return target.google_id
+    calendar = target.calendar
+    series_id = str(target.data.get("recurringEventId") or "")
+    original = target.data.get("originalStartTime") or {}
+    when = str(original.get("dateTime") or original.get("date") or "")
+    found = _google(
+        calendar,
+        lambda token: client.event_instance_at(token, calendar.google_id, series_id, when),
+    )
+    if found is None or not found.get("id"):
+        raise Http404("No such event at Google.")
+    return str(found["id"])
 
 
 def _search(rows: QuerySet[Event], text: str) -> QuerySet[Event]:
@@ -149,6 +178,12 @@ def _in_window(calendar: Calendar, rows: QuerySet[Event], window: Window) -> Que
 def events_list(*, calendar: Calendar, query: EventQuery, size: int, cursor: Cursor | None) -> Page:
     """A page of the calendar's events by start: series as their masters (and exceptions), or,
     with `single_events`, expanded into their instances as Google's singleEvents does."""
+    if query.single_events and _plain(query):
+        stored = instances.instances_page(
+            calendar=calendar, window=query.window, size=size, cursor=cursor
+        )
+        if stored is not None:
+            return stored
     rows = _rows(calendar, query)
     if query.single_events:
         items = _expanded(calendar, rows, query.window)
@@ -160,6 +195,17 @@ def events_list(*, calendar: Calendar, query: EventQuery, size: int, cursor: Cur
     else:
         page = page_queryset(rows, size=size, cursor=cursor)
     return replace(page, items=[row.data for row in page.items])
+
+
+def _plain(query: EventQuery) -> bool:
+    """A bare window of live events: what the read model's rows answer."""
+    return not query.q and query.updated_min is None and query.statuses == LIVE
+
+
+def expanded_events(*, calendar: Calendar, window: Window) -> list[dict[str, Any]]:
+    """The calendar's live events in `window`, series expanded on demand (for windows outside
+    the read model's horizon)."""
+    return _expanded(calendar, _rows(calendar, EventQuery(window=window)), window)
 
 
 def _key(event: dict[str, Any], calendar: Calendar) -> tuple[dt.datetime, str]:
@@ -178,17 +224,18 @@ def _overlaps(event: dict[str, Any], calendar: Calendar, window: Window) -> bool
 
 
 def _expanded(calendar: Calendar, rows: QuerySet[Event], window: Window) -> list[dict[str, Any]]:
+    tz = calendar.time_zone
     singles = _in_window(calendar, rows.filter(is_recurring=False), window)
-    items = [data for data in singles.values_list("data", flat=True)]
+    items = [instances.shown_id(data, tz) for data in singles.values_list("data", flat=True)]
     masters = list(_in_window(calendar, rows.filter(is_recurring=True), window))
     replaced = {
-        e.google_id
+        instances.shown_id(e.data, tz)["id"]
         for e in series_rows(calendar=calendar, series_ids=[m.google_id for m in masters])
     }
     for master in masters:
         with contextlib.suppress(ValueError, TypeError, KeyError, OverflowError):
-            found, _ = recurrence.occurrences(master.data, calendar.time_zone, window)
-            made = (recurrence.make_instance(master.data, s, calendar.time_zone) for s in found)
+            found, _ = recurrence.occurrences(master.data, tz, window)
+            made = (recurrence.make_instance(master.data, s, tz) for s in found)
             items += [i for i in made if i["id"] not in replaced]
     return sorted(items, key=lambda e: _key(e, calendar))
 
@@ -208,7 +255,11 @@ def event_instances(
         raise Http404("No such event.")
     if not master.is_recurring:
         raise NotRecurring()
-    exceptions = [row.data for row in series_rows(calendar=calendar, series_ids=[series_id])]
+    tz = calendar.time_zone
+    exceptions = [
+        instances.shown_id(row.data, tz)
+        for row in series_rows(calendar=calendar, series_ids=[series_id])
+    ]
     items: list[dict[str, Any]] = []
     if master.status != "cancelled":
         with contextlib.suppress(ValueError, TypeError, KeyError, OverflowError):
@@ -267,12 +318,13 @@ def event_update(
 ) -> dict[str, Any]:
     """PUT (replace) or PATCH the event at Google, guarded by its stored etag; then store."""
     calendar = target.calendar
+    google_id = _google_id(target)
     event = _google(
         calendar,
         lambda token: client.event_update(
             token,
             calendar.google_id,
-            target.id,
+            google_id,
             body,
             etag=target.etag,
             partial=partial,
@@ -281,33 +333,34 @@ def event_update(
         ),
     )
     events_store(calendar=calendar, items=[event])
-    return event
+    return instances.shown_id(event, calendar.time_zone)
 
 
 def event_delete(*, target: Target, send_updates: str | None = None) -> None:
     """Delete at Google (guarded by the stored etag), then store what Google now holds: the
     cancelled event, and for a series, its exceptions cancelled too."""
     calendar = target.calendar
+    google_id = _google_id(target)
     _google(
         calendar,
         lambda token: client.event_delete(
-            token, calendar.google_id, target.id, etag=target.etag, send_updates=send_updates
+            token, calendar.google_id, google_id, etag=target.etag, send_updates=send_updates
         ),
     )
-    _store_cancelled(target)
+    _store_cancelled(target, google_id)
 
 
-def _store_cancelled(target: Target) -> None:
+def _store_cancelled(target: Target, google_id: str) -> None:
     calendar = target.calendar
     try:
         gone = _google(
-            calendar, lambda token: client.event_get(token, calendar.google_id, target.id)
+            calendar, lambda token: client.event_get(token, calendar.google_id, google_id)
         )
     except GoogleError:  # the next sync brings Google's version; the store is right meanwhile
-        gone = {**target.data, "status": "cancelled"}
+        gone = {**target.data, "id": google_id, "status": "cancelled"}
     items = [gone]
     if target.data.get("recurrence"):
-        exceptions = series_rows(calendar=calendar, series_ids=[target.id])
+        exceptions = series_rows(calendar=calendar, series_ids=[google_id])
         items += [{**row.data, "status": "cancelled"} for row in exceptions]
     events_store(calendar=calendar, items=items)
 
@@ -374,7 +427,7 @@ def _cancel_following(calendar: Calendar, series_id: str, original: dt.datetime)
         started = event_time(row.data.get("originalStartTime"), calendar.time_zone)[0]
         if started is not None and started >= _utc(original, calendar):
             with contextlib.suppress(GoogleError):
-                event_delete(target=Target(calendar, row.data, row.etag))
+                event_delete(target=Target(calendar, row.data, row.etag, row.google_id))
 
 
 def event_split(
@@ -387,7 +440,7 @@ def event_split(
     master, original = _split_point(target)
     done = _done_before(master, calendar, original)
     if done == 0:
-        whole = Target(calendar, master.data, master.etag)
+        whole = Target(calendar, master.data, master.etag, master.google_id)
         if body is None:
             event_delete(target=whole, send_updates=send_updates)
             return None

@@ -1,8 +1,9 @@
 """Free/busy over the user's calendars, in the shape of Google's freeBusy response.
 
-Synced calendars are answered from the local store with one indexed query (opaque, confirmed
-or tentative events not declined by the user; series expanded, their changed and cancelled
-instances honoured). A calendar the store does not hold (sync off, never synced) or whose
+Synced calendars are answered from the read model's instance rows with one indexed query
+(opaque, confirmed or tentative events not declined by the user; series expanded, their
+changed and cancelled instances honoured); a range outside the stored horizon is expanded on
+demand. A calendar the store does not hold (sync off, never synced) or whose
 series would be expanded past MAX_INSTANCES in the range is asked of Google's freeBusy.
 """
 
@@ -18,7 +19,7 @@ from django.db.models import Q
 
 from calendar_api.google import client
 from calendar_api.models import Calendar, Event, GoogleAccount
-from calendar_api.services import recurrence
+from calendar_api.services import instances, recurrence
 from calendar_api.services.event_fields import zone
 from calendar_api.services.recurrence import Window
 from calendar_api.services.tokens import call_google
@@ -37,7 +38,10 @@ def freebusy_query(
     assert window.low is not None and window.high is not None
     tz = zone(time_zone)
     local = {key: c for key, c in calendars.items() if c.sync_enabled and c.last_synced_at}
-    spans, incomplete = _store_busy(list(local.values()), window)
+    covered = [c for c in local.values() if instances.covers(c, window)]
+    spans, incomplete = _store_busy([c for c in local.values() if c not in covered], window)
+    stored = instances.busy_spans(calendars=covered, window=window)
+    spans.update({pk: _merged(found, window) for pk, found in stored.items()})
     answer: dict[str, Any] = {}
     for key, calendar in local.items():
         if calendar.pk not in incomplete:
@@ -68,12 +72,14 @@ def _store_busy(
     by_pk = {c.pk: c for c in calendars}
     rows = _rows(calendars, window)
     replaced = {
-        (r["calendar_id"], r["google_id"]) for r in rows if r["data"].get("recurringEventId")
+        (r["calendar_id"], instances.shown_id(r["data"], by_pk[r["calendar_id"]].time_zone)["id"])
+        for r in rows
+        if r["data"].get("recurringEventId")
     }
     spans: dict[int, list[Span]] = defaultdict(list)
     incomplete: set[int] = set()
     for row in rows:
-        if not _busy(row["data"]):
+        if not instances.busy(row["data"]):
             continue
         calendar = by_pk[row["calendar_id"]]
         if not row["is_recurring"]:
@@ -87,13 +93,6 @@ def _store_busy(
     return {pk: _merged(v, window) for pk, v in spans.items()} | {
         c.pk: [] for c in calendars if c.pk not in spans
     }, incomplete
-
-
-def _busy(event: dict[str, Any]) -> bool:
-    if event.get("status") == "cancelled" or event.get("transparency") == "transparent":
-        return False
-    attendees = event.get("attendees") or []
-    return not any(a.get("self") and a.get("responseStatus") == "declined" for a in attendees)
 
 
 def _series(

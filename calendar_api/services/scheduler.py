@@ -1,4 +1,5 @@
-"""Periodic work: polling syncs (the safety net under push), channel renewals, housekeeping.
+"""Periodic work: polling syncs (the safety net under push), channel renewals, moving the read
+model's horizon on, housekeeping.
 
 A self-rescheduling `scheduler_tick` job runs every SCHEDULER_TICK seconds. Every claim is a
 compare-and-set UPDATE, so any number of workers (and duplicate ticks) never run one piece of
@@ -10,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChannel
+from calendar_api.services import instances
 from calendar_api.services.changes import changes_prune
 from calendar_api.services.sync import sync_request
 from calendar_api.services.watches import watch_request
@@ -92,15 +95,12 @@ def polls_due(*, now: dt.datetime | None = None) -> list[int]:
         Calendar.objects.filter(sync_enabled=True, account__status=GoogleAccount.Status.ACTIVE)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
         .annotate(has_channel=Exists(live))
-        .values_list("pk", "has_channel")[:BATCH]
+        .values_list("pk", "has_channel", "last_activity_at", "last_synced_at")[:BATCH]
     )
     claimed = []
-    for pk, has_channel in due:
-        seconds = (
-            settings.CALENDAR_SAFETY_POLL_INTERVAL
-            if has_channel
-            else settings.CALENDAR_POLL_INTERVAL
-        )
+    for pk, has_channel, active, synced in due:
+        gap = safety_gap(now=now, last_activity=active or synced) if has_channel else None
+        seconds = gap if gap is not None else settings.CALENDAR_POLL_INTERVAL
         mine = Calendar.objects.filter(
             Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now), pk=pk
         )
@@ -108,6 +108,18 @@ def polls_due(*, now: dt.datetime | None = None) -> list[int]:
             sync_request(calendar_id=pk)
             claimed.append(pk)
     return claimed
+
+
+def safety_gap(*, now: dt.datetime, last_activity: dt.datetime | None) -> float:
+    """Seconds until the next safety poll of a calendar with a live push channel: half the
+    time it has been idle, between CALENDAR_SAFETY_POLL_INTERVAL (shortly after activity)
+    and CALENDAR_SAFETY_POLL_MAX_GAP (idle)."""
+    shortest = settings.CALENDAR_SAFETY_POLL_INTERVAL
+    longest = max(shortest, settings.CALENDAR_SAFETY_POLL_MAX_GAP)
+    if last_activity is None:
+        return float(shortest)
+    idle = (now - last_activity).total_seconds()
+    return float(min(longest, max(shortest, idle / 2)))
 
 
 def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
@@ -133,6 +145,27 @@ def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
             watch_request(calendar_id=pk)
             claimed.append(pk)
     return claimed
+
+
+def extensions_claim(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue a move of the read model's horizon for each calendar that needs one (at most once
+    an hour per calendar, whoever claims it)."""
+    now = now or timezone.now()
+    claimed = []
+    for pk in instances.extensions_due(now=now).values_list("pk", flat=True)[:BATCH]:
+        slot = f"instances:{pk}"
+        ScheduleSlot.objects.get_or_create(name=slot, defaults={"next_run_at": now})
+        later = now + dt.timedelta(hours=1)
+        if ScheduleSlot.objects.filter(name=slot, next_run_at__lte=now).update(next_run_at=later):
+            instances_extend_request(calendar_id=pk)
+            claimed.append(pk)
+    return claimed
+
+
+def instances_extend_request(*, calendar_id: int) -> None:
+    from calendar_api import tasks  # tasks import the services: import late
+
+    transaction.on_commit(lambda: tasks.extend_instances.enqueue(calendar_id))
 
 
 def housekeeping_due(*, now: dt.datetime | None = None) -> int:

@@ -10,12 +10,16 @@ meanwhile collapse into one follow-up sync.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
+import queue
 import random
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -32,10 +36,11 @@ from calendar_api.google.errors import (
 )
 from calendar_api.models import Calendar, Event, GoogleAccount
 from calendar_api.operations import metrics
-from calendar_api.services import changes
+from calendar_api.services import changes, instances
 from calendar_api.services.event_fields import event_columns, storable_text
 from calendar_api.services.tokens import call_google
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 UPSERT_FIELDS = [
     "status",
@@ -107,7 +112,9 @@ def _sync_once(calendar: Calendar) -> SyncOutcome:
 
 def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
     params: dict[str, Any] = {"showDeleted": True} if full else {"syncToken": calendar.sync_token}
-    pages = client.iter_event_pages(access_token, calendar.google_id, **params)
+    # Page N+1 is fetched while page N is stored (Google's pages come one after another, so
+    # fetching is the floor); at most one page waits, so memory stays flat.
+    pages = prefetched(client.iter_event_pages(access_token, calendar.google_id, **params))
     # The first page is fetched before the transaction opens: on SQLite a write transaction
     # locks the whole database, and waiting for Google inside it stalled every other writer
     # (webhooks, triggers, other workers). A one-page sync, the usual incremental case, now
@@ -124,26 +131,38 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
         # full sync records only that the calendar was synced.
         previous = changes.previous_of(calendar=calendar) if full and calendar.sync_token else {}
         if full:
+            instances.instances_reset(calendar=calendar)
             Event.objects.filter(calendar=calendar).delete()
         changed = 0
         next_token = ""
+        build = instances.FullBuild(calendar) if full else None
         seen: set[str] = set()
         for page in itertools.chain([first], pages):
             items = page.get("items", [])
-            changed += _upsert(calendar, items, previous=previous if full else None)
+            stored = _upsert(calendar, items, previous=previous if full else None)
+            changed += len(stored)
             if not full:  # a full sync brings old events too: their age is no lag
                 metrics.sync_lag_observe(items)
             if previous:
                 seen.update(_google_id(item) for item in items)
+            if build is not None:
+                build.page(stored)
+            else:
+                _refresh_instances(calendar, stored)
             next_token = page.get("nextSyncToken", next_token)
         if previous:
             changes.changes_record_vanished(calendar=calendar, previous=previous, seen=seen)
+        if build is not None:
+            build.finish()
+        now = timezone.now()
+        marks: dict[str, Any] = {"last_activity_at": now} if changed and not full else {}
         Calendar.objects.filter(pk=calendar.pk).update(
             sync_token=next_token,
-            last_synced_at=timezone.now(),
+            last_synced_at=now,
             last_sync_error="",
             last_sync_error_at=None,
             sync_failures=0,
+            **marks,
         )
         if full or changed:
             changes.changes_record_synced(
@@ -153,30 +172,71 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
     return SyncOutcome("full" if full else "incremental", changed)
 
 
+def prefetched(pages: Iterator[T]) -> Iterator[T]:
+    """Yield what `pages` yields, fetching the next item in a thread meanwhile. An error of
+    the fetch is raised here; when the caller stops early, the thread stops too."""
+    box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(entry: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                box.put(entry, timeout=0.1)
+                return True
+        return False
+
+    def fetch() -> None:
+        try:
+            for page in pages:
+                if not put((True, page)):
+                    return
+        except BaseException as exc:  # handed to the caller's thread
+            put((False, exc))
+            return
+        put((False, None))
+
+    threading.Thread(target=fetch, name="sync-prefetch", daemon=True).start()
+    try:
+        while True:
+            more, value = box.get()
+            if not more:
+                if value is not None:
+                    raise value
+                return
+            yield value
+    finally:
+        stop.set()
+
+
 def _upsert(
     calendar: Calendar,
     items: list[dict[str, Any]],
     *,
     previous: changes.Previous | None = None,
-) -> int:
+) -> list[Event]:
     """Store Google's events and record the changes in the log. `previous` is what the store
     held before (given by a full sync, which wiped it); None means: read it from the store.
     Any text is storable (see event_fields.storable); should a batch still fail in the
     database, its events are stored one by one and a bad one is skipped and logged, so that
-    one event never stops the calendar's sync."""
+    one event never stops the calendar's sync. Returns the rows stored."""
     rows = [row for row in (_row(calendar, item) for item in items) if row is not None]
     if previous is None:
         previous = changes.previous_of(calendar=calendar, ids=[row.google_id for row in rows])
     if previous or calendar.sync_token:
         changes.changes_record_events(calendar=calendar, events=rows, previous=previous)
     if not rows:
-        return 0
+        return []
     try:
         with transaction.atomic():  # a savepoint: the sync's transaction survives a failure
             _bulk_upsert(rows)
     except DatabaseError:
-        return sum(_upsert_one(row) for row in rows)
-    return len(rows)
+        return [row for row in rows if _upsert_one(row)]
+    return rows
+
+
+def _refresh_instances(calendar: Calendar, rows: list[Event]) -> None:
+    series, ids = instances.affected(row.data for row in rows)
+    instances.instances_refresh(calendar=calendar, series_ids=series, event_ids=ids)
 
 
 def _google_id(item: Any) -> str:
@@ -203,21 +263,24 @@ def _bulk_upsert(rows: list[Event]) -> None:
     )
 
 
-def _upsert_one(row: Event) -> int:
+def _upsert_one(row: Event) -> bool:
     try:
         with transaction.atomic():
             _bulk_upsert([row])
     except DatabaseError:
         logger.exception("Skipped event %r of calendar %s", row.google_id[:64], row.calendar_id)
-        return 0
-    return 1
+        return False
+    return True
 
 
 def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
     """Upsert events as Google returned them (the API's write path stores what it wrote),
-    with their changes recorded in the same transaction."""
+    with their changes recorded and the read model's rows rebuilt, in one transaction."""
     with transaction.atomic():
-        return _upsert(calendar, items)
+        stored = _upsert(calendar, items)
+        _refresh_instances(calendar, stored)
+        Calendar.objects.filter(pk=calendar.pk).update(last_activity_at=timezone.now())
+    return len(stored)
 
 
 def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:

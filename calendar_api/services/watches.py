@@ -159,5 +159,6 @@ def notification_receive(
         return Notification.STALE
     if resource_state == "sync":
         return Notification.SYNC
+    Calendar.objects.filter(pk=channel.calendar_id).update(last_activity_at=timezone.now())
     sync_request(calendar_id=channel.calendar_id, spaced=True)
     return Notification.ACCEPTED

@@ -57,7 +57,10 @@ def find(calendar: Calendar, event_id: str) -> Event | None:
     stored = calendar.events.get(event_id)
     if stored is not None:
         return stored
-    split = recurrence.split_instance_id(event_id)
+    if recurrence.instance_ids() == "opaque":
+        split = recurrence.opaque_instance(event_id) or _scan_for(calendar, event_id)
+    else:
+        split = recurrence.split_instance_id(event_id)
     master = calendar.events.get(split[0]) if split else None
     if split is None or master is None or not master.get("recurrence"):
         return None
@@ -68,6 +71,16 @@ def find(calendar: Calendar, event_id: str) -> Event | None:
     if master.get("status") == "cancelled":
         instance["status"] = "cancelled"
     return instance
+
+
+def _scan_for(calendar: Calendar, event_id: str) -> tuple[str, str] | None:
+    """An opaque instance id not given out by this process (state loaded from a file)."""
+    for master in list(calendar.events.values()):
+        if master.get("recurrence"):
+            for start in recurrence.occurrences(master):
+                if recurrence.instance_id(master, start) == event_id:
+                    return master["id"], recurrence.instance_suffix(start)
+    return None
 
 
 def _target(ctx: Ctx, calendar_id: str, event_id: str, write: bool) -> tuple[Calendar, Event]:

@@ -8,8 +8,10 @@ all-day series. Instance ids are `<masterId>_<YYYYMMDDTHHMMSSZ>` (UTC) or `<mast
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import re
+import secrets
 from typing import Any
 
 from dateutil.rrule import rrule, rruleset, rrulestr
@@ -22,6 +24,22 @@ MAX_YEARS = 100
 UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6})?(Z)?", re.IGNORECASE)
 INSTANCE_SUFFIX = re.compile(r"^(.+)_(\d{8})(T\d{6}Z)?$")
 COPIED_OUT = ("recurrence", "id")
+INSTANCE_ID_MODES = ("google", "opaque")
+BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
+_mode = {"instance_ids": "google"}
+_OPAQUE_KEY = secrets.token_bytes(16)
+_opaque_ids: dict[str, tuple[str, str]] = {}  # opaque id -> (master id, suffix), as given out
+
+
+def set_instance_ids(mode: str) -> None:
+    """ "google" (the `<masterId>_<start>` form) or "opaque" (ids that cannot be derived)."""
+    if mode not in INSTANCE_ID_MODES:
+        raise ValueError(f"instance ids are one of {INSTANCE_ID_MODES}")
+    _mode["instance_ids"] = mode
+
+
+def instance_ids() -> str:
+    return _mode["instance_ids"]
 
 
 def is_all_day(event: Event) -> bool:
@@ -151,7 +169,20 @@ def instance_suffix(start: dt.datetime) -> str:
 
 
 def instance_id(master: Event, start: dt.datetime) -> str:
-    return f"{master['id']}_{instance_suffix(start)}"
+    suffix = instance_suffix(start)
+    if _mode["instance_ids"] != "opaque":
+        return f"{master['id']}_{suffix}"
+    digest = hashlib.blake2s(f"{master['id']}/{suffix}".encode(), key=_OPAQUE_KEY).digest()
+    opaque = "".join(BASE32HEX[b % 32] for b in digest[:26])
+    if len(_opaque_ids) > 1_000_000:
+        _opaque_ids.clear()
+    _opaque_ids[opaque] = (master["id"], suffix)
+    return opaque
+
+
+def opaque_instance(event_id: str) -> tuple[str, str] | None:
+    """(master id, suffix) of an opaque instance id this emulator has given out."""
+    return _opaque_ids.get(event_id)
 
 
 def split_instance_id(event_id: str) -> tuple[str, str] | None:

@@ -103,7 +103,7 @@ def _visible(event: Event, query: Query) -> bool:
 
 
 def _sort_key(calendar: Calendar, event: Event, query: Query, owner_id: str) -> SortKey:
-    if query.order == "startTime":
+    if query.order == "startTime" or query.only:  # events.instances: always by start
         start = _span(event, query.tz)[0]
         return int(start.timestamp()), event["id"]
     if query.order == "updated":
@@ -178,7 +178,7 @@ def _instances(
         return
     for start in recurrence.occurrences(master):
         instance_id = recurrence.instance_id(master, start)
-        if query.original_start and not instance_id.endswith("_" + query.original_start):
+        if query.original_start and recurrence.instance_suffix(start) != query.original_start:
             continue
         instance = exceptions.get(instance_id) or recurrence.make_instance(master, start)
         if master_cancelled:

@@ -294,7 +294,7 @@ def test_a_disconnect_racing_a_sync_that_is_writing_deletes_everything_and_neith
     written, proceed = threading.Event(), threading.Event()
     upsert = sync._upsert
 
-    def upsert_then_pause(*args: Any, **kwargs: Any) -> int:
+    def upsert_then_pause(*args: Any, **kwargs: Any) -> Any:
         changed = upsert(*args, **kwargs)
         written.set()  # the sync's rows are written, its transaction still open
         proceed.wait(JOIN_TIMEOUT)

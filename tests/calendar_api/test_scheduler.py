@@ -1,4 +1,4 @@
-"""The scheduler's housekeeping: old job results are pruned once a day."""
+"""The scheduler: old job results are pruned once a day; safety polls adapt to activity."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from calendar_api.services.scheduler import housekeeping_due
+from calendar_api.models import Calendar, WatchChannel
+from calendar_api.services.scheduler import housekeeping_due, polls_due, safety_gap
 from calendar_api.tasks import renew_watch
 from tests.calendar_api.test_push import run_jobs
 
@@ -32,3 +33,31 @@ def test_old_finished_job_results_are_pruned_once_a_day(settings: Any) -> None:
     )
     assert housekeeping_due() == 0  # claimed for today already
     assert housekeeping_due(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
+
+
+def test_safety_polls_come_soon_after_activity_and_rarely_when_idle(settings: Any) -> None:
+    now = timezone.now()
+    assert safety_gap(now=now, last_activity=now) == settings.CALENDAR_SAFETY_POLL_INTERVAL
+    an_hour_idle = safety_gap(now=now, last_activity=now - dt.timedelta(hours=2))
+    assert an_hour_idle == 3600
+    a_day_idle = safety_gap(now=now, last_activity=now - dt.timedelta(days=1))
+    assert a_day_idle == settings.CALENDAR_SAFETY_POLL_MAX_GAP <= 6 * 3600
+
+
+def test_an_idle_calendar_with_a_live_channel_is_polled_a_few_times_a_day(
+    settings: Any, alice: Any
+) -> None:
+    calendar = Calendar.objects.get(account=alice, primary=True)
+    start = timezone.now()
+    Calendar.objects.filter(pk=calendar.pk).update(
+        last_activity_at=start - dt.timedelta(days=2), next_poll_at=None
+    )
+    WatchChannel.objects.create(
+        calendar=calendar,
+        channel_id="idle",
+        token_hash="x",
+        expires_at=start + dt.timedelta(days=9),
+    )
+    ticks = range(0, 24 * 3600, settings.SCHEDULER_TICK)
+    polls = sum(len(polls_due(now=start + dt.timedelta(seconds=s))) for s in ticks)
+    assert 1 <= polls <= 5

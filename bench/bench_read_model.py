@@ -1,0 +1,426 @@
+"""The read model against Google, side by side, on the emulator with 100 ms per Google call.
+
+A calendar of 20,000 generated events plus 60 endless series (daily, weekly, Mon/Wed/Fri):
+- P1: incremental sync of 10 changes: Google calls made, time against one round trip.
+- P2: full sync against fetching the same pages alone; peak Python memory at 2k/20k/100k.
+- P3: a week and a month of instances (single_events=true, 250 a page) through the API,
+  against a pass-through (a fresh official client per request, events.list singleEvents=true);
+  in-process p50 against json.dumps of the same page (the floor).
+- P4: a week of free/busy from the store against Google's freeBusy.
+- P6: Google Calendar calls per idle calendar per simulated day, push live.
+Run: `make bench` (or `python bench/bench_read_model.py`; BENCH_BIG=0 skips the 100k run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from _setup import django_with_emulator
+
+LATENCY_MS = 100
+COUNT = int(os.environ.get("BENCH_EVENTS", "20000"))
+SERIES = 60
+RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+os.environ["API_THROTTLE_USER"] = "1000000/min"
+
+rows: list[tuple[str, str, str, str]] = []
+
+
+def row(name: str, ours: str, google: str, ratio: str) -> None:
+    rows.append((name, ours, google, ratio))
+    print(f"  {name}: {ours} | {google} | {ratio}", file=sys.stderr, flush=True)
+
+
+def timings(runs: int, work: Callable[[], Any]) -> list[float]:
+    found = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        found.append(time.perf_counter() - started)
+    return found
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.1f} ms"
+
+
+class Counting:
+    """Counts calls that reach Google through calendar_api.google.client.execute."""
+
+    def __init__(self) -> None:
+        from calendar_api.google import client
+
+        self.client = client
+        self.original = client.execute
+        self.calls = 0
+
+    @contextmanager
+    def counting(self) -> Iterator[Counting]:
+        def counted(request: Any) -> Any:
+            self.calls += 1
+            return self.original(request)
+
+        self.client.execute = counted
+        try:
+            yield self
+        finally:
+            self.client.execute = self.original
+
+
+def endless_series(gcal: Any) -> None:
+    rules = ["RRULE:FREQ=DAILY", "RRULE:FREQ=WEEKLY", "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR"]
+    zones = ["Europe/London", "America/New_York", "Asia/Tokyo"]
+    today = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    for index in range(SERIES):
+        start = today - dt.timedelta(days=30 + index) + dt.timedelta(hours=index % 9)
+        body = {
+            "summary": f"Endless {index}",
+            "start": {"dateTime": start.isoformat(), "timeZone": zones[index % 3]},
+            "end": {
+                "dateTime": (start + dt.timedelta(minutes=30)).isoformat(),
+                "timeZone": zones[index % 3],
+            },
+            "recurrence": [rules[index % 3]],
+        }
+        gcal.events().insert(calendarId="primary", body=body).execute()
+
+
+def connect(email: str, username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from calendar_api.models import Calendar, GoogleAccount
+    from tests.emulator.clients import tokens
+
+    issued = tokens(BASE, email)
+    user = get_user_model().objects.create(username=username)
+    account = GoogleAccount(user=user, sub=username, email=email, scopes=[])
+    account.access_token = issued["access_token"]
+    account.refresh_token = issued.get("refresh_token", "")
+    account.access_token_expires_at = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)  # no refresh
+    account.save()
+    return Calendar.objects.create(
+        account=account,
+        google_id=email,
+        time_zone="Europe/London",
+        primary=True,
+        sync_enabled=True,
+    )
+
+
+def full_sync(calendar: Any) -> None:
+    from calendar_api.models import Calendar
+    from calendar_api.services.sync import calendar_sync
+
+    Calendar.objects.filter(pk=calendar.pk).update(sync_token="")
+    calendar_sync(calendar=calendar)
+
+
+def fetch_only(calendar: Any) -> None:
+    from calendar_api.google import client
+
+    for _page in client.iter_event_pages(
+        calendar.account.access_token, calendar.google_id, showDeleted=True
+    ):
+        pass
+
+
+def p2(calendar: Any) -> None:
+    fetch = min(timings(2, lambda: fetch_only(calendar)))
+    sync = min(timings(2, lambda: full_sync(calendar)))
+    row(
+        "P2 full sync of 20k events + 60 series",
+        f"{sync:.2f} s",
+        f"fetch only {fetch:.2f} s",
+        f"{sync / fetch:.2f}x (goal <= 1.25x)",
+    )
+
+
+def peak_memory(calendar: Any) -> float:
+    tracemalloc.start()
+    full_sync(calendar)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def p1(calendar: Any, gcal: Any, counter: Counting) -> None:
+    from calendar_api.google import client
+    from calendar_api.models import Calendar, Event
+    from calendar_api.services.sync import calendar_sync
+
+    singles = Event.objects.filter(calendar=calendar, is_recurring=False, recurring_event_id="")
+    ids = list(singles.values_list("google_id", flat=True)[:10])
+    latency(0)
+    for index, event_id in enumerate(ids):
+        gcal.events().patch(
+            calendarId="primary", eventId=event_id, body={"summary": f"changed {index}"}
+        ).execute()
+    latency(LATENCY_MS)
+    calendar.refresh_from_db()
+    token = calendar.sync_token
+    one_trip = min(
+        timings(
+            3,
+            lambda: list(
+                client.iter_event_pages(
+                    calendar.account.access_token, calendar.google_id, syncToken=token
+                )
+            ),
+        )
+    )
+    before = counter.calls
+    with counter.counting():
+        started = time.perf_counter()
+        outcome = calendar_sync(calendar=Calendar.objects.get(pk=calendar.pk))
+        took = time.perf_counter() - started
+    calls = counter.calls - before
+    assert outcome.mode == "incremental" and outcome.changed == 10, outcome
+    row(
+        "P1 incremental sync of 10 changes",
+        f"{ms(took)}, {calls} Google call(s)",
+        f"one round trip {ms(one_trip)}",
+        f"{took / one_trip:.2f}x (goal 1 call, <= 1.3x)",
+    )
+
+
+def latency(value: int) -> None:
+    from tests.emulator.clients import control
+
+    control(BASE, "latency", {"ms": value})
+
+
+def pass_through(low: dt.datetime, high: dt.datetime, email: str = "alice@example.com") -> Any:
+    from tests.emulator.clients import service
+
+    gcal = service(BASE, email, creds=CREDS)
+    return (
+        gcal.events()
+        .list(
+            calendarId="primary",
+            singleEvents=True,
+            orderBy="startTime",
+            maxResults=250,
+            timeMin=low.isoformat(),
+            timeMax=high.isoformat(),
+        )
+        .execute()
+    )
+
+
+def p3(windows: dict[str, tuple[dt.datetime, dt.datetime]], api: str, token: str) -> None:
+    for name, (low, high) in windows.items():
+        p3_window(name, low, high, api, token)
+
+
+def p3_window(name: str, low: dt.datetime, high: dt.datetime, api: str, token: str) -> None:
+    import requests
+    from django.test import Client
+
+    from tests.calendar_api.api.conftest import events_url
+
+    local = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    params = {
+        "single_events": "true",
+        "page_size": "250",
+        "time_min": low.isoformat(),
+        "time_max": high.isoformat(),
+    }
+    page = local.get(events_url(), params).json()
+    assert len(page["results"]) == 250 or not page["next"], name
+    floor = p50(timings(RUNS, lambda: json.dumps(page)))
+    inproc = timings(RUNS, lambda: local.get(events_url(), params))
+    row(
+        f"P3 {name}: in-process p50",
+        ms(p50(inproc)),
+        f"json.dumps floor {ms(floor)}",
+        f"{p50(inproc) / floor:.1f}x the floor (goal week <= 8 ms)",
+    )
+    http = timings(RUNS, lambda: session.get(api + events_url(), params=params).json())
+    google = timings(10, lambda: pass_through(low, high))
+    row(
+        f"P3 {name}: HTTP p50 / p95",
+        f"{ms(p50(http))} / {ms(p95(http))}",
+        f"pass-through {ms(p50(google))} / {ms(p95(google))}",
+        f"{p50(google) / p50(http):.1f}x faster (goal week >= 12x)",
+    )
+
+
+def p4(low: dt.datetime, high: dt.datetime, api: Any, token: str) -> None:
+    import requests
+
+    from tests.emulator.clients import service
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    params = {"time_min": low.isoformat(), "time_max": high.isoformat(), "calendar": "primary"}
+    ours = timings(RUNS, lambda: session.get(f"{api}/rest/v1/freebusy/", params=params).json())
+
+    def google() -> Any:
+        gcal = service(BASE, "alice@example.com", creds=CREDS)
+        body = {
+            "timeMin": low.isoformat(),
+            "timeMax": high.isoformat(),
+            "items": [{"id": "alice@example.com"}],
+        }
+        return gcal.freebusy().query(body=body).execute()
+
+    theirs = timings(10, google)
+    row(
+        "P4 free/busy of a week, p50",
+        ms(p50(ours)),
+        f"Google's freeBusy {ms(p50(theirs))}",
+        f"{p50(theirs) / p50(ours):.1f}x faster (goal >= 20x)",
+    )
+
+
+def p6(calendar: Any, counter: Counting) -> None:
+    """A week of scheduler ticks on a simulated clock; every poll runs a real sync."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from calendar_api.models import Calendar, WatchChannel
+    from calendar_api.services import scheduler, sync
+
+    real_now = timezone.now
+    clock = [real_now()]
+    timezone.now = lambda: clock[0]
+    queued: list[int] = []
+    real_request = scheduler.sync_request  # type: ignore[attr-defined]
+
+    def queue(*, calendar_id: int, **_: Any) -> None:
+        queued.append(calendar_id)
+
+    scheduler.sync_request = queue  # type: ignore[attr-defined]
+    renewals = 0
+    try:
+        start = clock[0]
+        Calendar.objects.filter(pk=calendar.pk).update(
+            last_activity_at=start - dt.timedelta(days=1), next_poll_at=None
+        )
+        WatchChannel.objects.filter(calendar=calendar).delete()
+        channel = WatchChannel.objects.create(
+            calendar=calendar,
+            channel_id="bench",
+            token_hash="0" * 64,
+            resource_id="r",
+            expires_at=start + dt.timedelta(seconds=settings.WATCH_TTL),
+        )
+        days = 7
+        before = counter.calls
+        with counter.counting():
+            for tick in range(0, days * 86400, settings.SCHEDULER_TICK):
+                clock[0] = start + dt.timedelta(seconds=tick)
+                scheduler.polls_due(now=clock[0])
+                for pk in queued:
+                    sync.calendar_sync(calendar=Calendar.objects.get(pk=pk))
+                queued.clear()
+                margin = clock[0] + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+                if channel.expires_at <= margin:  # a renewal: events.watch + channels.stop
+                    renewals += 1
+                    channel.expires_at = clock[0] + dt.timedelta(seconds=settings.WATCH_TTL)
+                    channel.save(update_fields=["expires_at"])
+        polls = counter.calls - before
+    finally:
+        timezone.now = real_now
+        scheduler.sync_request = real_request  # type: ignore[attr-defined]
+    per_day = (polls + 2 * renewals) / days
+    row(
+        "P6 Google Calendar calls per idle day (push live)",
+        f"{per_day:.2f}",
+        "before: 48 safety polls (1800 s)",
+        f"{polls} polls + {renewals} renewals in {days} days (goal <= 5)",
+    )
+
+
+def serve(app: Any) -> tuple[str, Any]:
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.port}", server
+
+
+def main() -> None:
+    global BASE, CREDS
+    server = django_with_emulator("empty")
+    BASE = server.base_url
+    from django.core.wsgi import get_wsgi_application
+    from knox.models import AuthToken
+
+    from calendar_api.models import Instance
+    from tests.emulator.clients import control, credentials, service
+
+    CREDS = credentials(BASE, "alice@example.com")
+    control(BASE, "generate", {"email": "alice@example.com", "count": COUNT})
+    gcal = service(BASE, "alice@example.com")
+    endless_series(gcal)
+    counter = Counting()
+    calendar = connect("alice@example.com", "alice")
+    latency(LATENCY_MS)
+    p2(calendar)
+    print(f"  instance rows: {Instance.objects.count()}", file=sys.stderr)
+    p1(calendar, gcal, counter)
+
+    api, http_server = serve(get_wsgi_application())
+    _, token = AuthToken.objects.create(user=calendar.account.user)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    p3(
+        {"week": (now, now + dt.timedelta(days=7)), "month": (now, now + dt.timedelta(days=30))},
+        api,
+        token,
+    )
+    p4(now, now + dt.timedelta(days=7), api, token)
+    p6(calendar, counter)
+    http_server.shutdown()
+
+    latency(0)
+    sizes = [(2_000, "bob@example.com")]
+    if os.environ.get("BENCH_BIG", "1") != "0":
+        control(BASE, "accounts", {"email": "carol@example.com"})
+        sizes.append((100_000, "carol@example.com"))
+    memory = {COUNT: peak_memory(calendar)}
+    for size, email in sizes:
+        control(BASE, "generate", {"email": email, "count": size})
+        memory[size] = peak_memory(connect(email, email.split("@")[0]))
+    figures = ", ".join(f"{size:,}: {mib:.0f} MiB" for size, mib in sorted(memory.items()))
+    row("P2 peak Python memory of a full sync", figures, "", "flat: one page at a time")
+    server.stop()
+    print_table()
+
+
+def print_table() -> None:
+    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
+    print(f"Read model benchmarks ({LATENCY_MS} ms per Google call; {machine})\n")
+    print("| figure | ours | Google / baseline | ratio |")
+    print("| --- | --- | --- | --- |")
+    for name, ours, google, ratio in rows:
+        print(f"| {name} | {ours} | {google} | {ratio} |")
+
+
+BASE = ""
+CREDS: Any = None
+
+if __name__ == "__main__":
+    main()
