@@ -28,8 +28,8 @@ from django.db.models import TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
-from calendar_api.models import Calendar, Event
-from calendar_api.services import recurrence
+from calendar_api.models import Calendar
+from calendar_api.services import instances
 from calendar_api.services.recurrence import Window
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -75,59 +75,55 @@ class Report:
 
 # -- reading the window -----------------------------------------------------------------------
 #
-# The one place analytics reads events; it moves to the read model's instance index when that
-# lands. Until then: stored single events and changed instances come from the indexed columns
-# (start, end, all-day, status) plus two keys of their JSON, and series are expanded from their
-# masters with recurrence.py, as the events list with `single_events=true` does.
+# The one place analytics reads events: the read model's instance index (one query for the
+# calendars whose horizon covers the window), reading only the columns it needs plus the
+# attendees of each row's event. A window outside a calendar's horizon is expanded on demand.
 
-LIVE = ("confirmed", "tentative")
 People = tuple[tuple[str, str], ...]
 
 
 def busy_in(*, calendars: Sequence[Calendar], window: Window) -> list[Busy]:
     """Every counted instance of these calendars overlapping the window; an event found in
     two of them (an invitation) counts once."""
+    assert window.low is not None and window.high is not None
+    indexed = [c for c in calendars if instances.covers(c, window)]
+    others = [c for c in calendars if c not in indexed]
     seen: set[str] = set()
     found: list[Busy] = []
-    for calendar in calendars:
-        for key, busy in [*_singles(calendar, window), *_series(calendar, window)]:
-            if busy is not None and key not in seen:
-                seen.add(key)
-                found.append(busy)
+    for key, busy in [*_indexed(indexed, window), *_expanded(others, window)]:
+        if key not in seen:
+            seen.add(key)
+            found.append(busy)
     return found
 
 
-def _singles(calendar: Calendar, window: Window) -> list[tuple[str, Busy]]:
-    """Single events and changed instances: rows with their own start and end."""
+def _indexed(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]]:
+    """Timed, busy rows of the index: `busy` is Google's free/busy rule (not cancelled, not
+    free, not declined by the calendar's own attendee entry)."""
     rows = (
-        Event.objects.filter(
-            calendar=calendar,
-            status__in=LIVE,
-            is_recurring=False,
-            all_day=False,
-            start__lt=window.high,
-            end__gt=window.low,
-        )
+        instances.window_rows(calendars, window)
+        .filter(busy=True, event__all_day=False)
+        .order_by()
         .annotate(
-            guests=Cast(KeyTextTransform("attendees", "data"), TextField()),
-            shown_as=Cast(KeyTextTransform("transparency", "data"), TextField()),
+            guests=Cast(KeyTextTransform("attendees", "event__data"), TextField()),
             # Read as text and parsed with fromisoformat: Django's converters cost more here
             # than the query itself.
             begins=Cast("start", TextField()),
             ends=Cast("end", TextField()),
         )
-        .values_list("google_id", "begins", "ends", "recurring_event_id", "shown_as", "guests")
+        .values_list("calendar_id", "key", "begins", "ends", "series_id", "guests")
     )
-    me = calendar.google_id.lower()
+    mine = {c.pk: c.google_id.lower() for c in calendars}
     found = []
-    known: dict[str | None, tuple[bool, People]] = {}  # guest lists repeat: read each once
-    for google_id, begins, ends, series, shown_as, guests in rows:
-        if guests not in known:
-            known[guests] = people(json.loads(guests) if guests else None, me)
-        declined, others = known[guests]
+    known: dict[tuple[int, str | None], tuple[bool, People]] = {}  # guest lists repeat
+    for calendar_id, key, begins, ends, series, guests in rows:
+        if (calendar_id, guests) not in known:
+            attendees = json.loads(guests) if guests else None
+            known[calendar_id, guests] = people(attendees, mine[calendar_id])
+        declined, others = known[calendar_id, guests]
         start, end = _utc(begins), _utc(ends)
-        if shown_as != "transparent" and not declined and start < end:
-            found.append((google_id, Busy(start, end, others, bool(series))))
+        if not declined and start < end:
+            found.append((key, Busy(start, end, others, bool(series))))
     return found
 
 
@@ -137,33 +133,23 @@ def _utc(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _series(calendar: Calendar, window: Window) -> list[tuple[str, Busy]]:
-    """The generated (unchanged) instances of the series that reach into the window."""
-    rows = Event.objects.filter(
-        calendar=calendar, status__in=LIVE, is_recurring=True, start__lt=window.high
-    ).values_list("google_id", "data")
-    masters = [(gid, data) for gid, data in rows if data.get("transparency") != "transparent"]
-    replaced = set(
-        Event.objects.filter(
-            calendar=calendar, recurring_event_id__in=[gid for gid, _ in masters]
-        ).values_list("google_id", flat=True)
+def _expanded(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]]:
+    """The same, for calendars whose stored horizon does not reach the window."""
+    assert window.low is not None and window.high is not None
+    if not calendars:
+        return []
+    found = []
+    items = instances.instances_in_window(
+        calendars=calendars, time_min=window.low, time_max=window.high
     )
-    me = calendar.google_id.lower()
-    found: list[tuple[str, Busy]] = []
-    for google_id, master in masters:
-        if recurrence.is_all_day(master):
+    for item in items:
+        event = item.event
+        if "dateTime" not in (event.get("start") or {}) or not instances.busy(event):
             continue
-        declined, others = people(master.get("attendees"), me)
-        try:
-            starts, _ = recurrence.occurrences(master, calendar.time_zone, window)
-            length = recurrence.duration(master, calendar.time_zone)
-        except (ValueError, TypeError, KeyError, OverflowError):
-            continue
-        for start in starts if not declined else []:
-            instance = f"{google_id}_{recurrence.instance_suffix(start)}"
-            if instance not in replaced:
-                first = start.astimezone(dt.UTC)
-                found.append((instance, Busy(first, first + length, others, True)))
+        declined, others = people(event.get("attendees"), item.calendar.google_id.lower())
+        if not declined and item.start < item.end:
+            series = bool(event.get("recurringEventId"))
+            found.append((str(event.get("id")), Busy(item.start, item.end, others, series)))
     return found
 
 

@@ -435,7 +435,8 @@ class WindowInstance:
     end: dt.datetime
 
 
-def _window_rows(calendars: list[Calendar], window: Window) -> QuerySet[Instance]:
+def window_rows(calendars: list[Calendar], window: Window) -> QuerySet[Instance]:
+    """The stored rows overlapping the window (for calendars whose horizon covers it)."""
     assert window.low is not None
     if not calendars:
         return Instance.objects.none()
@@ -522,7 +523,7 @@ def instances_in_window(
     found: list[WindowInstance] = []
     if stored:
         renderer = Renderer({c.pk: c for c in stored})
-        for row in _rendered(_window_rows(stored, window)):
+        for row in _rendered(window_rows(stored, window)):
             event = renderer.event(row, row.source)  # type: ignore[attr-defined]
             found.append(
                 WindowInstance(renderer.calendars[row.calendar_id], event, row.start, row.end)
@@ -553,7 +554,7 @@ def instances_page(
     None when the rows cannot answer it (the window leaves the horizon)."""
     if not covers(calendar, window):
         return None
-    rows = _rendered(_window_rows([calendar], window))
+    rows = _rendered(window_rows([calendar], window))
     page = page_queryset(rows, size=size, cursor=cursor, ident="key")
     renderer = Renderer({calendar.pk: calendar})
     items = [renderer.event(row, row.source) for row in page.items]
@@ -564,7 +565,7 @@ def busy_spans(
     *, calendars: list[Calendar], window: Window
 ) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
     """Busy (start, end) pairs per calendar pk, for calendars whose horizon covers `window`."""
-    rows = _window_rows(calendars, window).filter(busy=True)
+    rows = window_rows(calendars, window).filter(busy=True)
     found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {c.pk: [] for c in calendars}
     for calendar_id, start, end in rows.values_list("calendar_id", "start", "end"):
         found[calendar_id].append((start, end))

@@ -1,7 +1,7 @@
 """A window of the signed-in person's events, shaped for FullCalendar's event objects.
 
-`window_events` is the one place the page reads a window from the store: it asks each synced
-calendar for its events (series expanded into instances) between two instants.
+`window_events` is the one place the page reads a window from the store: the read model's
+instances of every shown calendar between two instants.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from calendar_api.models import Calendar
 from calendar_api.selectors import calendars_of
 from calendar_api.services.event_fields import event_time
+from calendar_api.services.instances import instances_in_window
 
 # Google Calendar's own event colours, used when a calendar carries none of its own.
 PALETTE = ("#039be5", "#33b679", "#8e24aa", "#e67c73", "#f6bf26", "#616161")
@@ -53,30 +54,16 @@ def readable_on(color: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
 
 
-def calendar_window(*, calendar: Calendar, low: dt.datetime, high: dt.datetime) -> list[Any]:
-    """The calendar's live events overlapping [low, high), series expanded into instances."""
-    from calendar_api.services.events import EventQuery, events_list
-    from calendar_api.services.recurrence import Window
-
-    query = EventQuery(window=Window(low=low, high=high), single_events=True)
-    items: list[Any] = []
-    cursor = None
-    while True:
-        page = events_list(calendar=calendar, query=query, size=2500, cursor=cursor)
-        items += page.items
-        if page.next is None:
-            return items
-        cursor = page.next
-
-
 def window_events(*, user: Any, low: dt.datetime, high: dt.datetime) -> list[dict[str, Any]]:
-    """Every shown calendar's events in the window, as FullCalendar event objects."""
+    """Every shown calendar's events in the window, as FullCalendar event objects: one query
+    of the read model's index for all of them (series already expanded into instances)."""
+    shown = {s.calendar.pk: s for s in shown_calendars(user=user)}
+    calendars = [s.calendar for s in shown.values()]
     found = []
-    for shown in shown_calendars(user=user):
-        for event in calendar_window(calendar=shown.calendar, low=low, high=high):
-            item = fullcalendar_event(event, shown)
-            if item is not None:
-                found.append(item)
+    for item in instances_in_window(calendars=calendars, time_min=low, time_max=high):
+        event = fullcalendar_event(item.event, shown[item.calendar.pk])
+        if event is not None:
+            found.append(event)
     return found
 
 

@@ -196,18 +196,25 @@ def test_analytics_need_a_signed_in_user(client: Client) -> None:
     assert client.get(URL).status_code in (401, 403)
 
 
-def test_analytics_reads_the_instances_the_events_list_gives(alice_client: Client) -> None:
-    """The counted time is exactly the events list's timed, busy, not-declined instances."""
+@pytest.mark.parametrize("indexed", [True, False], ids=["in the horizon", "beyond it"])
+def test_analytics_reads_the_instances_the_events_list_gives(
+    alice_client: Client, indexed: bool
+) -> None:
+    """The counted time is exactly the events list's timed, busy, not-declined instances, read
+    from the index inside the stored horizon and expanded on demand beyond it."""
     import datetime as dt
     from collections import Counter
 
     from calendar_api.models import Calendar
+    from calendar_api.services import instances
     from calendar_api.services.analytics import busy_in
     from calendar_api.services.recurrence import Window
     from tests.calendar_api.api.test_api_events import every_page
 
     low = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=70)
     high = low + dt.timedelta(days=270)
+    if not indexed:  # the stored horizon ends inside the window: both expand on demand
+        Calendar.objects.filter(google_id="alice@example.com").update(instances_until=low)
     listed = every_page(
         alice_client,
         events_url(),
@@ -233,6 +240,7 @@ def test_analytics_reads_the_instances_the_events_list_gives(alice_client: Clien
     )
     assert len(expected) > 20
     assert found == expected
+    assert instances.covers(calendar, Window(low, high)) == indexed
 
 
 def test_the_schema_documents_analytics_and_feeds_with_examples(client: Client) -> None:
