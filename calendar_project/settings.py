@@ -165,7 +165,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "calendar_api.authentication.TokenScopeAllows",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["calendar_api.renderers.ApiJSONRenderer"],
     # JSON bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and 32 levels of nesting (400); forms
     # as Django bounds them (size 413, DATA_UPLOAD_MAX_NUMBER_FIELDS 400).
     "DEFAULT_PARSER_CLASSES": [
@@ -275,6 +275,8 @@ CALENDAR_SAFETY_POLL_MAX_GAP = env_int("CALENDAR_SAFETY_POLL_MAX_GAP", 21600)
 INSTANCES_PAST_DAYS = env_int("INSTANCES_PAST_DAYS", 365)
 INSTANCES_FUTURE_DAYS = env_int("INSTANCES_FUTURE_DAYS", 730)
 INSTANCES_EXTEND_DAYS = env_int("INSTANCES_EXTEND_DAYS", 7)
+# Stored events kept prepared for rendering windows, per process (see services/window_text.py).
+WINDOW_TEXT_CACHE_SIZE = env_int("WINDOW_TEXT_CACHE_SIZE", 4096)
 PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
 WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
 WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.db.models import DateTimeField, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
@@ -175,12 +176,20 @@ def _in_window(calendar: Calendar, rows: QuerySet[Event], window: Window) -> Que
     return rows
 
 
-def events_list(*, calendar: Calendar, query: EventQuery, size: int, cursor: Cursor | None) -> Page:
+def events_list(
+    *,
+    calendar: Calendar,
+    query: EventQuery,
+    size: int,
+    cursor: Cursor | None,
+    shown: ZoneInfo | None = None,
+) -> Page:
     """A page of the calendar's events by start: series as their masters (and exceptions), or,
-    with `single_events`, expanded into their instances as Google's singleEvents does."""
+    with `single_events`, expanded into their instances as Google's singleEvents does. With
+    `shown`, a page the read model answers holds RawJSON texts already in that zone."""
     if query.single_events and _plain(query):
         stored = instances.instances_page(
-            calendar=calendar, window=query.window, size=size, cursor=cursor
+            calendar=calendar, window=query.window, size=size, cursor=cursor, shown=shown
         )
         if stored is not None:
             return stored

@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -548,12 +549,23 @@ def _expanded_on_demand(calendar: Calendar, window: Window) -> list[WindowInstan
 
 
 def instances_page(
-    *, calendar: Calendar, window: Window, size: int, cursor: Cursor | None
+    *,
+    calendar: Calendar,
+    window: Window,
+    size: int,
+    cursor: Cursor | None,
+    shown: ZoneInfo | None = None,
 ) -> Page | None:
     """A page of the calendar's window from the stored rows, in the API's (start, id) order;
-    None when the rows cannot answer it (the window leaves the horizon)."""
+    None when the rows cannot answer it (the window leaves the horizon). With `shown`, the
+    items are the API's JSON texts with times in that zone (see window_text)."""
     if not covers(calendar, window):
         return None
+    if shown is not None:
+        from calendar_api.services.window_text import window_page
+
+        rows = window_rows([calendar], window)
+        return window_page(calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown)
     rows = _rendered(window_rows([calendar], window))
     page = page_queryset(rows, size=size, cursor=cursor, ident="key")
     renderer = Renderer({calendar.pk: calendar})

@@ -21,8 +21,9 @@ from rest_framework.views import APIView
 from calendar_api import pagination, validation
 from calendar_api.google.errors import PreconditionFailed
 from calendar_api.models import Calendar
+from calendar_api.renderers import RawJSON
 from calendar_api.selectors import calendar_of
-from calendar_api.serializers import event_in_zone, events_in_zone
+from calendar_api.serializers import event_in_zone
 from calendar_api.services import events as service
 from calendar_api.services.recurrence import Window
 from calendar_api.views import schema as doc
@@ -75,7 +76,9 @@ def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
 
 
 def page_response(request: Request, page: pagination.Page, tz: ZoneInfo) -> Response:
-    return Response({**pagination.links(request, page), "results": events_in_zone(page.items, tz)})
+    """The page with every time shown in `tz` (items already rendered as RawJSON are)."""
+    results = [i if isinstance(i, RawJSON) else event_in_zone(i, tz) for i in page.items]
+    return Response({**pagination.links(request, page), "results": results})
 
 
 def write_query(request: Request) -> dict[str, Any]:
@@ -172,10 +175,11 @@ class EventListView(APIView):
             single_events=data["single_events"],
         )
         cursor = pagination.decode(data.get("cursor"))
+        shown = shown_zone(query, calendar)
         page = service.events_list(
-            calendar=calendar, query=wanted, size=data["page_size"], cursor=cursor
+            calendar=calendar, query=wanted, size=data["page_size"], cursor=cursor, shown=shown
         )
-        return page_response(request, page, shown_zone(query, calendar))
+        return page_response(request, page, shown)
 
     @extend_schema(
         operation_id="events_create",

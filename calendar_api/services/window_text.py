@@ -1,0 +1,153 @@
+"""A window of the read model rendered straight to the API's JSON text.
+
+Every item of a window is an Instance row plus the stored event that renders it. What an event
+contributes (its fields other than the id and the times) is the same for every row it renders
+and for every request, so it is decoded and encoded once per (event version, zones) and kept in
+a small per-process cache (`WINDOW_TEXT_CACHE_SIZE` events). A row then costs its own id and
+times, encoded, and a string join. The result equals what `Renderer` builds and
+`event_in_zone` shifts (a test compares them), and the page carries it as RawJSON, so nothing is
+decoded again on the way out.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
+
+from calendar_api.models import Calendar, Event, Instance
+from calendar_api.pagination import Cursor, Page, page_queryset
+from calendar_api.renderers import RawJSON, dumps
+from calendar_api.serializers import event_in_zone
+
+OWN = ("id", "originalStartTime", "start", "end")  # what differs from row to row
+ROW_FIELDS = ("key", "start", "end", "series_id", "original_start", "event_id", "event__etag")
+Version = tuple[int, str, str, str, str]  # event pk, etag, updated, calendar zone, shown zone
+
+
+class Source:
+    """One stored event, prepared for rendering its rows in one display zone."""
+
+    def __init__(self, data: dict[str, Any], calendar_tz: str, shown: ZoneInfo) -> None:
+        from calendar_api.services.instances import SeriesShape
+
+        self.shown = shown
+        self.own_id = dumps(data.get("id", ""))
+        self.series = SeriesShape(data, calendar_tz) if data.get("recurrence") else None
+        fields = self.series.base if self.series is not None else event_in_zone(data, shown)
+        rest = dumps({k: v for k, v in fields.items() if k not in OWN})[1:-1]
+        self.rest = "," + rest if rest else ""
+        # A single event or an exception shows its own times, the same in every request.
+        self.times = "" if self.series is not None else _times(fields)
+        # A timed series' instance: its times are its row's instants, shown in `shown`, with
+        # the series' zone name (how recurrence.edge writes them).
+        self.timed = self.series is not None and self.series.zone is not None
+        zone_name = (data.get("start") or {}).get("timeZone")
+        self.zone_name = f',"timeZone":{dumps(zone_name)}' if zone_name else ""
+
+    def text(self, row: Any) -> str:
+        """The item of `row`: a single event shows its own id; a series' row shows its key."""
+        if not row.series_id:
+            return '{"id":' + self.own_id + self.times + self.rest + "}"
+        key, original = row.key, row.original_start
+        if self.series is None or original is None:  # an exception
+            return '{"id":' + dumps(key) + self.times + self.rest + "}"
+        if self.timed:
+            begins = '{"dateTime":"' + original.astimezone(self.shown).isoformat() + '"'
+            begins += self.zone_name + "}"
+            ends = '{"dateTime":"' + row.end.astimezone(self.shown).isoformat() + '"'
+            ends += self.zone_name + "}"
+            times = f',"originalStartTime":{begins},"start":{begins},"end":{ends}'
+            return '{"id":' + dumps(key) + times + self.rest + "}"
+        instance = event_in_zone(self.series.instance(key, original), self.shown)
+        return '{"id":' + dumps(key) + _times(instance) + self.rest + "}"
+
+
+def _times(fields: dict[str, Any]) -> str:
+    return "".join(f',"{k}":{dumps(fields[k])}' for k in OWN[1:] if k in fields)
+
+
+class SourceCache:
+    """Prepared sources by version, least recently used first out; safe across threads."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[Version, Source] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version: Version) -> Source | None:
+        with self.lock:
+            found = self.entries.get(version)
+            if found is not None:
+                self.entries.move_to_end(version)
+            return found
+
+    def put(self, version: Version, source: Source) -> None:
+        with self.lock:
+            self.entries[version] = source
+            while len(self.entries) > settings.WINDOW_TEXT_CACHE_SIZE:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+CACHE = SourceCache()
+
+
+def window_page(
+    *,
+    calendar: Calendar,
+    rows: QuerySet[Instance],
+    size: int,
+    cursor: Cursor | None,
+    shown: ZoneInfo,
+) -> Page:
+    """A page of `rows` (the calendar's window) in the API's (start, id) order, each item the
+    JSON text of the event as the events list shows it, times in `shown`."""
+    page = page_queryset(
+        rows.annotate(updated_text=Cast("event__updated", TextField())).values_list(
+            *ROW_FIELDS, "updated_text", named=True
+        ),
+        size=size,
+        cursor=cursor,
+        ident="key",
+    )
+    sources = _sources(calendar, page.items, shown)
+    items: list[Any] = []
+    for row in page.items:
+        items.append(RawJSON(sources[_version(calendar, row, shown)].text(row)))
+    return Page(items, page.next, page.previous)
+
+
+def _version(calendar: Calendar, row: Any, shown: ZoneInfo) -> Version:
+    return (row.event_id, row.event__etag, row.updated_text or "", calendar.time_zone, shown.key)
+
+
+def _sources(calendar: Calendar, rows: list[Any], shown: ZoneInfo) -> dict[Version, Source]:
+    """The prepared source of every row: from the cache, the others read in one query."""
+    found: dict[Version, Source] = {}
+    missing: dict[int, Version] = {}
+    for row in rows:
+        version = _version(calendar, row, shown)
+        if version in found or row.event_id in missing:
+            continue
+        cached = CACHE.get(version)
+        if cached is not None:
+            found[version] = cached
+        else:
+            missing[row.event_id] = version
+    if missing:
+        texts = Event.objects.filter(pk__in=list(missing)).annotate(text=Cast("data", TextField()))
+        for pk, text in texts.values_list("pk", "text"):
+            data = json.loads(text) if isinstance(text, str) else dict(text)
+            source = Source(data, calendar.time_zone, shown)
+            CACHE.put(missing[pk], source)
+            found[missing[pk]] = source
+    return found
