@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import binascii
+from hmac import compare_digest
 from typing import Any
 
+from django.utils import timezone
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
@@ -13,17 +19,32 @@ from calendar_api.models import ApiTokenDetails
 
 class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
     """knox's hashed, expiring tokens. No session, so no CSRF for token-authenticated calls.
-    A use is recorded (at most once a minute); a token that is not printable ASCII is refused
-    before any lookup."""
+
+    The lookup is knox's (candidates by the token's key prefix, then a constant-time digest
+    comparison; an expired token is deleted and refused), in one query that also reads the
+    user and the token's details; knox's sweep of the user's other expired tokens on every
+    request is left to the scheduler's daily housekeeping. A use is recorded at most once a
+    minute. A token that is not printable ASCII is refused before any lookup."""
 
     def authenticate_credentials(self, token: bytes) -> Any:
         if not token.isascii() or not token.decode().isprintable():
             raise exceptions.AuthenticationFailed("Invalid token.")
-        user, auth_token = super().authenticate_credentials(token)
-        from calendar_api.services.api_tokens import api_token_used
+        text = token.decode()
+        candidates = AuthToken.objects.filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH])
+        for auth_token in candidates.select_related("user", "details"):
+            if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+                auth_token.delete()
+                continue
+            try:
+                digest = hash_token(text)
+            except (TypeError, binascii.Error) as exc:
+                raise exceptions.AuthenticationFailed("Invalid token.") from exc
+            if compare_digest(digest, auth_token.digest):
+                from calendar_api.services.api_tokens import api_token_used
 
-        api_token_used(token=auth_token)
-        return user, auth_token
+                api_token_used(token=auth_token)
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed("Invalid token.")
 
 
 class TokenScopeAllows(BasePermission):

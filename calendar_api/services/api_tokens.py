@@ -53,8 +53,13 @@ def api_token_create(*, user: Any, name: str, scope: str) -> NewToken:
 
 
 def api_token_used(*, token: AuthToken) -> None:
-    """Record a use, at most once a minute per token."""
+    """Record a use, at most once a minute per token (no write at all when the details, read
+    with the token, show a use within the minute)."""
     now = timezone.now()
+    details = getattr(token, "details", None)
+    last = details.last_used_at if details is not None else None
+    if last is not None and last >= now - LAST_USED_PRECISION:
+        return
     ApiTokenDetails.objects.filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION),
         token=token,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from knox.models import AuthToken
 
 from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChannel
 from calendar_api.services import instances
@@ -171,7 +172,8 @@ def instances_extend_request(*, calendar_id: int) -> None:
 def housekeeping_due(*, now: dt.datetime | None = None) -> int:
     """Once a day (whoever claims it): delete store changes older than CHANGE_LOG_KEEP_DAYS,
     finished job results older than TASK_RESULTS_KEEP_DAYS and finished webhook deliveries
-    older than WEBHOOKS_DELIVERIES_KEEP_DAYS, so none of them grows for ever."""
+    older than WEBHOOKS_DELIVERIES_KEEP_DAYS, and expired API tokens, so none of them grows for
+    ever."""
     now = now or timezone.now()
     ScheduleSlot.objects.get_or_create(name="housekeeping", defaults={"next_run_at": now})
     mine = ScheduleSlot.objects.filter(name="housekeeping", next_run_at__lte=now)
@@ -179,6 +181,7 @@ def housekeeping_due(*, now: dt.datetime | None = None) -> int:
         return 0
     changes_prune(now=now)
     deliveries_prune(now=now)
+    AuthToken.objects.filter(expiry__lt=now).delete()  # expired API tokens (refused already)
     from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult

@@ -11,6 +11,7 @@ decoded again on the way out.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections import OrderedDict
@@ -27,7 +28,7 @@ from calendar_api.renderers import RawJSON, dumps
 from calendar_api.serializers import event_in_zone
 
 OWN = ("id", "originalStartTime", "start", "end")  # what differs from row to row
-ROW_FIELDS = ("key", "start", "end", "series_id", "original_start", "event_id", "event__etag")
+ROW_FIELDS = ("key", "start", "series_id", "event_id", "event__etag")
 Version = tuple[int, str, str, str, str]  # event pk, etag, updated, calendar zone, shown zone
 
 
@@ -55,18 +56,26 @@ class Source:
         """The item of `row`: a single event shows its own id; a series' row shows its key."""
         if not row.series_id:
             return '{"id":' + self.own_id + self.times + self.rest + "}"
-        key, original = row.key, row.original_start
-        if self.series is None or original is None:  # an exception
+        key = row.key
+        if self.series is None:  # an exception: its own times
             return '{"id":' + dumps(key) + self.times + self.rest + "}"
+        original = row.start  # an unchanged instance starts where it originally did
         if self.timed:
             begins = '{"dateTime":"' + original.astimezone(self.shown).isoformat() + '"'
             begins += self.zone_name + "}"
-            ends = '{"dateTime":"' + row.end.astimezone(self.shown).isoformat() + '"'
+            ends = '{"dateTime":"' + _utc(row.end_text).astimezone(self.shown).isoformat() + '"'
             ends += self.zone_name + "}"
             times = f',"originalStartTime":{begins},"start":{begins},"end":{ends}'
             return '{"id":' + dumps(key) + times + self.rest + "}"
         instance = event_in_zone(self.series.instance(key, original), self.shown)
         return '{"id":' + dumps(key) + _times(instance) + self.rest + "}"
+
+
+def _utc(text: str) -> dt.datetime:
+    """A datetime column read as text (Django's converters cost more than the query here):
+    SQLite's naive UTC, or PostgreSQL's with its offset."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _times(fields: dict[str, Any]) -> str:
@@ -112,9 +121,9 @@ def window_page(
     """A page of `rows` (the calendar's window) in the API's (start, id) order, each item the
     JSON text of the event as the events list shows it, times in `shown`."""
     page = page_queryset(
-        rows.annotate(updated_text=Cast("event__updated", TextField())).values_list(
-            *ROW_FIELDS, "updated_text", named=True
-        ),
+        rows.annotate(
+            end_text=Cast("end", TextField()), updated_text=Cast("event__updated", TextField())
+        ).values_list(*ROW_FIELDS, "end_text", "updated_text", named=True),
         size=size,
         cursor=cursor,
         ident="key",

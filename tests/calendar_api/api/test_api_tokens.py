@@ -84,3 +84,28 @@ def test_a_garbled_bearer_token_answers_401(header: bytes) -> None:
 
 def test_an_odd_token_key_to_revoke_is_404(alice_client: Client) -> None:
     assert alice_client.delete(f"{TOKENS}a%00b/").status_code == 404
+
+
+def test_an_expired_token_is_refused_and_deleted_and_housekeeping_sweeps_the_others(
+    alice_client: Client,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from calendar_api.services.scheduler import housekeeping_due
+
+    used = create(alice_client, name="used", scope="read").json()["token"]
+    idle = create(alice_client, name="idle", scope="read").json()["token"]
+    kept = create(alice_client, name="kept", scope="read").json()["token"]
+    AuthToken.objects.filter(details__name__in=["used", "idle"]).update(
+        expiry=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert bearer(used).get(events_url()).status_code == 401
+    assert bearer(kept).get(events_url()).status_code == 200
+    names = set(ApiTokenDetails.objects.values_list("name", flat=True))
+    assert names == {"idle", "kept"}  # the refused one is gone; the idle one waits
+    housekeeping_due()
+    assert set(ApiTokenDetails.objects.values_list("name", flat=True)) == {"kept"}
+    assert bearer(idle).get(events_url()).status_code == 401
