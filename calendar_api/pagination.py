@@ -80,19 +80,21 @@ def page_queryset(
     cursor: Cursor | None,
     start: str = "start",
     ident: str = "google_id",
+    fetch: Callable[[QuerySet[Any]], list[Any]] = list,
 ) -> Page:
-    """A page of `rows` ordered by (start, id); rows without a start are left out."""
+    """A page of `rows` ordered by (start, id); rows without a start are left out. `fetch`
+    reads the page's query (its items need `start` and `ident` attributes)."""
     rows = rows.filter(**{f"{start}__isnull": False})
     if cursor is None:
-        window = list(rows.order_by(start, ident)[: size + 1])
+        window = fetch(rows.order_by(start, ident)[: size + 1])
     elif cursor.reverse:
         moment, key = cursor.key
         earlier = Q(**{f"{start}__lt": moment}) | Q(**{start: moment, f"{ident}__lt": key})
-        window = list(rows.filter(earlier).order_by(f"-{start}", f"-{ident}")[: size + 1])
+        window = fetch(rows.filter(earlier).order_by(f"-{start}", f"-{ident}")[: size + 1])
     else:
         moment, key = cursor.key
         later = Q(**{f"{start}__gt": moment}) | Q(**{start: moment, f"{ident}__gt": key})
-        window = list(rows.filter(later).order_by(start, ident)[: size + 1])
+        window = fetch(rows.filter(later).order_by(start, ident)[: size + 1])
     return _page(window, size, cursor, lambda row: (getattr(row, start), getattr(row, ident)))
 
 

@@ -15,10 +15,11 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
@@ -28,7 +29,7 @@ from calendar_api.renderers import RawJSON, dumps
 from calendar_api.serializers import event_in_zone
 
 OWN = ("id", "originalStartTime", "start", "end")  # what differs from row to row
-ROW_FIELDS = ("key", "start", "series_id", "event_id", "event__etag")
+ROW_FIELDS = ("key", "start", "series_id", "event_id", "event__etag", "end_text", "updated_text")
 Version = tuple[int, str, str, str, str]  # event pk, etag, updated, calendar zone, shown zone
 
 
@@ -55,20 +56,28 @@ class Source:
     def text(self, row: Any) -> str:
         """The item of `row`: a single event shows its own id; a series' row shows its key."""
         if not row.series_id:
-            return '{"id":' + self.own_id + self.times + self.rest + "}"
+            return f'{{"id":{self.own_id}{self.times}{self.rest}}}'
         key = row.key
         if self.series is None:  # an exception: its own times
-            return '{"id":' + dumps(key) + self.times + self.rest + "}"
+            return f'{{"id":{_quoted(key)}{self.times}{self.rest}}}'
         original = row.start  # an unchanged instance starts where it originally did
         if self.timed:
-            begins = '{"dateTime":"' + original.astimezone(self.shown).isoformat() + '"'
-            begins += self.zone_name + "}"
-            ends = '{"dateTime":"' + _utc(row.end_text).astimezone(self.shown).isoformat() + '"'
-            ends += self.zone_name + "}"
-            times = f',"originalStartTime":{begins},"start":{begins},"end":{ends}'
-            return '{"id":' + dumps(key) + times + self.rest + "}"
+            zone_name, shown = self.zone_name, self.shown
+            begins = f'{{"dateTime":"{original.astimezone(shown).isoformat()}"{zone_name}}}'
+            end = _utc(row.end_text).astimezone(shown).isoformat()
+            return (
+                f'{{"id":{_quoted(key)},"originalStartTime":{begins},"start":{begins},'
+                f'"end":{{"dateTime":"{end}"{zone_name}}}{self.rest}}}'
+            )
         instance = event_in_zone(self.series.instance(key, original), self.shown)
-        return '{"id":' + dumps(key) + _times(instance) + self.rest + "}"
+        return f'{{"id":{_quoted(key)}{_times(instance)}{self.rest}}}'
+
+
+def _quoted(text: str) -> str:
+    """`text` as a JSON string; ids are nearly always plain letters, digits and `_`."""
+    if text.isascii() and text.replace("_", "").isalnum():
+        return '"' + text + '"'
+    return dumps(text)
 
 
 def _utc(text: str) -> dt.datetime:
@@ -120,14 +129,10 @@ def window_page(
 ) -> Page:
     """A page of `rows` (the calendar's window) in the API's (start, id) order, each item the
     JSON text of the event as the events list shows it, times in `shown`."""
-    page = page_queryset(
-        rows.annotate(
-            end_text=Cast("end", TextField()), updated_text=Cast("event__updated", TextField())
-        ).values_list(*ROW_FIELDS, "end_text", "updated_text", named=True),
-        size=size,
-        cursor=cursor,
-        ident="key",
-    )
+    selected = rows.annotate(
+        end_text=Cast("end", TextField()), updated_text=Cast("event__updated", TextField())
+    ).values_list(*ROW_FIELDS)
+    page = page_queryset(selected, size=size, cursor=cursor, ident="key", fetch=_fetch)
     sources = _sources(calendar, page.items, shown)
     items: list[Any] = []
     for row in page.items:
@@ -135,8 +140,32 @@ def window_page(
     return Page(items, page.next, page.previous)
 
 
-def _version(calendar: Calendar, row: Any, shown: ZoneInfo) -> Version:
-    return (row.event_id, row.event__etag, row.updated_text or "", calendar.time_zone, shown.key)
+class WindowRow(NamedTuple):
+    key: str
+    start: dt.datetime
+    series_id: str
+    event_id: int
+    etag: str
+    end_text: str
+    updated_text: str | None
+
+
+def _fetch(rows: QuerySet[Any]) -> list[WindowRow]:
+    """The rows through the database cursor: the ORM builds the query, but its per-value
+    converters would cost twice the query itself here."""
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [WindowRow(k, _moment(s), i, e, t, end, u) for k, s, i, e, t, end, u in found]
+
+
+def _moment(value: Any) -> dt.datetime:
+    return _utc(value) if isinstance(value, str) else value.astimezone(dt.UTC)
+
+
+def _version(calendar: Calendar, row: WindowRow, shown: ZoneInfo) -> Version:
+    return (row.event_id, row.etag, row.updated_text or "", calendar.time_zone, shown.key)
 
 
 def _sources(calendar: Calendar, rows: list[Any], shown: ZoneInfo) -> dict[Version, Source]:
