@@ -161,7 +161,11 @@ def _fetch(rows: QuerySet[Any]) -> list[WindowRow]:
 
 
 def _moment(value: Any) -> dt.datetime:
-    return _utc(value) if isinstance(value, str) else value.astimezone(dt.UTC)
+    """A datetime column through the cursor: SQLite's naive UTC (a datetime, or its text),
+    PostgreSQL's aware value."""
+    if isinstance(value, str):
+        return _utc(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _version(calendar: Calendar, row: WindowRow, shown: ZoneInfo) -> Version:
