@@ -1,6 +1,7 @@
 """Outgoing webhooks end to end: endpoints registered through the API, changes made at Google
-(seen by sync) or through our API, real `db_worker` processes delivering to a loopback receiver
-that checks every signature with `standardwebhooks` and deduplicates by webhook-id.
+(seen by sync) or through our API, real `manage.py worker` processes (the database queue, or
+RQ in `.ci/run`) delivering to a loopback receiver that checks every signature with
+`standardwebhooks` and deduplicates by webhook-id.
 
 The workers run with a retry schedule of fractions of a second (the real one spans three days)
 and a short lease, so a lost attempt is taken up again quickly."""
@@ -61,8 +62,8 @@ def receiver() -> Iterator[Receiver]:
 def start_worker(
     google: EmulatorServer, transactional_db: Any, tmp_path: Path, settings: Any
 ) -> Iterator[Callable[..., Worker]]:
-    """`db_worker` processes on the test database and emulator, with FAST webhook settings
-    (and any override); all are stopped when the test ends."""
+    """`manage.py worker` processes (the configured queue) on the test database and emulator,
+    with FAST webhook settings (and any override); all are stopped when the test ends."""
     for name, value in FAST.items():  # the test process schedules like its workers
         setattr(settings, name, _setting(name, value))
     settings.PUSH_NOTIFICATIONS = False
@@ -78,7 +79,8 @@ def start_worker(
             "GOOGLE_HTTP_TIMEOUT": str(WORKER_HTTP_TIMEOUT),
             "GOOGLE_RETRY_BACKOFF": str(settings.GOOGLE_RETRY_BACKOFF),
             "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
-            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "TASKS_BACKEND": settings.TASKS_BACKEND,  # the database queue, or RQ in .ci/run
+            "REDIS_URL": settings.REDIS_URL,
             "PUSH_NOTIFICATIONS": "false",
             "PYTHONUNBUFFERED": "1",
             **FAST,
@@ -389,9 +391,12 @@ def test_writes_through_the_api_are_delivered_once_and_their_sync_adds_none(
 
 
 def sync_pending(calendar_id: int) -> bool:
-    from django_tasks_db.models import DBTaskResult
+    """Whether a sync of the calendar is queued or running (or none was queued yet), on
+    whichever queue the tests run."""
+    from django_tasks import TaskResultStatus
 
-    jobs = DBTaskResult.objects.filter(
-        task_path=tasks.sync_calendar.module_path, args_kwargs__args__0=calendar_id
-    )
-    return jobs.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists() or not jobs.exists()
+    from tests.support.jobs import job_results
+
+    jobs = job_results(tasks.sync_calendar, calendar_id)
+    done = (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+    return any(job.status not in done for job in jobs) or not jobs
