@@ -165,7 +165,8 @@ def _moment(value: Any) -> dt.datetime:
     PostgreSQL's aware value."""
     if isinstance(value, str):
         return _utc(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    moment: dt.datetime = value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _version(calendar: Calendar, row: WindowRow, shown: ZoneInfo) -> Version:
