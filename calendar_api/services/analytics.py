@@ -186,6 +186,13 @@ def clip(spans: Iterable[Span], low: dt.datetime, high: dt.datetime) -> list[Spa
     return [(max(s, low), min(e, high)) for s, e in spans if s < high and e > low]
 
 
+def within(merged: Sequence[Span], span: Span) -> list[Span]:
+    """The sorted, disjoint `merged` spans clipped to `span`, found by bisection."""
+    first = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
+    last = bisect.bisect_left(merged, (span[1], span[1]))
+    return clip(merged[first:last], *span)
+
+
 def overlap(merged: Sequence[Span], span: Span) -> dt.timedelta:
     """How much of `span` the sorted, disjoint `merged` spans cover."""
     total = dt.timedelta()
@@ -282,7 +289,7 @@ def _day(
     focus: list[Span],
 ) -> dict[str, Any]:
     busy = overlap(counted, span)
-    inside = sum((overlap(counted, w) for w in clip(working, *span)), dt.timedelta())
+    inside = sum((overlap(counted, w) for w in within(working, span)), dt.timedelta())
     return {
         "date": day,
         "event_hours": hours(busy),
@@ -309,14 +316,20 @@ def _meeting_counts(meetings: list[Busy]) -> dict[str, Any]:
 def _collaborators(
     meetings: list[Busy], low: dt.datetime, high: dt.datetime
 ) -> list[dict[str, Any]]:
-    people: dict[str, Collaborator] = {}
+    # Guest lists repeat (a series, a team): add up each list's time once, then per person.
+    by_list: dict[People, list[float]] = {}
     for meeting in meetings:
-        length = min(meeting.end, high) - max(meeting.start, low)
-        for email, name in meeting.others:
-            person = people.setdefault(email, Collaborator(email))
+        seconds = (min(meeting.end, high) - max(meeting.start, low)).total_seconds()
+        totals = by_list.setdefault(meeting.others, [0.0, 0])
+        totals[0] += seconds
+        totals[1] += 1
+    people: dict[str, Collaborator] = {}
+    for others, (seconds, count) in by_list.items():  # in order of first meeting
+        for email, name in others:
+            person = people.get(email) or people.setdefault(email, Collaborator(email))
             person.name = person.name or name
-            person.hours += length.total_seconds() / 3600
-            person.meetings += 1
+            person.hours += seconds / 3600
+            person.meetings += int(count)
     ranked = sorted(people.values(), key=lambda p: (-round(p.hours, 6), -p.meetings, p.email))
     return [
         {"email": p.email, "name": p.name, "hours": round(p.hours, 2), "meetings": p.meetings}
