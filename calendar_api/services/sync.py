@@ -34,7 +34,7 @@ from calendar_api.google.errors import (
     ReauthRequired,
     SyncTokenExpired,
 )
-from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment
 from calendar_api.operations import metrics
 from calendar_api.services import changes, instances
 from calendar_api.services.event_fields import event_columns, storable_text
@@ -132,7 +132,7 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
         previous = changes.previous_of(calendar=calendar) if full and calendar.sync_token else {}
         if full:
             instances.instances_reset(calendar=calendar)
-            Event.objects.filter(calendar=calendar).delete()
+            events_wipe(calendar=calendar)
         changed = 0
         next_token = ""
         build = instances.FullBuild(calendar) if full else None
@@ -271,6 +271,15 @@ def _upsert_one(row: Event) -> bool:
         logger.exception("Skipped event %r of calendar %s", row.google_id[:64], row.calendar_id)
         return False
     return True
+
+
+def events_wipe(*, calendar: Calendar) -> None:
+    """Delete the calendar's events (its instance rows must be gone already). Django's
+    `delete()` would first load every event, data and all, because their ICS fragments
+    cascade: a calendar's worth of rows in memory. Here the fragments go in one query and the
+    events in another; a new relation to Event must be deleted here too."""
+    IcsFragment.objects.filter(event__calendar=calendar).delete()
+    Event.objects.filter(calendar=calendar)._raw_delete(Event.objects.db)
 
 
 def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
