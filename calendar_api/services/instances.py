@@ -45,7 +45,16 @@ INSERT_COLUMNS = (
     "end",
     "busy",
 )
-SOURCE_FIELDS = ("pk", "google_id", "status", "start", "end", "recurring_event_id", "data")
+SOURCE_FIELDS = (
+    "pk",
+    "google_id",
+    "status",
+    "start",
+    "end",
+    "recurring_event_id",
+    "is_recurring",
+    "data",
+)
 
 
 # -- the horizon ----------------------------------------------------------------------------
@@ -208,8 +217,15 @@ def _exception_key(exception: Event, master: Event, calendar: Calendar) -> str:
 # -- keeping rows current -------------------------------------------------------------------
 
 
-def _sources(calendar: Calendar, condition: Q) -> QuerySet[Event]:
-    return Event.objects.filter(calendar=calendar).filter(condition).only(*SOURCE_FIELDS)
+def _sources(calendar: Calendar, *lookups: Q) -> list[Event]:
+    """The stored events the rows are built from (any lookup), in the order they were stored.
+    One query per lookup, unordered, so that each is a search of its own index: given an OR,
+    or Event's default order by start, SQLite walked every event of the calendar."""
+    found: dict[int, Event] = {}
+    for lookup in lookups:
+        rows = Event.objects.filter(lookup, calendar=calendar).order_by()
+        found.update((row.pk, row) for row in rows.only(*SOURCE_FIELDS))
+    return [found[pk] for pk in sorted(found)]
 
 
 def _series_of(item: dict[str, Any]) -> str:
@@ -241,16 +257,23 @@ def instances_refresh(
     if not fresh:
         # A changed event may be (or have been) a series: its rows go, and it is rebuilt as one.
         series_ids = series_ids | event_ids
-        gone = Q(series_id__in=series_ids) | Q(event__google_id__in=event_ids)
-        Instance.objects.filter(calendar=calendar).filter(gone).delete()
+        _delete_rows(calendar, series_ids, event_ids)
     rows: list[Row] = []
-    plain = _sources(calendar, Q(google_id__in=event_ids, recurring_event_id=""))
-    for row in plain.filter(is_recurring=False):
-        rows += [r for r in [_single_row(calendar, row)] if r is not None]
+    for row in _sources(calendar, Q(google_id__in=event_ids)):
+        single = not row.recurring_event_id and not row.is_recurring
+        rows += [r for r in [_single_row(calendar, row)] if r is not None and single]
     for chunk in _chunks(sorted(series_ids - {""}), BATCH):
         rows += _rows_of_series(calendar, chunk, span)
     _save(calendar, rows)
     return len(rows)
+
+
+def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) -> None:
+    """Two deletes, each on its index: as one (series or event, through a join) it scanned
+    every row of the calendar, 150 ms of a 10-change sync at 45,000 rows."""
+    Instance.objects.filter(calendar=calendar, series_id__in=series_ids).delete()
+    events = Event.objects.filter(calendar=calendar, google_id__in=event_ids).order_by()
+    Instance.objects.filter(event__in=events.values("pk")).delete()
 
 
 def instances_add_singles(*, calendar: Calendar, events: list[Event]) -> int:
@@ -302,9 +325,7 @@ class FullBuild:
 
 
 def _rows_of_series(calendar: Calendar, series_ids: list[str], span: Window) -> list[Row]:
-    stored = list(
-        _sources(calendar, Q(google_id__in=series_ids) | Q(recurring_event_id__in=series_ids))
-    )
+    stored = _sources(calendar, Q(google_id__in=series_ids), Q(recurring_event_id__in=series_ids))
     masters = {r.google_id: r for r in stored if not r.recurring_event_id}
     exceptions: dict[str, list[Event]] = {}
     for row in stored:
