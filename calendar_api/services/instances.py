@@ -23,15 +23,15 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 
 from calendar_api.models import Calendar, Event, Instance
 from calendar_api.pagination import Cursor, Page, page_queryset
-from calendar_api.services import recurrence
-from calendar_api.services.event_fields import event_time, zone
+from calendar_api.services import bulk, recurrence
+from calendar_api.services.event_fields import EventRow, event_time, zone
 from calendar_api.services.recurrence import Window
 
 BATCH = 1000
@@ -125,8 +125,8 @@ class Row(NamedTuple):
     busy: bool
 
 
-def _single_row(calendar: Calendar, row: Event) -> Row | None:
-    if row.status == "cancelled" or row.start is None or row.end is None:
+def _single_row(calendar: Calendar, row: Event | EventRow) -> Row | None:
+    if row.status == "cancelled" or row.start is None or row.end is None or row.pk is None:
         return None
     end = max(row.end, row.start)
     return Row(row.pk, row.google_id, "", None, row.start, end, busy(row.data))
@@ -276,22 +276,17 @@ def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) 
     Instance.objects.filter(event__in=events.values("pk")).delete()
 
 
-def instances_add_singles(*, calendar: Calendar, events: list[Event]) -> int:
+def instances_add_singles(*, calendar: Calendar, events: list[EventRow]) -> int:
     """Rows for the single events among freshly stored `events` (a full sync's page): built
-    from the rows in hand, no read back."""
-    missing = [e.google_id for e in events if e.pk is None]
+    from the rows in hand; only their ids are read back, by index."""
+    singles = [e for e in events if not e.is_recurring and not e.recurring_event_id]
+    missing = [e.google_id for e in singles if e.pk is None]
     if missing:
-        found = Event.objects.filter(calendar=calendar, google_id__in=missing)
+        found = Event.objects.filter(calendar=calendar, google_id__in=missing).order_by()
         pks = dict(found.values_list("google_id", "pk"))
-        for event in events:
+        for event in singles:
             event.pk = event.pk or pks.get(event.google_id)
-    rows = [
-        row
-        for event in events
-        if not event.is_recurring and not event.recurring_event_id
-        for row in [_single_row(calendar, event)]
-        if row is not None
-    ]
+    rows = [row for row in (_single_row(calendar, event) for event in singles) if row]
     _save(calendar, rows)
     return len(rows)
 
@@ -307,7 +302,7 @@ class FullBuild:
         self.built: set[str] = set()
         self.later: set[str] = set()
 
-    def page(self, events: list[Event]) -> None:
+    def page(self, events: list[EventRow]) -> None:
         instances_add_singles(calendar=self.calendar, events=events)
         masters = {e.google_id for e in events if e.is_recurring}
         for event in events:
@@ -355,11 +350,7 @@ def _save(calendar: Calendar, rows: list[Row]) -> None:
     """Insert the rows with executemany: no model objects, a few microseconds a row."""
     if not rows:
         return
-    connection = connections[router.db_for_write(Instance)]
-    when = connection.ops.adapt_datetimefield_value
-    table = connection.ops.quote_name(Instance._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in INSERT_COLUMNS)
-    marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
+    when = bulk.datetime_param(Instance)
     values = [
         (
             calendar.pk,
@@ -373,8 +364,7 @@ def _save(calendar: Calendar, rows: list[Row]) -> None:
         )
         for r in rows
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
+    bulk.insert(Instance, INSERT_COLUMNS, values)
     longest = max(int((r.end - r.start).total_seconds()) for r in rows)
     if longest > calendar.longest_instance:
         Calendar.objects.filter(pk=calendar.pk).update(

@@ -36,8 +36,13 @@ from calendar_api.google.errors import (
 )
 from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment
 from calendar_api.operations import metrics
-from calendar_api.services import changes, instances
-from calendar_api.services.event_fields import event_columns, storable_text
+from calendar_api.services import bulk, changes, instances
+from calendar_api.services.event_fields import (
+    EventRow,
+    event_columns,
+    storable_json,
+    storable_text,
+)
 from calendar_api.services.tokens import call_google
 
 T = TypeVar("T")
@@ -55,6 +60,7 @@ UPSERT_FIELDS = [
     "etag",
     "data",
 ]
+INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
 RETRY_BASE_SECONDS = 5
 RETRY_CAP_SECONDS = 900
 
@@ -213,7 +219,7 @@ def _upsert(
     items: list[dict[str, Any]],
     *,
     previous: changes.Previous | None = None,
-) -> list[Event]:
+) -> list[EventRow]:
     """Store Google's events and record the changes in the log. `previous` is what the store
     held before (given by a full sync, which wiped it); None means: read it from the store.
     Any text is storable (see event_fields.storable); should a batch still fail in the
@@ -228,13 +234,13 @@ def _upsert(
         return []
     try:
         with transaction.atomic():  # a savepoint: the sync's transaction survives a failure
-            _bulk_upsert(rows)
+            _bulk_upsert(calendar, rows)
     except DatabaseError:
-        return [row for row in rows if _upsert_one(row)]
+        return [row for row in rows if _upsert_one(calendar, row)]
     return rows
 
 
-def _refresh_instances(calendar: Calendar, rows: list[Event]) -> None:
+def _refresh_instances(calendar: Calendar, rows: list[EventRow]) -> None:
     series, ids = instances.affected(row.data for row in rows)
     instances.instances_refresh(calendar=calendar, series_ids=series, event_ids=ids)
 
@@ -244,31 +250,47 @@ def _google_id(item: Any) -> str:
     return storable_text(str(item.get("id") or "")) if isinstance(item, dict) else ""
 
 
-def _row(calendar: Calendar, item: Any) -> Event | None:
+def _row(calendar: Calendar, item: Any) -> EventRow | None:
     google_id = _google_id(item)
     if not google_id or len(google_id) > 1024:
         logger.warning("Skipped an event without a usable id in calendar %s", calendar.pk)
         return None
-    columns = event_columns(item, calendar.time_zone)
-    return Event(calendar=calendar, google_id=google_id, data=item, **columns)
+    return EventRow(google_id, item, **event_columns(item, calendar.time_zone))
 
 
-def _bulk_upsert(rows: list[Event]) -> None:
-    Event.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["calendar", "google_id"],
-        update_fields=UPSERT_FIELDS,
-        batch_size=500,
+def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
+    """Insert the rows, or update the stored ones with the same id (what bulk_create with
+    update_conflicts did, without its model objects)."""
+    when = bulk.datetime_param(Event)
+    values = [
+        (
+            calendar.pk,
+            r.google_id,
+            r.status,
+            r.summary,
+            when(r.start),
+            when(r.end),
+            r.time_zone,
+            r.all_day,
+            r.recurring_event_id,
+            r.is_recurring,
+            when(r.updated),
+            r.etag,
+            storable_json(r.data),
+        )
+        for r in rows
+    ]
+    bulk.insert(
+        Event, INSERT_COLUMNS, values, unique=["calendar_id", "google_id"], update=UPSERT_FIELDS
     )
 
 
-def _upsert_one(row: Event) -> bool:
+def _upsert_one(calendar: Calendar, row: EventRow) -> bool:
     try:
         with transaction.atomic():
-            _bulk_upsert([row])
+            _bulk_upsert(calendar, [row])
     except DatabaseError:
-        logger.exception("Skipped event %r of calendar %s", row.google_id[:64], row.calendar_id)
+        logger.exception("Skipped event %r of calendar %s", row.google_id[:64], calendar.pk)
         return False
     return True
 
