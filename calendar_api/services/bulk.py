@@ -18,8 +18,6 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.db.models.constants import OnConflict
 
-ZERO = dt.timedelta(0)
-
 
 def connection_for(model: type[Model]) -> BaseDatabaseWrapper:
     return connections[router.db_for_write(model)]
@@ -49,16 +47,17 @@ def insert(
 
 def datetime_param(model: type[Model]) -> Callable[[dt.datetime | None], Any]:
     """How the database takes a datetime column's value: Django's own adaptation, except for
-    the case it spends most of a row's time on: SQLite (text columns, naive UTC) and a value
-    already at offset zero, whose text is written here as Django writes it."""
+    the case it spends most of a row's time on: SQLite (text columns, naive UTC) and a UTC
+    value (all of sync's), whose text is written here as Django writes it: the naive value's
+    str(), which is its isoformat(" ") without the "+00:00"."""
     connection = connection_for(model)
     adapt = connection.ops.adapt_datetimefield_value
     if connection.vendor != "sqlite" or not settings.USE_TZ or connection.timezone_name != "UTC":
         return adapt
 
     def utc_text(value: dt.datetime | None) -> Any:
-        if value is not None and value.utcoffset() == ZERO:
-            return str(value.replace(tzinfo=None))
+        if value is not None and value.tzinfo is dt.UTC:
+            return value.isoformat(" ")[:-6]
         return adapt(value)
 
     return utc_text

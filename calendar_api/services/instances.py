@@ -35,6 +35,9 @@ from calendar_api.services.event_fields import EventRow, event_time, zone
 from calendar_api.services.recurrence import Window
 
 BATCH = 1000
+# Series built and written together: a daily series has some 1,100 rows over the horizon, so
+# a page of series (or a rebuild) is written a few series at a time, in flat memory.
+SERIES_BATCH = 20
 INSERT_COLUMNS = (
     "calendar_id",
     "event_id",
@@ -262,10 +265,8 @@ def instances_refresh(
     for row in _sources(calendar, Q(google_id__in=event_ids)):
         single = not row.recurring_event_id and not row.is_recurring
         rows += [r for r in [_single_row(calendar, row)] if r is not None and single]
-    for chunk in _chunks(sorted(series_ids - {""}), BATCH):
-        rows += _rows_of_series(calendar, chunk, span)
     _save(calendar, rows)
-    return len(rows)
+    return len(rows) + _save_series(calendar, sorted(series_ids - {""}), span)
 
 
 def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) -> None:
@@ -309,14 +310,24 @@ class FullBuild:
             if event.recurring_event_id and event.recurring_event_id not in masters:
                 self.later.add(event.recurring_event_id)
         if masters:
-            _save(self.calendar, _rows_of_series(self.calendar, sorted(masters), self.span))
+            _save_series(self.calendar, sorted(masters), self.span)
             self.built |= masters
 
     def finish(self) -> None:
         again = sorted(self.later)
         for chunk in _chunks(again, BATCH):
             Instance.objects.filter(calendar=self.calendar, series_id__in=chunk).delete()
-            _save(self.calendar, _rows_of_series(self.calendar, chunk, self.span))
+            _save_series(self.calendar, chunk, self.span)
+
+
+def _save_series(calendar: Calendar, series_ids: list[str], span: Window) -> int:
+    """Build and write the rows of the series, SERIES_BATCH at a time; returns how many."""
+    done = 0
+    for chunk in _chunks(series_ids, SERIES_BATCH):
+        rows = _rows_of_series(calendar, chunk, span)
+        _save(calendar, rows)
+        done += len(rows)
+    return done
 
 
 def _rows_of_series(calendar: Calendar, series_ids: list[str], span: Window) -> list[Row]:
