@@ -262,11 +262,13 @@ def instances_refresh(
         series_ids = series_ids | event_ids
         _delete_rows(calendar, series_ids, event_ids)
     rows: list[Row] = []
+    singles: set[str] = set()  # stored as single events: no series rows to build for them
     for row in _sources(calendar, Q(google_id__in=event_ids)):
-        single = not row.recurring_event_id and not row.is_recurring
-        rows += [r for r in [_single_row(calendar, row)] if r is not None and single]
+        if not row.recurring_event_id and not row.is_recurring:
+            singles.add(row.google_id)
+            rows += [r for r in [_single_row(calendar, row)] if r is not None]
     _save(calendar, rows)
-    return len(rows) + _save_series(calendar, sorted(series_ids - {""}), span)
+    return len(rows) + _save_series(calendar, sorted(series_ids - singles - {""}), span)
 
 
 def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) -> None:

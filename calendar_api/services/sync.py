@@ -62,6 +62,7 @@ UPSERT_FIELDS = [
 ]
 INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
 RETRY_BASE_SECONDS = 5
+END = object()  # what prefetched's thread gets once the pages run out
 RETRY_CAP_SECONDS = 900
 
 
@@ -77,7 +78,6 @@ def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
     outcome = SyncOutcome("busy")
     while _take_lease(calendar):
         try:
-            Calendar.objects.filter(pk=calendar.pk).update(sync_requested=False)
             outcome = _sync_once(calendar)
         finally:
             Calendar.objects.filter(pk=calendar.pk).update(sync_lease_until=None)
@@ -92,12 +92,17 @@ def _take_lease(calendar: Calendar) -> bool:
     """Claim the calendar for SYNC_LEASE_SECONDS. The lease only bounds how long a crashed
     worker blocks the calendar: a sync that outlives it stays correct, since writes are
     serialised on the calendar row and upserts are idempotent; the overlap is wasted work.
-    The queued flag is cleared in the same update: from here on, a trigger finds the sync
-    running (and is spaced after it), not the calendar idle."""
+    The queued and requested flags are cleared in the same update: from here on, a trigger
+    finds the sync running (and is spaced after it, or asks it to go once more)."""
     now = timezone.now()
     until = now + dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
     free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
-    claim = {"sync_lease_until": until, "sync_queued": False, "sync_queued_at": None}
+    claim = {
+        "sync_lease_until": until,
+        "sync_queued": False,
+        "sync_queued_at": None,
+        "sync_requested": False,
+    }
     return Calendar.objects.filter(free, pk=calendar.pk).update(**claim) == 1
 
 
@@ -179,9 +184,11 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
 
 
 def prefetched(pages: Iterator[T]) -> Iterator[T]:
-    """Yield what `pages` yields, fetching the next item in a thread meanwhile. An error of
-    the fetch is raised here; when the caller stops early, the thread stops too."""
+    """Yield what `pages` yields, fetching the next item in a thread while the caller works
+    on this one, and no further: two pages in memory at most. An error of the fetch is
+    raised here; when the caller stops early, the thread stops too."""
     box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    wanted = threading.Semaphore(1)  # released each time the caller takes an item
     stop = threading.Event()
 
     def put(entry: tuple[bool, Any]) -> bool:
@@ -193,7 +200,12 @@ def prefetched(pages: Iterator[T]) -> Iterator[T]:
 
     def fetch() -> None:
         try:
-            for page in pages:
+            while not stop.is_set():
+                if not wanted.acquire(timeout=0.1):
+                    continue
+                page = next(pages, END)
+                if page is END:
+                    break
                 if not put((True, page)):
                     return
         except BaseException as exc:  # handed to the caller's thread
@@ -209,6 +221,7 @@ def prefetched(pages: Iterator[T]) -> Iterator[T]:
                 if value is not None:
                     raise value
                 return
+            wanted.release()
             yield value
     finally:
         stop.set()
