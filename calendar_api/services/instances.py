@@ -360,7 +360,7 @@ def _span_of(calendar: Calendar) -> Window:
 
 
 def _save(calendar: Calendar, rows: list[Row]) -> None:
-    """Insert the rows with executemany: no model objects, a few microseconds a row."""
+    """Insert the rows as plain tuples (bulk.insert): no model objects, a few microseconds a row."""
     if not rows:
         return
     when = bulk.datetime_param(Instance)
