@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from calendar_api.google import client
-from calendar_api.models import Calendar, Event, GoogleAccount, WatchChannel
+from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.instances import instances_drop
-from calendar_api.services.sync import sync_request
+from calendar_api.services.sync import events_wipe, sync_request
 from calendar_api.services.tokens import call_google
 from calendar_api.services.watches import watch_request, watch_stop
 
@@ -57,6 +57,6 @@ def calendar_update(*, calendar: Calendar, sync_enabled: bool) -> Calendar:
                 sync_enabled=False, sync_token="", last_synced_at=None
             )
             instances_drop(calendar=calendar)
-            Event.objects.filter(calendar=calendar).delete()
+            events_wipe(calendar=calendar)
     calendar.refresh_from_db()
     return calendar

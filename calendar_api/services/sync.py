@@ -34,10 +34,15 @@ from calendar_api.google.errors import (
     ReauthRequired,
     SyncTokenExpired,
 )
-from calendar_api.models import Calendar, Event, GoogleAccount
+from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment
 from calendar_api.operations import metrics
-from calendar_api.services import changes, instances
-from calendar_api.services.event_fields import event_columns, storable_text
+from calendar_api.services import bulk, changes, instances
+from calendar_api.services.event_fields import (
+    EventRow,
+    event_columns,
+    storable_json,
+    storable_text,
+)
 from calendar_api.services.tokens import call_google
 
 T = TypeVar("T")
@@ -55,7 +60,9 @@ UPSERT_FIELDS = [
     "etag",
     "data",
 ]
+INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
 RETRY_BASE_SECONDS = 5
+END = object()  # what prefetched's thread gets once the pages run out
 RETRY_CAP_SECONDS = 900
 
 
@@ -71,7 +78,6 @@ def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
     outcome = SyncOutcome("busy")
     while _take_lease(calendar):
         try:
-            Calendar.objects.filter(pk=calendar.pk).update(sync_requested=False)
             outcome = _sync_once(calendar)
         finally:
             Calendar.objects.filter(pk=calendar.pk).update(sync_lease_until=None)
@@ -86,12 +92,17 @@ def _take_lease(calendar: Calendar) -> bool:
     """Claim the calendar for SYNC_LEASE_SECONDS. The lease only bounds how long a crashed
     worker blocks the calendar: a sync that outlives it stays correct, since writes are
     serialised on the calendar row and upserts are idempotent; the overlap is wasted work.
-    The queued flag is cleared in the same update: from here on, a trigger finds the sync
-    running (and is spaced after it), not the calendar idle."""
+    The queued and requested flags are cleared in the same update: from here on, a trigger
+    finds the sync running (and is spaced after it, or asks it to go once more)."""
     now = timezone.now()
     until = now + dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
     free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
-    claim = {"sync_lease_until": until, "sync_queued": False, "sync_queued_at": None}
+    claim = {
+        "sync_lease_until": until,
+        "sync_queued": False,
+        "sync_queued_at": None,
+        "sync_requested": False,
+    }
     return Calendar.objects.filter(free, pk=calendar.pk).update(**claim) == 1
 
 
@@ -132,7 +143,7 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
         previous = changes.previous_of(calendar=calendar) if full and calendar.sync_token else {}
         if full:
             instances.instances_reset(calendar=calendar)
-            Event.objects.filter(calendar=calendar).delete()
+            events_wipe(calendar=calendar)
         changed = 0
         next_token = ""
         build = instances.FullBuild(calendar) if full else None
@@ -173,9 +184,11 @@ def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
 
 
 def prefetched(pages: Iterator[T]) -> Iterator[T]:
-    """Yield what `pages` yields, fetching the next item in a thread meanwhile. An error of
-    the fetch is raised here; when the caller stops early, the thread stops too."""
+    """Yield what `pages` yields, fetching the next item in a thread while the caller works
+    on this one, and no further: two pages in memory at most. An error of the fetch is
+    raised here; when the caller stops early, the thread stops too."""
     box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    wanted = threading.Semaphore(1)  # released each time the caller takes an item
     stop = threading.Event()
 
     def put(entry: tuple[bool, Any]) -> bool:
@@ -187,7 +200,12 @@ def prefetched(pages: Iterator[T]) -> Iterator[T]:
 
     def fetch() -> None:
         try:
-            for page in pages:
+            while not stop.is_set():
+                if not wanted.acquire(timeout=0.1):
+                    continue
+                page = next(pages, END)
+                if page is END:
+                    break
                 if not put((True, page)):
                     return
         except BaseException as exc:  # handed to the caller's thread
@@ -203,6 +221,7 @@ def prefetched(pages: Iterator[T]) -> Iterator[T]:
                 if value is not None:
                     raise value
                 return
+            wanted.release()
             yield value
     finally:
         stop.set()
@@ -213,7 +232,7 @@ def _upsert(
     items: list[dict[str, Any]],
     *,
     previous: changes.Previous | None = None,
-) -> list[Event]:
+) -> list[EventRow]:
     """Store Google's events and record the changes in the log. `previous` is what the store
     held before (given by a full sync, which wiped it); None means: read it from the store.
     Any text is storable (see event_fields.storable); should a batch still fail in the
@@ -228,13 +247,13 @@ def _upsert(
         return []
     try:
         with transaction.atomic():  # a savepoint: the sync's transaction survives a failure
-            _bulk_upsert(rows)
+            _bulk_upsert(calendar, rows)
     except DatabaseError:
-        return [row for row in rows if _upsert_one(row)]
+        return [row for row in rows if _upsert_one(calendar, row)]
     return rows
 
 
-def _refresh_instances(calendar: Calendar, rows: list[Event]) -> None:
+def _refresh_instances(calendar: Calendar, rows: list[EventRow]) -> None:
     series, ids = instances.affected(row.data for row in rows)
     instances.instances_refresh(calendar=calendar, series_ids=series, event_ids=ids)
 
@@ -244,33 +263,58 @@ def _google_id(item: Any) -> str:
     return storable_text(str(item.get("id") or "")) if isinstance(item, dict) else ""
 
 
-def _row(calendar: Calendar, item: Any) -> Event | None:
+def _row(calendar: Calendar, item: Any) -> EventRow | None:
     google_id = _google_id(item)
     if not google_id or len(google_id) > 1024:
         logger.warning("Skipped an event without a usable id in calendar %s", calendar.pk)
         return None
-    columns = event_columns(item, calendar.time_zone)
-    return Event(calendar=calendar, google_id=google_id, data=item, **columns)
+    return EventRow(google_id, item, **event_columns(item, calendar.time_zone))
 
 
-def _bulk_upsert(rows: list[Event]) -> None:
-    Event.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["calendar", "google_id"],
-        update_fields=UPSERT_FIELDS,
-        batch_size=500,
+def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
+    """Insert the rows, or update the stored ones with the same id (what bulk_create with
+    update_conflicts did, without its model objects)."""
+    when = bulk.datetime_param(Event)
+    values = [
+        (
+            calendar.pk,
+            r.google_id,
+            r.status,
+            r.summary,
+            when(r.start),
+            when(r.end),
+            r.time_zone,
+            r.all_day,
+            r.recurring_event_id,
+            r.is_recurring,
+            when(r.updated),
+            r.etag,
+            storable_json(r.data),
+        )
+        for r in rows
+    ]
+    bulk.insert(
+        Event, INSERT_COLUMNS, values, unique=["calendar_id", "google_id"], update=UPSERT_FIELDS
     )
 
 
-def _upsert_one(row: Event) -> bool:
+def _upsert_one(calendar: Calendar, row: EventRow) -> bool:
     try:
         with transaction.atomic():
-            _bulk_upsert([row])
+            _bulk_upsert(calendar, [row])
     except DatabaseError:
-        logger.exception("Skipped event %r of calendar %s", row.google_id[:64], row.calendar_id)
+        logger.exception("Skipped event %r of calendar %s", row.google_id[:64], calendar.pk)
         return False
     return True
+
+
+def events_wipe(*, calendar: Calendar) -> None:
+    """Delete the calendar's events (its instance rows must be gone already). Django's
+    `delete()` would first load every event, data and all, because their ICS fragments
+    cascade: a calendar's worth of rows in memory. Here the fragments go in one query and the
+    events in another; a new relation to Event must be deleted here too."""
+    IcsFragment.objects.filter(event__calendar=calendar).delete()
+    Event.objects.filter(calendar=calendar)._raw_delete(Event.objects.db)
 
 
 def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:

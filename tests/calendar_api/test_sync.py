@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from calendar_api.google.errors import GoogleUnavailable
 from calendar_api.models import Calendar, Event
-from calendar_api.services.sync import calendar_sync, calendar_sync_job
+from calendar_api.services.sync import calendar_sync, calendar_sync_job, prefetched
 from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control
 from tests.support.jobs import job_results
@@ -153,3 +155,31 @@ def test_a_lease_left_by_a_crashed_worker_is_taken_over_once_it_expires(
     )
     assert calendar_sync(calendar=calendar).mode == "incremental"
     assert stored(calendar) == truth(gcal)
+
+
+def test_pages_are_fetched_one_ahead_of_the_store_and_no_further() -> None:
+    fetched: list[int] = []
+
+    def pages() -> Iterator[int]:
+        for number in range(6):
+            fetched.append(number)
+            yield number
+
+    seen = []
+    for page in prefetched(pages()):
+        time.sleep(0.02)  # storing the page: the next one is fetched meanwhile
+        assert len(fetched) <= page + 2  # this page and the next, never a third
+        seen.append(page)
+    assert seen == list(range(6))
+
+
+def test_a_failed_fetch_is_raised_to_the_sync_after_the_pages_before_it() -> None:
+    def pages() -> Iterator[int]:
+        yield 1
+        raise GoogleUnavailable()
+
+    seen = []
+    with pytest.raises(GoogleUnavailable):
+        for page in prefetched(pages()):
+            seen.append(page)
+    assert seen == [1]

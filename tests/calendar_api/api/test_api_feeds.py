@@ -15,8 +15,11 @@ import pytest
 import recurring_ical_events
 from django.test import Client
 
+from calendar_api.models import IcsFragment
+from calendar_api.services.sync import calendar_sync
 from tests.calendar_api.api.conftest import events_url, send
 from tests.calendar_api.api.test_api_events import every_page
+from tests.emulator.clients import control
 
 pytestmark = pytest.mark.django_db
 FEEDS = "/rest/v1/feeds/"
@@ -229,3 +232,15 @@ def test_another_users_calendar_cannot_be_put_in_a_feed(
 
 def test_feeds_need_a_signed_in_user(client: Client) -> None:
     assert client.get(FEEDS).status_code in (401, 403)
+
+
+def test_a_full_resync_drops_the_fragments_and_the_feed_stays_whole(
+    alice_client: Client, alice: Any, google: Any
+) -> None:
+    feed = make_feed(alice_client)
+    before = fetch(Client(), feed["url"]).content
+    assert IcsFragment.objects.exists()
+    control(google.base_url, "expire-sync-tokens")
+    assert calendar_sync(calendar=alice.calendars.get(primary=True)).mode == "full"
+    assert not IcsFragment.objects.exists()  # they went with the events they were made from
+    assert fetch(Client(), feed["url"]).content == before

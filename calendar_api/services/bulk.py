@@ -1,0 +1,78 @@
+"""Plain bulk writes for sync's hot path: rows as tuples, inserted through Django's
+connection and its operations, on SQLite and PostgreSQL alike.
+
+A full sync writes tens of thousands of event and instance rows, a page (2,500 events) while
+Google is asked for the next one. `bulk_create` built a model object per row and prepared
+every value of it through its field: several times what the database itself took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+from django.db.models.constants import OnConflict
+
+BATCH = 500  # rows a statement at most, within the database's limit of parameters
+
+
+def connection_for(model: type[Model]) -> BaseDatabaseWrapper:
+    return connections[router.db_for_write(model)]
+
+
+def insert(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    unique: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> None:
+    """Insert the rows (values in the order of `columns`, adapted for the database). With
+    `unique` and `update`, a row whose unique columns are taken updates those columns of the
+    row it meets instead (Django's ON CONFLICT clause for the database).
+
+    Measured on a full sync: on SQLite, statements of many rows cost a quarter less than an
+    executemany of one-row statements; on PostgreSQL it is the other way round, as psycopg
+    pipelines an executemany (one round trip) while it parses a statement of thousands of
+    placeholders in Python, every time (Django's cursor binds parameters on the client)."""
+    connection = connection_for(model)
+    ops = connection.ops
+    names = ", ".join(ops.quote_name(column) for column in columns)
+    head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = ""
+    if update:
+        tail = " " + ops.on_conflict_suffix_sql([], OnConflict.UPDATE, update, unique)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.executemany(head + one + tail, rows)
+            return
+        size = max(1, min(BATCH, ops.bulk_batch_size(columns, rows)))
+        for begin in range(0, len(rows), size):
+            batch = rows[begin : begin + size]
+            params = [value for row in batch for value in row]
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+
+
+def datetime_param(model: type[Model]) -> Callable[[dt.datetime | None], Any]:
+    """How the database takes a datetime column's value: Django's own adaptation, except for
+    the case it spends most of a row's time on: SQLite (text columns, naive UTC) and a UTC
+    value (all of sync's), whose text is written here as Django writes it: the naive value's
+    str(), which is its isoformat(" ") without the "+00:00"."""
+    connection = connection_for(model)
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or not settings.USE_TZ or connection.timezone_name != "UTC":
+        return adapt
+
+    def utc_text(value: dt.datetime | None) -> Any:
+        if value is not None and value.tzinfo is dt.UTC:
+            return value.isoformat(" ")[:-6]
+        return adapt(value)
+
+    return utc_text
