@@ -21,8 +21,9 @@ from calendar_api.google.errors import (
 )
 from calendar_api.models import Calendar, GoogleAccount
 from calendar_api.services.calendars import calendars_refresh
+from calendar_api.services.instances import instances_drop
 from calendar_api.services.scheduler import tick_is_stale
-from calendar_api.services.sync import calendar_sync, sync_request
+from calendar_api.services.sync import calendar_sync, events_wipe, sync_request
 from calendar_api.services.watches import channels_stop_all, watch_request
 
 logger = logging.getLogger(__name__)
@@ -173,5 +174,8 @@ def account_disconnect(*, account: GoogleAccount) -> None:
         # Lock the calendars first: a sync writing one of them finishes before we collect its
         # rows (or finds it gone). Without the lock, a sync committing rows between our event
         # and calendar deletes made this delete fail on a foreign key (PostgreSQL).
-        list(Calendar.objects.select_for_update().filter(account=account).values_list("pk"))
+        calendars = list(Calendar.objects.select_for_update().filter(account=account))
+        for calendar in calendars:  # in a few queries: a cascade would load every event
+            instances_drop(calendar=calendar)
+            events_wipe(calendar=calendar)
         account.delete()

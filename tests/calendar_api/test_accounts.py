@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from calendar_api import crypto
 from calendar_api.google.errors import ReauthRequired
-from calendar_api.models import Calendar, Event, GoogleAccount, WatchChannel
+from calendar_api.models import Calendar, Event, GoogleAccount, Instance, WatchChannel
 from calendar_api.services.sync import calendar_sync, calendar_sync_job
 from calendar_api.services.tokens import account_access_token
 from calendar_api.services.watches import watch_start
@@ -87,6 +87,7 @@ def test_disconnect_stops_channels_revokes_and_deletes_everything(
     assert google.emulator.state.grant_for("alice@example.com", CLIENT_ID) is None
     assert not GoogleAccount.objects.exists()
     assert not Event.objects.exists() and not Calendar.objects.exists()
+    assert not Instance.objects.exists()
 
 
 def test_disconnect_succeeds_locally_when_google_is_down(
