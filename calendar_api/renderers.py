@@ -35,14 +35,17 @@ def dumps(value: Any, encoder: type[json.JSONEncoder] | None = None) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _holds_raw(value: Any) -> bool:
-    if isinstance(value, RawJSON):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_raw(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_raw(v) for v in value)
-    return False
+def _holds_raw(data: Any) -> bool:
+    """Whether the response carries RawJSON: as a value of its top level, or as an item of a
+    list there (a page's results). Deeper values are not searched: every response goes
+    through here, and a page of events as dicts would otherwise be walked whole."""
+    if not isinstance(data, dict):
+        return isinstance(data, RawJSON)
+    return any(
+        isinstance(value, RawJSON)
+        or (isinstance(value, list) and any(isinstance(item, RawJSON) for item in value))
+        for value in data.values()
+    )
 
 
 def _joined(value: Any, encoder: type[json.JSONEncoder]) -> str:
@@ -57,7 +60,8 @@ def _joined(value: Any, encoder: type[json.JSONEncoder]) -> str:
 
 
 class ApiJSONRenderer(JSONRenderer):
-    """DRF's JSON renderer; a response holding RawJSON values has their text put in place."""
+    """DRF's JSON renderer; a response holding RawJSON values (where _holds_raw looks) has
+    their text put in place."""
 
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None

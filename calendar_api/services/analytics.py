@@ -30,6 +30,7 @@ from django.db.models.functions import Cast
 
 from calendar_api.models import Calendar
 from calendar_api.services import instances
+from calendar_api.services.bulk import datetime_read
 from calendar_api.services.recurrence import Window
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -121,16 +122,10 @@ def _indexed(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]
             attendees = json.loads(guests) if guests else None
             known[calendar_id, guests] = people(attendees, mine[calendar_id])
         declined, others = known[calendar_id, guests]
-        start, end = _utc(begins), _utc(ends)
+        start, end = datetime_read(begins), datetime_read(ends)
         if not declined and start < end:
             found.append((key, Busy(start, end, others, bool(series))))
     return found
-
-
-def _utc(text: str) -> dt.datetime:
-    """A datetime column read as text: SQLite's naive UTC, or PostgreSQL's with +00."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _expanded(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]]:

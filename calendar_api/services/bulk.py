@@ -21,6 +21,14 @@ from django.db.models.constants import OnConflict
 BATCH = 500  # rows a statement at most, within the database's limit of parameters
 
 
+def datetime_read(value: Any) -> dt.datetime:
+    """A datetime column as a raw cursor or a text cast gives it (Django's converters cost more
+    than the query on hot reads): SQLite's naive UTC, as a datetime or as text, or
+    PostgreSQL's aware value, or its text with an offset. Always aware, in UTC."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
 def connection_for(model: type[Model]) -> BaseDatabaseWrapper:
     return connections[router.db_for_write(model)]
 

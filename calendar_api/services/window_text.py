@@ -27,6 +27,7 @@ from calendar_api.models import Calendar, Event, Instance
 from calendar_api.pagination import Cursor, Page, page_queryset
 from calendar_api.renderers import RawJSON, dumps
 from calendar_api.serializers import event_in_zone
+from calendar_api.services.bulk import datetime_read
 
 OWN = ("id", "originalStartTime", "start", "end")  # what differs from row to row
 ROW_FIELDS = ("key", "start", "series_id", "event_id", "event__etag", "end_text", "updated_text")
@@ -64,7 +65,7 @@ class Source:
         if self.timed:
             zone_name, shown = self.zone_name, self.shown
             begins = f'{{"dateTime":"{original.astimezone(shown).isoformat()}"{zone_name}}}'
-            end = _utc(row.end_text).astimezone(shown).isoformat()
+            end = datetime_read(row.end_text).astimezone(shown).isoformat()
             return (
                 f'{{"id":{_quoted(key)},"originalStartTime":{begins},"start":{begins},'
                 f'"end":{{"dateTime":"{end}"{zone_name}}}{self.rest}}}'
@@ -78,13 +79,6 @@ def _quoted(text: str) -> str:
     if text.isascii() and text.replace("_", "").isalnum():
         return '"' + text + '"'
     return dumps(text)
-
-
-def _utc(text: str) -> dt.datetime:
-    """A datetime column read as text (Django's converters cost more than the query here):
-    SQLite's naive UTC, or PostgreSQL's with its offset."""
-    moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _times(fields: dict[str, Any]) -> str:
@@ -134,9 +128,7 @@ def window_page(
     ).values_list(*ROW_FIELDS)
     page = page_queryset(selected, size=size, cursor=cursor, ident="key", fetch=_fetch)
     sources = _sources(calendar, page.items, shown)
-    items: list[Any] = []
-    for row in page.items:
-        items.append(RawJSON(sources[_version(calendar, row, shown)].text(row)))
+    items: list[Any] = [RawJSON(s.text(row)) for s, row in zip(sources, page.items, strict=True)]
     return Page(items, page.next, page.previous)
 
 
@@ -157,28 +149,19 @@ def _fetch(rows: QuerySet[Any]) -> list[WindowRow]:
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    return [WindowRow(k, _moment(s), i, e, t, end, u) for k, s, i, e, t, end, u in found]
-
-
-def _moment(value: Any) -> dt.datetime:
-    """A datetime column through the cursor: SQLite's naive UTC (a datetime, or its text),
-    PostgreSQL's aware value."""
-    if isinstance(value, str):
-        return _utc(value)
-    moment: dt.datetime = value
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return [WindowRow(k, datetime_read(s), i, e, t, end, u) for k, s, i, e, t, end, u in found]
 
 
 def _version(calendar: Calendar, row: WindowRow, shown: ZoneInfo) -> Version:
     return (row.event_id, row.etag, row.updated_text or "", calendar.time_zone, shown.key)
 
 
-def _sources(calendar: Calendar, rows: list[Any], shown: ZoneInfo) -> dict[Version, Source]:
-    """The prepared source of every row: from the cache, the others read in one query."""
+def _sources(calendar: Calendar, rows: list[WindowRow], shown: ZoneInfo) -> list[Source]:
+    """The prepared source of each row: from the cache, the others read in one query."""
+    versions = [_version(calendar, row, shown) for row in rows]
     found: dict[Version, Source] = {}
     missing: dict[int, Version] = {}
-    for row in rows:
-        version = _version(calendar, row, shown)
+    for row, version in zip(rows, versions, strict=True):
         if version in found or row.event_id in missing:
             continue
         cached = CACHE.get(version)
@@ -193,4 +176,4 @@ def _sources(calendar: Calendar, rows: list[Any], shown: ZoneInfo) -> dict[Versi
             source = Source(data, calendar.time_zone, shown)
             CACHE.put(missing[pk], source)
             found[missing[pk]] = source
-    return found
+    return [found[version] for version in versions]
