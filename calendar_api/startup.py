@@ -7,11 +7,16 @@ gunicorn, uvicorn, any WSGI or ASGI server): `calendar_project/wsgi.py` and `asg
 - Access logs of every known server go through the redaction of OAuth codes and state.
 - Calendars with a live push channel are polled at the scheduler's next tick: notifications
   that arrived while no web process was up are lost.
+
+uvicorn with `--workers N` imports the application inside each worker's running event loop,
+where Django refuses database queries; the check then runs in a thread of its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -37,9 +42,25 @@ def deploy_checks() -> None:
 
 
 def _check_pushed_calendars() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no event loop: the usual case
+        _pushed_calendars_check()
+        return
+    thread = threading.Thread(target=_pushed_calendars_check, name="startup-check")
+    thread.start()
+    thread.join()
+
+
+def _pushed_calendars_check() -> None:
+    from django.db import connection
+
     from calendar_api.services.scheduler import pushed_calendars_check
 
     try:
         pushed_calendars_check()
     except DatabaseError:  # not migrated yet: nothing is pushed either
         logger.info("No push channels checked at start: the database is not ready")
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()

@@ -5,6 +5,7 @@ for one calendar is one sync and at most one follow-up."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import signal
@@ -126,6 +127,24 @@ def test_a_web_process_that_starts_has_pushed_calendars_checked(
     live_channel(calendar)
     settings.DEBUG = True  # the start-up checks refuse the development keys otherwise
     server_start()
+    assert scheduler.polls_due() == [calendar.pk]
+
+
+@pytest.mark.django_db(transaction=True)  # the check runs in a thread with its own connection
+def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
+    alice: GoogleAccount, settings: Any
+) -> None:
+    """uvicorn --workers N imports the ASGI application inside each worker's event loop."""
+    from calendar_api.startup import server_start
+
+    calendar = primary_without_polls(alice)
+    live_channel(calendar)
+    settings.DEBUG = True
+
+    async def serve() -> None:
+        server_start()
+
+    asyncio.run(serve())
     assert scheduler.polls_due() == [calendar.pk]
 
 
