@@ -41,8 +41,10 @@ def main() -> None:
 
     from calendar_api.services import analytics
     from calendar_api.services.recurrence import Window
+    from calendar_api.startup import heap_freeze
 
     user, calendar = _big_calendar.fill()
+    heap_freeze()  # as a server process does once it has started
     low = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     window = Window(low, low + dt.timedelta(days=365))
     tz, work = ZoneInfo("Europe/London"), analytics.WorkingHours()

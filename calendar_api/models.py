@@ -148,6 +148,9 @@ class Event(models.Model):
     is_recurring = models.BooleanField(default=False)
     updated = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=128, blank=True, default="")
+    # Google's attendee list, reduced to what reports read, as JSON text ("" without one):
+    # see event_fields.attendees_column. Written with `data`, always.
+    attendees = models.TextField(blank=True, default="")
     data = StoredJSONField(default=dict)
 
     class Meta:

@@ -7,6 +7,8 @@ gunicorn, uvicorn, any WSGI or ASGI server): `calendar_project/wsgi.py` and `asg
 - Access logs of every known server go through the redaction of OAuth codes and state.
 - Calendars with a live push channel are polled at the scheduler's next tick: notifications
   that arrived while no web process was up are lost.
+- What is alive once the application is loaded is left out of later full garbage collections
+  (`heap_freeze`, the worker does the same).
 
 uvicorn with `--workers N` imports the application inside each worker's running event loop,
 where Django refuses database queries; the check then runs in a thread of its own.
@@ -15,6 +17,7 @@ where Django refuses database queries; the check then runs in a thread of its ow
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 
@@ -31,6 +34,16 @@ def server_start() -> None:
     deploy_checks()
     install_redaction()
     _check_pushed_calendars()
+    heap_freeze()
+
+
+def heap_freeze() -> None:
+    """Move every object alive now (Django, the project's modules and their tables) out of the
+    garbage collector's view. A request or a job that makes tens of thousands of objects (a
+    year of analytics, a page of sync) otherwise pays for scanning all of those again at each
+    full collection: measured on a year of analytics, about a quarter of its time."""
+    gc.collect()
+    gc.freeze()
 
 
 def deploy_checks() -> None:

@@ -21,20 +21,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
-
-from django.db.models import TextField
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
 
 from calendar_api.models import Calendar
 from calendar_api.services import instances
-from calendar_api.services.bulk import datetime_read
+from calendar_api.services.bulk import Epoch
 from calendar_api.services.recurrence import Window
 
-Span = tuple[dt.datetime, dt.datetime]
-FOCUS_MIN = dt.timedelta(hours=2)
+# Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
+# float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
+Span = tuple[float, float]
+FOCUS_MIN = 2 * 3600.0
 TOP = 10
 
 
@@ -45,12 +43,12 @@ class WorkingHours:
     days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
 
 
-@dataclass(frozen=True)
-class Busy:
-    """A counted event: when, and who else was in it (when it is a meeting)."""
+class Busy(NamedTuple):
+    """A counted event: when, and who else was in it (when it is a meeting). A named tuple: a
+    year holds tens of thousands, and a frozen dataclass costs several times more to make."""
 
-    start: dt.datetime
-    end: dt.datetime
+    start: float  # seconds since 1970, UTC
+    end: float
     others: tuple[tuple[str, str], ...] = ()  # (email, display name) of the other people
     recurring: bool = False
 
@@ -100,31 +98,26 @@ def busy_in(*, calendars: Sequence[Calendar], window: Window) -> list[Busy]:
 
 def _indexed(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]]:
     """Timed, busy rows of the index: `busy` is Google's free/busy rule (not cancelled, not
-    free, not declined by the calendar's own attendee entry)."""
+    free, not declined by the calendar's own attendee entry). Times are read as epoch seconds
+    and the guests from the event's reduced `attendees` column: decoding each event's data,
+    or Django's datetime converters, cost more than the query itself."""
     rows = (
         instances.window_rows(calendars, window)
         .filter(busy=True, event__all_day=False)
         .order_by()
-        .annotate(
-            guests=Cast(KeyTextTransform("attendees", "event__data"), TextField()),
-            # Read as text and parsed with fromisoformat: Django's converters cost more here
-            # than the query itself.
-            begins=Cast("start", TextField()),
-            ends=Cast("end", TextField()),
-        )
-        .values_list("calendar_id", "key", "begins", "ends", "series_id", "guests")
+        .annotate(begins=Epoch("start"), ends=Epoch("end"))
+        .values_list("calendar_id", "key", "begins", "ends", "series_id", "event__attendees")
     )
     mine = {c.pk: c.google_id.lower() for c in calendars}
     found = []
-    known: dict[tuple[int, str | None], tuple[bool, People]] = {}  # guest lists repeat
-    for calendar_id, key, begins, ends, series, guests in rows:
-        if (calendar_id, guests) not in known:
+    known: dict[tuple[int, str], tuple[bool, People]] = {}  # guest lists repeat
+    for calendar_id, key, start, end, series, guests in rows:
+        seen = known.get((calendar_id, guests))
+        if seen is None:
             attendees = json.loads(guests) if guests else None
-            known[calendar_id, guests] = people(attendees, mine[calendar_id])
-        declined, others = known[calendar_id, guests]
-        start, end = datetime_read(begins), datetime_read(ends)
-        if not declined and start < end:
-            found.append((key, Busy(start, end, others, bool(series))))
+            seen = known[calendar_id, guests] = people(attendees, mine[calendar_id])
+        if not seen[0] and start < end:
+            found.append((key, Busy(start, end, seen[1], bool(series))))
     return found
 
 
@@ -144,7 +137,8 @@ def _expanded(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy
         declined, others = people(event.get("attendees"), item.calendar.google_id.lower())
         if not declined and item.start < item.end:
             series = bool(event.get("recurringEventId"))
-            found.append((str(event.get("id")), Busy(item.start, item.end, others, series)))
+            start, end = item.start.timestamp(), item.end.timestamp()
+            found.append((str(event.get("id")), Busy(start, end, others, series)))
     return found
 
 
@@ -168,17 +162,27 @@ def people(attendees: Any, me: str) -> tuple[bool, People]:
 
 
 def union(spans: Iterable[Span]) -> list[Span]:
+    """The sorted, disjoint spans covering the same time (touching ones joined)."""
+    ordered = sorted(spans)
+    if not ordered:
+        return []
     merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
+    low, high = ordered[0]
+    for start, end in ordered:
+        if start > high:
+            merged.append((low, high))
+            low, high = start, end
+        elif end > high:
+            high = end
+    merged.append((low, high))
     return merged
 
 
-def clip(spans: Iterable[Span], low: dt.datetime, high: dt.datetime) -> list[Span]:
-    return [(max(s, low), min(e, high)) for s, e in spans if s < high and e > low]
+def clip(spans: Iterable[Span], low: float, high: float) -> list[Span]:
+    # Conditional expressions rather than min() and max(): this runs over every counted span.
+    return [
+        (s if s > low else low, e if e < high else high) for s, e in spans if s < high and e > low
+    ]
 
 
 def within(merged: Sequence[Span], span: Span) -> list[Span]:
@@ -188,13 +192,13 @@ def within(merged: Sequence[Span], span: Span) -> list[Span]:
     return clip(merged[first:last], *span)
 
 
-def overlap(merged: Sequence[Span], span: Span) -> dt.timedelta:
-    """How much of `span` the sorted, disjoint `merged` spans cover."""
-    total = dt.timedelta()
+def overlap(merged: Sequence[Span], span: Span) -> float:
+    """How many seconds of `span` the sorted, disjoint `merged` spans cover."""
+    total = 0.0
     index = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
     while index < len(merged) and merged[index][0] < span[1]:
         start, end = max(merged[index][0], span[0]), min(merged[index][1], span[1])
-        total += max(dt.timedelta(), end - start)
+        total += max(0.0, end - start)
         index += 1
     return total
 
@@ -215,24 +219,29 @@ def gaps(merged: Sequence[Span], span: Span) -> list[Span]:
     return free
 
 
-def hours(value: dt.timedelta) -> float:
-    return round(value.total_seconds() / 3600, 2)
+def hours(seconds: float) -> float:
+    return round(seconds / 3600, 2)
+
+
+def length(spans: Iterable[Span]) -> float:
+    return sum(end - start for start, end in spans)
 
 
 # -- the report --------------------------------------------------------------------------------
 
 
 def local_days(window: Window, tz: ZoneInfo) -> list[tuple[dt.date, Span]]:
-    """The local days the window touches, each as its span in UTC clipped to the window."""
+    """The local days the window touches, each as its span clipped to the window."""
     assert window.low is not None and window.high is not None
+    low, high = window.low.timestamp(), window.high.timestamp()
     day = window.low.astimezone(tz).date()
     found: list[tuple[dt.date, Span]] = []
     while True:
-        begin = dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-        if begin >= window.high:
+        begin = dt.datetime.combine(day, dt.time(), tzinfo=tz).timestamp()
+        if begin >= high:
             return found
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        found.append((day, (max(begin, window.low), min(end.astimezone(dt.UTC), window.high))))
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz).timestamp()
+        found.append((day, (max(begin, low), min(end, high))))
         day += dt.timedelta(days=1)
 
 
@@ -241,8 +250,8 @@ def working_spans(days: list[tuple[dt.date, Span]], tz: ZoneInfo, work: WorkingH
     for day, (low, high) in days:
         if day.weekday() not in work.days or work.end <= work.start:
             continue
-        begin = dt.datetime.combine(day, work.start, tzinfo=tz).astimezone(dt.UTC)
-        end = dt.datetime.combine(day, work.end, tzinfo=tz).astimezone(dt.UTC)
+        begin = dt.datetime.combine(day, work.start, tzinfo=tz).timestamp()
+        end = dt.datetime.combine(day, work.end, tzinfo=tz).timestamp()
         found += clip([(begin, end)], low, high)
     return found
 
@@ -251,25 +260,27 @@ def analytics_report(
     *, busy: list[Busy], window: Window, tz: ZoneInfo, work: WorkingHours
 ) -> Report:
     assert window.low is not None and window.high is not None
-    low, high = window.low, window.high
-    counted = union(clip(((b.start, b.end) for b in busy), low, high))
+    low, high = window.low.timestamp(), window.high.timestamp()
+    # Merged, then clipped: the same time as clipping each first, for a fraction of the spans.
+    counted = clip(union((b.start, b.end) for b in busy), low, high)
     meetings = [b for b in busy if b.others]
-    meeting = union(clip(((b.start, b.end) for b in meetings), low, high))
+    meeting = clip(union((b.start, b.end) for b in meetings), low, high)
     days = local_days(window, tz)
     working = working_spans(days, tz, work)
     focus = [g for w in working for g in gaps(counted, w) if g[1] - g[0] >= FOCUS_MIN]
-    total = sum((e - s for s, e in counted), dt.timedelta())
-    inside = sum((overlap(counted, w) for w in working), dt.timedelta())
+    total = length(counted)
+    inside = sum(overlap(counted, w) for w in working)
+    moment = dt.datetime.fromtimestamp
     return Report(
         total_event_hours=hours(total),
-        meeting_hours=hours(sum((e - s for s, e in meeting), dt.timedelta())),
+        meeting_hours=hours(length(meeting)),
         after_hours_hours=hours(total - inside),
         by_day=[_day(day, span, counted, meeting, working, focus) for day, span in days],
         meetings=_meeting_counts(meetings),
         focus_blocks={
             "count": len(focus),
-            "hours": hours(sum((e - s for s, e in focus), dt.timedelta())),
-            "blocks": [{"start": s.astimezone(tz), "end": e.astimezone(tz)} for s, e in focus],
+            "hours": hours(length(focus)),
+            "blocks": [{"start": moment(s, tz), "end": moment(e, tz)} for s, e in focus],
         },
         top_collaborators=_collaborators(meetings, low, high),
     )
@@ -284,7 +295,7 @@ def _day(
     focus: list[Span],
 ) -> dict[str, Any]:
     busy = overlap(counted, span)
-    inside = sum((overlap(counted, w) for w in within(working, span)), dt.timedelta())
+    inside = sum(overlap(counted, w) for w in within(working, span))
     return {
         "date": day,
         "event_hours": hours(busy),
@@ -308,14 +319,14 @@ def _meeting_counts(meetings: list[Busy]) -> dict[str, Any]:
     }
 
 
-def _collaborators(
-    meetings: list[Busy], low: dt.datetime, high: dt.datetime
-) -> list[dict[str, Any]]:
+def _collaborators(meetings: list[Busy], low: float, high: float) -> list[dict[str, Any]]:
     # Guest lists repeat (a series, a team): add up each list's time once, then per person.
     by_list: dict[People, list[float]] = {}
-    for meeting in meetings:
-        seconds = (min(meeting.end, high) - max(meeting.start, low)).total_seconds()
-        totals = by_list.setdefault(meeting.others, [0.0, 0])
+    for start, end, others, _ in meetings:
+        seconds = (end if end < high else high) - (start if start > low else low)
+        totals = by_list.get(others)
+        if totals is None:
+            totals = by_list[others] = [0.0, 0]
         totals[0] += seconds
         totals[1] += 1
     people: dict[str, Collaborator] = {}

@@ -58,6 +58,7 @@ UPSERT_FIELDS = [
     "is_recurring",
     "updated",
     "etag",
+    "attendees",
     "data",
 ]
 INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
@@ -289,6 +290,7 @@ def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
             r.is_recurring,
             when(r.updated),
             r.etag,
+            r.attendees,
             storable_json(r.data),
         )
         for r in rows

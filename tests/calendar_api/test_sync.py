@@ -183,3 +183,56 @@ def test_a_failed_fetch_is_raised_to_the_sync_after_the_pages_before_it() -> Non
         for page in prefetched(pages()):
             seen.append(page)
     assert seen == [1]
+
+
+def test_each_event_keeps_its_attendees_reduced_in_a_column_of_their_own(
+    alice: Any, gcal: Any
+) -> None:
+    """Analytics reads `attendees` instead of decoding every event: it must follow Google's
+    list through full and incremental syncs, and be emptied when the list goes."""
+    import json
+
+    calendar = primary(alice)
+    listed = gcal.events().list(calendarId="primary", maxResults=2500).execute()["items"]
+    invited = [e for e in listed if e.get("attendees")]
+    assert invited
+    for event in Event.objects.filter(calendar=calendar):
+        expected = [
+            {
+                k: a[k]
+                for k in ("email", "displayName", "responseStatus", "self", "resource")
+                if k in a
+            }
+            for a in event.data.get("attendees", [])
+        ]
+        assert (json.loads(event.attendees) if event.attendees else []) == expected
+
+    target = invited[0]
+    guests = [*target["attendees"], {"email": "NEW@example.com", "comment": "not kept"}]
+    gcal.events().patch(
+        calendarId="primary", eventId=target["id"], body={"attendees": guests}
+    ).execute()
+    lone = invited[-1] if len(invited) > 1 else None
+    if lone:
+        gcal.events().patch(
+            calendarId="primary", eventId=lone["id"], body={"attendees": []}
+        ).execute()
+    assert calendar_sync(calendar=calendar).mode == "incremental"
+    kept = json.loads(Event.objects.get(calendar=calendar, google_id=target["id"]).attendees)
+    assert kept[-1]["email"] == "NEW@example.com" and "comment" not in kept[-1]
+    if lone:
+        assert Event.objects.get(calendar=calendar, google_id=lone["id"]).attendees == ""
+
+
+def test_the_migration_fills_the_attendees_of_events_stored_before_it(alice: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("calendar_api.migrations.0008_event_attendees")
+    calendar = primary(alice)
+    written = dict(calendar.events.values_list("pk", "attendees"))
+    assert any(written.values())
+    calendar.events.update(attendees="")
+    migration.fill(apps, None)
+    assert dict(calendar.events.values_list("pk", "attendees")) == written

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from calendar_api.operations.heartbeat import heartbeat_record
+from calendar_api.startup import heap_freeze
 
 # Backend class path (its module) -> (the app that has the command, its name, default options).
 WORKERS: dict[str, tuple[str, str, list[str]]] = {
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Starting worker: {name}", style_func=lambda text: text)
         self.stdout.flush()
         heartbeat_record()  # ready before its first job
+        heap_freeze()
         delegate(app, name).run_from_argv([argv[0], name, *defaults, *argv[2:]])
 
     def handle(self, *args: Any, **options: Any) -> None:  # through call_command()

@@ -233,7 +233,11 @@ def test_analytics_reads_the_instances_the_events_list_gives(
     def instant(edge: dict[str, Any]) -> dt.datetime:
         return dt.datetime.fromisoformat(edge["dateTime"].replace("Z", "+00:00"))
 
-    expected = Counter((instant(e["start"]), instant(e["end"])) for e in listed if counted(e))
+    expected = Counter(
+        (instant(e["start"]).timestamp(), instant(e["end"]).timestamp())
+        for e in listed
+        if counted(e)
+    )
     calendar = Calendar.objects.get(google_id="alice@example.com")
     found = Counter(
         (b.start, b.end) for b in busy_in(calendars=[calendar], window=Window(low, high))
