@@ -120,6 +120,9 @@ class Calendar(models.Model):
     instances_from = models.DateTimeField(null=True, blank=True)
     instances_until = models.DateTimeField(null=True, blank=True, db_index=True)
     longest_instance = models.BigIntegerField(default=0)
+    # Bumped after every change to the calendar's events or instance rows, in the same
+    # transaction: pages of windows kept per process (window_text) are keyed by it.
+    read_version = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-primary", "summary"]

@@ -277,6 +277,9 @@ INSTANCES_FUTURE_DAYS = env_int("INSTANCES_FUTURE_DAYS", 730)
 INSTANCES_EXTEND_DAYS = env_int("INSTANCES_EXTEND_DAYS", 7)
 # Stored events kept prepared for rendering windows, per process (see services/window_text.py).
 WINDOW_TEXT_CACHE_SIZE = env_int("WINDOW_TEXT_CACHE_SIZE", 4096)
+# Whole pages of windows, per process, keyed by the calendar's read_version (a week of 250
+# events is about 280 kB of text).
+WINDOW_PAGE_CACHE_SIZE = env_int("WINDOW_PAGE_CACHE_SIZE", 64)
 PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
 WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
 WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)

@@ -54,6 +54,7 @@ def _fresh_cache() -> None:
     # Rolled-back test databases reuse row ids with other contents: no prepared event carries
     # over (in a real database an event's id, etag and updated time name one version).
     window_text.CACHE.clear()
+    window_text.PAGES.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -183,13 +183,21 @@ def events_list(
     size: int,
     cursor: Cursor | None,
     shown: ZoneInfo | None = None,
+    version: int | None = None,
 ) -> Page:
     """A page of the calendar's events by start: series as their masters (and exceptions), or,
     with `single_events`, expanded into their instances as Google's singleEvents does. With
-    `shown`, a page the read model answers holds RawJSON texts already in that zone."""
+    `shown`, a page the read model answers holds RawJSON texts already in that zone; with
+    `version` (the calendar's read_version as this request loaded it), such a page may be one
+    kept from an earlier request (see window_text)."""
     if query.single_events and _plain(query):
         stored = instances.instances_page(
-            calendar=calendar, window=query.window, size=size, cursor=cursor, shown=shown
+            calendar=calendar,
+            window=query.window,
+            size=size,
+            cursor=cursor,
+            shown=shown,
+            version=version,
         )
         if stored is not None:
             return stored

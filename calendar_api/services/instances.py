@@ -278,6 +278,13 @@ def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) 
     Instance.objects.filter(calendar=calendar, series_id__in=series_ids).delete()
     events = Event.objects.filter(calendar=calendar, google_id__in=event_ids).order_by()
     Instance.objects.filter(event__in=events.values("pk")).delete()
+    calendar_read_changed(calendar_id=calendar.pk)
+
+
+def calendar_read_changed(*, calendar_id: int) -> None:
+    """Note a change to the calendar's events or rows, after it was written and in its
+    transaction: a page kept by window_text under an older version is never served again."""
+    Calendar.objects.filter(pk=calendar_id).update(read_version=F("read_version") + 1)
 
 
 def instances_add_singles(*, calendar: Calendar, events: list[EventRow]) -> int:
@@ -321,6 +328,8 @@ class FullBuild:
         for chunk in _chunks(again, BATCH):
             Instance.objects.filter(calendar=self.calendar, series_id__in=chunk).delete()
             _save_series(self.calendar, chunk, self.span)
+        if again:
+            calendar_read_changed(calendar_id=self.calendar.pk)
 
 
 def _save_series(calendar: Calendar, series_ids: list[str], span: Window) -> int:
@@ -380,11 +389,11 @@ def _save(calendar: Calendar, rows: list[Row]) -> None:
     ]
     bulk.insert(Instance, INSERT_COLUMNS, values)
     longest = max(int((r.end - r.start).total_seconds()) for r in rows)
+    changed: dict[str, Any] = {"read_version": F("read_version") + 1}
     if longest > calendar.longest_instance:
-        Calendar.objects.filter(pk=calendar.pk).update(
-            longest_instance=Greatest(F("longest_instance"), longest)
-        )
+        changed["longest_instance"] = Greatest(F("longest_instance"), longest)
         calendar.longest_instance = longest
+    Calendar.objects.filter(pk=calendar.pk).update(**changed)
 
 
 def instances_reset(*, calendar: Calendar, now: dt.datetime | None = None) -> None:
@@ -392,7 +401,10 @@ def instances_reset(*, calendar: Calendar, now: dt.datetime | None = None) -> No
     span = horizon(now=now)
     Instance.objects.filter(calendar=calendar).delete()
     Calendar.objects.filter(pk=calendar.pk).update(
-        instances_from=span.low, instances_until=span.high, longest_instance=0
+        instances_from=span.low,
+        instances_until=span.high,
+        longest_instance=0,
+        read_version=F("read_version") + 1,
     )
     calendar.instances_from, calendar.instances_until = span.low, span.high
     calendar.longest_instance = 0
@@ -401,7 +413,9 @@ def instances_reset(*, calendar: Calendar, now: dt.datetime | None = None) -> No
 def instances_drop(*, calendar: Calendar) -> None:
     """Forget the calendar's rows (its events are about to go)."""
     Instance.objects.filter(calendar=calendar).delete()
-    Calendar.objects.filter(pk=calendar.pk).update(instances_from=None, instances_until=None)
+    Calendar.objects.filter(pk=calendar.pk).update(
+        instances_from=None, instances_until=None, read_version=F("read_version") + 1
+    )
     calendar.instances_from = calendar.instances_until = None
 
 
@@ -579,17 +593,32 @@ def instances_page(
     size: int,
     cursor: Cursor | None,
     shown: ZoneInfo | None = None,
+    version: int | None = None,
 ) -> Page | None:
     """A page of the calendar's window from the stored rows, in the API's (start, id) order;
     None when the rows cannot answer it (the window leaves the horizon). With `shown`, the
-    items are the API's JSON texts with times in that zone (see window_text)."""
+    items are the API's JSON texts with times in that zone (see window_text); with `version`
+    too (the calendar's read_version, loaded by this request), the page may come from the
+    per-process page cache."""
     if not covers(calendar, window):
         return None
     if shown is not None:
-        from calendar_api.services.window_text import window_page
+        from calendar_api.services import window_text
 
         rows = window_rows([calendar], window)
-        return window_page(calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown)
+        if version is not None:
+            return window_text.cached_window_page(
+                calendar=calendar,
+                window=window,
+                rows=rows,
+                size=size,
+                cursor=cursor,
+                shown=shown,
+                version=version,
+            )
+        return window_text.window_page(
+            calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown
+        )
     rows = _rendered(window_rows([calendar], window))
     page = page_queryset(rows, size=size, cursor=cursor, ident="key")
     renderer = Renderer({calendar.pk: calendar})

@@ -7,6 +7,12 @@ a small per-process cache (`WINDOW_TEXT_CACHE_SIZE` events). A row then costs it
 times, encoded, and a string join. The result equals what `Renderer` builds and
 `event_in_zone` shifts (a test compares them), and the page carries it as RawJSON, so nothing is
 decoded again on the way out.
+
+Whole pages are kept too (`WINDOW_PAGE_CACHE_SIZE` per process), keyed by the window, the page
+asked for and the calendar's `read_version` as the request loaded it. Every change to the
+calendar's events or rows bumps that version in its own transaction (after the change), so a
+page kept under a version holds data at least that new, and a request that sees a newer
+version never gets it: a window asked for again before anything changed costs no query.
 """
 
 from __future__ import annotations
@@ -111,6 +117,64 @@ class SourceCache:
 
 
 CACHE = SourceCache()
+PageKey = tuple[Any, ...]
+
+
+class PageCache:
+    """Pages by key, least recently used first out; safe across threads."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[PageKey, Page] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: PageKey) -> Page | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: PageKey, page: Page) -> None:
+        with self.lock:
+            self.entries[key] = page
+            while len(self.entries) > settings.WINDOW_PAGE_CACHE_SIZE:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+PAGES = PageCache()
+
+
+def cached_window_page(
+    *,
+    calendar: Calendar,
+    window: Any,
+    rows: QuerySet[Instance],
+    size: int,
+    cursor: Cursor | None,
+    shown: ZoneInfo,
+    version: int,
+) -> Page:
+    """window_page, kept per (calendar, its read_version as loaded by this request, window,
+    page, zones). `version` must come from a Calendar row read by this request."""
+    key = (
+        calendar.pk,
+        version,
+        calendar.time_zone,
+        window.low,
+        window.high,
+        size,
+        cursor,
+        shown.key,
+    )
+    page = PAGES.get(key)
+    if page is None:
+        page = window_page(calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown)
+        PAGES.put(key, page)
+    return page
 
 
 def window_page(

@@ -177,7 +177,12 @@ class EventListView(APIView):
         cursor = pagination.decode(data.get("cursor"))
         shown = shown_zone(query, calendar)
         page = service.events_list(
-            calendar=calendar, query=wanted, size=data["page_size"], cursor=cursor, shown=shown
+            calendar=calendar,
+            query=wanted,
+            size=data["page_size"],
+            cursor=cursor,
+            shown=shown,
+            version=calendar.read_version,  # loaded by this request (synced_calendar)
         )
         return page_response(request, page, shown)
 

@@ -29,11 +29,11 @@ def both(calendar: Calendar, window: Window, zone: str) -> tuple[list[Any], list
     shown = ZoneInfo(zone)
     texts: list[Any] = []
     dicts: list[Any] = []
-    for into, kwargs in ((texts, {"shown": shown}), (dicts, {})):
+    for into, zone_shown in ((texts, shown), (dicts, None)):
         cursor = None
         while True:
             page = instances.instances_page(
-                calendar=calendar, window=window, size=7, cursor=cursor, **kwargs
+                calendar=calendar, window=window, size=7, cursor=cursor, shown=zone_shown
             )
             assert page is not None
             into += page.items
@@ -93,3 +93,53 @@ def test_the_renderer_puts_raw_json_in_place_and_escapes_like_drf() -> None:
         b',"results":[{"id":"a"},{"id":"b","summary":"\xc3\xa9"}]', b""
     )
     assert b"\\u2028" in rendered
+
+
+def week_of(client: Client, low: dt.datetime) -> list[dict[str, Any]]:
+    params = {
+        "single_events": "true",
+        "page_size": "250",
+        "time_min": low.isoformat(),
+        "time_max": (low + dt.timedelta(days=7)).isoformat(),
+    }
+    answer = client.get(events_url(), params)
+    assert answer.status_code == 200, answer.content
+    return list(answer.json()["results"])
+
+
+def test_a_page_asked_again_comes_from_the_page_cache_until_anything_changes(
+    alice_client: Client, primary: Any, gcal: Any, django_assert_max_num_queries: Any
+) -> None:
+    from calendar_api.services.sync import calendar_sync
+
+    add_endless_series(alice_client)
+    low = NOW - dt.timedelta(days=1)
+    first = week_of(alice_client, low)
+    assert first
+    with django_assert_max_num_queries(3) as queries:  # session, user, calendar: no rows read
+        assert week_of(alice_client, low) == first
+    assert not [q for q in queries.captured_queries if "calendar_api_instance" in q["sql"]]
+
+    # A change at Google, synced: the next request shows it.
+    item = next(e for e in first if not e.get("recurringEventId"))
+    gcal.events().patch(
+        calendarId="primary", eventId=item["id"], body={"summary": "At Google"}
+    ).execute()
+    assert calendar_sync(calendar=Calendar.objects.get(pk=primary.pk)).mode == "incremental"
+    assert "At Google" in [e.get("summary") for e in week_of(alice_client, low)]
+
+    # A write through our API: the next request shows it.
+    body = {
+        "summary": "Written here",
+        "start": {"dateTime": (low + dt.timedelta(hours=30)).isoformat()},
+        "end": {"dateTime": (low + dt.timedelta(hours=31)).isoformat()},
+    }
+    assert send(alice_client, "POST", events_url(), body).status_code == 201
+    assert "Written here" in [e.get("summary") for e in week_of(alice_client, low)]
+
+    # The periodic rebuild of the horizon (rows dropped and written again) is a change too.
+    calendar = Calendar.objects.get(pk=primary.pk)
+    before = calendar.read_version
+    instances.calendar_instances_extend(calendar=calendar)
+    assert Calendar.objects.get(pk=primary.pk).read_version > before
+    assert "Written here" in [e.get("summary") for e in week_of(alice_client, low)]
