@@ -57,7 +57,9 @@ def api_token_used(*, token: AuthToken) -> None:
     with the token, show a use within the minute)."""
     now = timezone.now()
     details = getattr(token, "details", None)
-    last = details.last_used_at if details is not None else None
+    if details is None:  # a knox token made without our details: nothing to record it in
+        return
+    last = details.last_used_at
     if last is not None and last >= now - LAST_USED_PRECISION:
         return
     ApiTokenDetails.objects.filter(

@@ -605,17 +605,17 @@ def instances_page(
     if shown is not None:
         from calendar_api.services import window_text
 
-        rows = window_rows([calendar], window)
         if version is not None:
             return window_text.cached_window_page(
                 calendar=calendar,
                 window=window,
-                rows=rows,
+                rows=lambda: window_rows([calendar], window),
                 size=size,
                 cursor=cursor,
                 shown=shown,
                 version=version,
             )
+        rows = window_rows([calendar], window)
         return window_text.window_page(
             calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown
         )

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -152,14 +153,15 @@ def cached_window_page(
     *,
     calendar: Calendar,
     window: Any,
-    rows: QuerySet[Instance],
+    rows: Callable[[], QuerySet[Instance]],
     size: int,
     cursor: Cursor | None,
     shown: ZoneInfo,
     version: int,
 ) -> Page:
     """window_page, kept per (calendar, its read_version as loaded by this request, window,
-    page, zones). `version` must come from a Calendar row read by this request."""
+    page, zones). `version` must come from a Calendar row read by this request; `rows` builds
+    the window's rows, only when the page is not kept."""
     key = (
         calendar.pk,
         version,
@@ -172,7 +174,7 @@ def cached_window_page(
     )
     page = PAGES.get(key)
     if page is None:
-        page = window_page(calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown)
+        page = window_page(calendar=calendar, rows=rows(), size=size, cursor=cursor, shown=shown)
         PAGES.put(key, page)
     return page
 

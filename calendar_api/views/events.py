@@ -175,7 +175,7 @@ class EventListView(APIView):
             single_events=data["single_events"],
         )
         cursor = pagination.decode(data.get("cursor"))
-        shown = shown_zone(query, calendar)
+        shown = validation.parse_zone(data.get("time_zone") or calendar.time_zone)
         page = service.events_list(
             calendar=calendar,
             query=wanted,

@@ -144,7 +144,18 @@ def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
     async def serve() -> None:
         server_start()
 
-    asyncio.run(serve())
+    failures: list[BaseException] = []
+
+    def loop() -> None:  # a thread of its own: another test may have left a loop running here
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            failures.append(exc)
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    thread.join()
+    assert not failures, failures
     assert scheduler.polls_due() == [calendar.pk]
 
 
