@@ -149,7 +149,7 @@ def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
     def loop() -> None:  # a thread of its own: another test may have left a loop running here
         try:
             asyncio.run(serve())
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:  # handed to the test
             failures.append(exc)
 
     thread = threading.Thread(target=loop)
