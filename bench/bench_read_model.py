@@ -369,8 +369,11 @@ def p6(calendar: Any, counter: Counting) -> None:
 
 
 def serve(app: Any) -> tuple[str, Any]:
+    import logging
+
     from werkzeug.serving import make_server
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.port}", server

@@ -68,7 +68,9 @@ def insert(
     Measured on a full sync: on SQLite, statements of many rows cost a quarter less than an
     executemany of one-row statements; on PostgreSQL it is the other way round, as psycopg
     pipelines an executemany (one round trip) while it parses a statement of thousands of
-    placeholders in Python, every time (Django's cursor binds parameters on the client)."""
+    placeholders in Python, every time (Django's cursor binds parameters on the client). Rows
+    that update nothing go to PostgreSQL by COPY, faster still: measured on a full sync's
+    46,000 instance rows, several times less than the pipelined statements."""
     connection = connection_for(model)
     ops = connection.ops
     names = ", ".join(ops.quote_name(column) for column in columns)
@@ -79,13 +81,52 @@ def insert(
         tail = " " + ops.on_conflict_suffix_sql([], OnConflict.UPDATE, update, unique)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.executemany(head + one + tail, rows)
+            _copy_postgresql(cursor, model, columns, rows, unique=unique, update=update)
             return
         size = max(1, min(BATCH, ops.bulk_batch_size(columns, rows)))
         for begin in range(0, len(rows), size):
             batch = rows[begin : begin + size]
             params = [value for row in batch for value in row]
             cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+
+
+def _copy_postgresql(
+    cursor: Any,
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """PostgreSQL: plain rows by COPY; rows to upsert by COPY into a temporary table of the
+    same columns (emptied at commit), then one INSERT ... SELECT ... ON CONFLICT. A row per
+    statement, even pipelined, cost several times more on both sides."""
+    quote = cursor.db.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column) for column in columns)
+    if not update:
+        _copy_rows(cursor, f"COPY {table} ({names}) FROM STDIN", rows)
+        return
+    # One statement may not update a row twice: the last of rows with the same key wins, as
+    # it did one statement at a time.
+    where = [columns.index(column) for column in unique]
+    rows = list({tuple(row[i] for i in where): row for row in rows}.values())
+    stage = quote(f"{model._meta.db_table}_stage")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "  # noqa: S608
+        f"SELECT {names} FROM {table} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {stage}")
+    _copy_rows(cursor, f"COPY {stage} ({names}) FROM STDIN", rows)
+    suffix = cursor.db.ops.on_conflict_suffix_sql([], OnConflict.UPDATE, update, unique)
+    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {suffix}")  # noqa: S608
+
+
+def _copy_rows(cursor: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    with cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def datetime_param(model: type[Model]) -> Callable[[dt.datetime | None], Any]:
