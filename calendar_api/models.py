@@ -4,6 +4,7 @@ store, its change log, and each user's preferences."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -88,6 +89,10 @@ class GoogleAccount(models.Model):
         return scope in self.scopes
 
 
+def read_version_start() -> int:
+    return secrets.randbits(62)
+
+
 class Calendar(models.Model):
     """A calendar of a connected account (from calendarList), and its sync state."""
 
@@ -121,8 +126,10 @@ class Calendar(models.Model):
     instances_until = models.DateTimeField(null=True, blank=True, db_index=True)
     longest_instance = models.BigIntegerField(default=0)
     # Bumped after every change to the calendar's events or instance rows, in the same
-    # transaction: pages of windows kept per process (window_text) are keyed by it.
-    read_version = models.BigIntegerField(default=0)
+    # transaction: pages of windows kept per process (window_text) are keyed by it. It starts
+    # at a random value, so that a calendar that takes the id of a deleted one (SQLite reuses
+    # the highest id) never meets that one's kept pages.
+    read_version = models.BigIntegerField(default=read_version_start)
 
     class Meta:
         ordering = ["-primary", "summary"]
