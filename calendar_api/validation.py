@@ -9,16 +9,20 @@ guest lists and other sizes are capped at what Google Calendar accepts for one e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calendar_api.services import recurrence
 
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$")
+RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$", re.ASCII
+)
 MAX_ATTENDEES = 1000
 MAX_OVERRIDES = 5
 MAX_REMINDER_MINUTES = 40320
@@ -46,6 +50,29 @@ READ_ONLY = {
 }
 
 
+# The same rules in OpenAPI (the schema states them, so that a client, and schemathesis, can
+# tell valid input from invalid before sending it): years MIN_YEAR to MAX_YEAR, no leap second
+# (Python refuses it), an offset or Z on query parameters, at most 40 characters.
+_YEAR = r"(19[0-9]{2}|2[01][0-9]{2}|2200)"
+_DAY = _YEAR + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+_OFFSET = r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+MOMENT_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "maxLength": 40,
+    "pattern": f"^{_DAY}[Tt]{_CLOCK}{_OFFSET}$",
+}
+LOCAL_MOMENT_SCHEMA = {
+    "type": "string",
+    "maxLength": 40,
+    "pattern": f"^{_DAY}[Tt]{_CLOCK}{_OFFSET}?$",
+}
+DAY_SCHEMA = {"type": "string", "format": "date", "pattern": f"^{_DAY}$"}
+TIME_ZONE_SCHEMA = {"$ref": "#/components/schemas/TimeZone"}  # an enum of known_zones()
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -68,19 +95,39 @@ def parse_datetime(value: str, *, needs_offset: bool = True) -> dt.datetime:
     return moment
 
 
+@functools.cache
+def known_zones() -> frozenset[str]:
+    """The IANA zones of this machine's tz database: the names a client may send (the schema
+    lists them). Zones Google sends are read with parse_zone alone, never refused here."""
+    return frozenset(available_timezones())
+
+
+@extend_schema_field(TIME_ZONE_SCHEMA)
 class ZoneField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         name = super().to_internal_value(data)
+        if name not in known_zones():
+            raise serializers.ValidationError(f"{name[:64]!r} is not an IANA time zone.")
         parse_zone(name)
         return name
+
+
+@extend_schema_field(DAY_SCHEMA)
+class DayField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(LOCAL_MOMENT_SCHEMA)
+class LocalMomentField(serializers.CharField):
+    pass
 
 
 class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
     """`date` (all-day, YYYY-MM-DD) or `dateTime` (RFC 3339), with an optional IANA
     `timeZone` (needed when `dateTime` has no offset, and for recurring events)."""
 
-    date = serializers.CharField(required=False, max_length=10)
-    dateTime = serializers.CharField(required=False, max_length=40)
+    date = DayField(required=False, max_length=10)
+    dateTime = LocalMomentField(required=False, max_length=40)
     timeZone = ZoneField(required=False, max_length=64)
 
     def validate_date(self, value: str) -> str:
@@ -88,7 +135,7 @@ class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
             day = dt.date.fromisoformat(value)
         except ValueError as exc:
             raise serializers.ValidationError("Use an ISO date, e.g. 2026-03-29.") from exc
-        if len(value) != 10 or not MIN_YEAR <= day.year <= MAX_YEAR:
+        if not ISO_DAY.fullmatch(value) or not MIN_YEAR <= day.year <= MAX_YEAR:
             raise serializers.ValidationError(f"Use an ISO date from {MIN_YEAR} to {MAX_YEAR}.")
         return value
 
