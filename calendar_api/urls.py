@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from calendar_api.views.analytics import AnalyticsView
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
@@ -77,5 +78,6 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     # Anything else under /rest/v1/ is the API's JSON 404, also with DEBUG on (Django's debug
     # page is HTML) and without a trailing slash (no redirect, which a POST cannot follow).
-    re_path(r"", handler404, name="not-found"),
+    # Exempt from CSRF: it changes nothing, and a POST must get this 404, not Django's 403 page.
+    re_path(r"", csrf_exempt(handler404), name="not-found"),
 ]

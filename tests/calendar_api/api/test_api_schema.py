@@ -65,12 +65,12 @@ def test_the_schema_documents_every_endpoint(client: Client) -> None:
     assert create["requestBody"]["content"]["application/json"]["examples"]
 
 
-@pytest.mark.parametrize("path", ["/rest/v1/nothing/", "/rest/v1/calendars", "/rest/v1/feeds/x,y/"])
-def test_an_unknown_api_path_answers_the_json_404(
-    alice_client: Client, settings: Any, path: str
-) -> None:
+@pytest.mark.parametrize("path", ["/rest/v1/nothing/", "/rest/v1/calendars", "/rest/v1/feeds/-1/"])
+def test_an_unknown_api_path_answers_the_json_404(alice: Any, settings: Any, path: str) -> None:
     settings.DEBUG = True  # not Django's HTML debug page, nor a redirect to add a slash
-    response = alice_client.post(path, "{}", content_type="application/json")
+    browser = Client(enforce_csrf_checks=True)  # nor Django's CSRF page, for a signed-in POST
+    browser.force_login(alice.user)
+    response = browser.post(path, "{}", content_type="application/json")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
