@@ -112,6 +112,41 @@ class ZoneField(serializers.CharField):
         return name
 
 
+def _json_type_ok(field: serializers.Field[Any, Any, Any, Any], value: Any) -> bool:
+    """Whether a JSON value has the type the schema gives this field. DRF would take 0 for the
+    string "0", "yes" or 1 for true, "10" for 10: the schema says string, boolean, integer."""
+    if value is None:
+        return True  # DRF answers "may not be null" itself
+    if isinstance(field, serializers.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(field, serializers.IntegerField):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField):
+        return isinstance(value, str)
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        return all(_json_type_ok(field.child, item) for item in value)
+    return True
+
+
+class Body(serializers.Serializer[dict[str, Any]]):
+    """A JSON request body (or part of one): every field's value has the JSON type the schema
+    states, or the answer is 400 naming the field. (Query parameters are strings, and are
+    converted as DRF does.)"""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            wrong = [
+                name
+                for name, field in self.fields.items()
+                if name in data and not field.read_only and not _json_type_ok(field, data[name])
+            ]
+            if wrong:
+                raise serializers.ValidationError(
+                    {name: ["Not the JSON type the schema gives."] for name in wrong}
+                )
+        return dict(super().to_internal_value(data))
+
+
 @extend_schema_field(DAY_SCHEMA)
 class DayField(serializers.CharField):
     pass
@@ -122,7 +157,7 @@ class LocalMomentField(serializers.CharField):
     pass
 
 
-class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
+class EventDateTimeSerializer(Body):
     """`date` (all-day, YYYY-MM-DD) or `dateTime` (RFC 3339), with an optional IANA
     `timeZone` (needed when `dateTime` has no offset, and for recurring events)."""
 
@@ -156,7 +191,7 @@ class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
-class AttendeeSerializer(serializers.Serializer[dict[str, Any]]):
+class AttendeeSerializer(Body):
     email = serializers.EmailField(max_length=320)
     displayName = serializers.CharField(required=False, max_length=1024)
     optional = serializers.BooleanField(required=False)
@@ -168,12 +203,12 @@ class AttendeeSerializer(serializers.Serializer[dict[str, Any]]):
     resource = serializers.BooleanField(required=False)
 
 
-class ReminderSerializer(serializers.Serializer[dict[str, Any]]):
+class ReminderSerializer(Body):
     method = serializers.ChoiceField(choices=["email", "popup"])
     minutes = serializers.IntegerField(min_value=0, max_value=MAX_REMINDER_MINUTES)
 
 
-class RemindersSerializer(serializers.Serializer[dict[str, Any]]):
+class RemindersSerializer(Body):
     """`{"useDefault": true}` (the calendar's defaults) or up to 5 `overrides`."""
 
     useDefault = serializers.BooleanField()
@@ -192,7 +227,7 @@ class RemindersSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
-class EventInputSerializer(serializers.Serializer[dict[str, Any]]):
+class EventInputSerializer(Body):
     """An event body in Google's Event field names (create, PUT, and PATCH with partial=True)."""
 
     id = serializers.RegexField(
@@ -344,7 +379,7 @@ class FreeBusyQuerySerializer(TimeRangeSerializer):
     )
 
 
-class CalendarUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+class CalendarUpdateSerializer(Body):
     sync_enabled = serializers.BooleanField()
 
 

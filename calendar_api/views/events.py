@@ -70,7 +70,7 @@ def synced_calendar(request: Request, calendar_id: str, query: dict[str, Any]) -
 def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
     data = validation.parsed(
         validation.TimeRangeSerializer,
-        {"time_zone": query.get("time_zone")} if query.get("time_zone") else {},
+        {"time_zone": query["time_zone"]} if "time_zone" in query else {},
     )
     return validation.parse_zone(data.get("time_zone") or calendar.time_zone)
 
