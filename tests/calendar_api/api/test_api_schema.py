@@ -28,6 +28,7 @@ CONFIG = Path(__file__).resolve().parents[3] / "schemathesis.toml"
 MAY_REFUSE_VALID_DATA = {
     "analytics",
     "events_create",
+    "events_delete",
     "events_instances",
     "events_list",
     "events_partial_update",
@@ -170,3 +171,24 @@ def test_only_the_listed_operations_may_refuse_schema_valid_data(api_schema: Any
         if "400" in checks.positive_data_acceptance.expected_statuses:
             refusing.add(operation.definition.raw["operationId"])
     assert refusing == MAY_REFUSE_VALID_DATA
+
+
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [
+        (500, {"error": {"code": "internal_error", "message": "x", "status": 500}}),
+        (200, {"next": None, "previous": None, "results": "not a list"}),  # breaks the schema
+        (400, {"error": {"code": "invalid", "message": "x", "status": 400}}),  # refuses valid data
+    ],
+)
+def test_the_run_fails_when_an_operation_misbehaves(
+    api_schema: Any, monkeypatch: pytest.MonkeyPatch, status: int, answer: dict[str, Any]
+) -> None:
+    from rest_framework.response import Response
+
+    from calendar_api.views.calendars import CalendarListView
+
+    monkeypatch.setattr(CalendarListView, "get", lambda self, request: Response(answer, status))
+    operation = api_schema.find_operation_by_id("calendars_list")
+    with pytest.raises((AssertionError, BaseExceptionGroup)):
+        run_operation(operation, api_schema.config.headers)
