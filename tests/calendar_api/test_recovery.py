@@ -144,7 +144,11 @@ def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
     async def serve() -> None:
         server_start()
 
-    asyncio.run(serve())
+    # In a thread of its own: after a browser test in this process, Playwright's loop is running
+    # in the main thread, where asyncio.run() refuses to start.
+    runner = threading.Thread(target=asyncio.run, args=(serve(),))
+    runner.start()
+    runner.join()
     assert scheduler.polls_due() == [calendar.pk]
 
 
