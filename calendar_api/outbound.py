@@ -74,7 +74,10 @@ def url_check(url: str) -> Target:
 def _parts(url: str) -> SplitResult:
     if len(url) > MAX_URL_LENGTH:
         raise UnsafeUrl(f"The URL is longer than {MAX_URL_LENGTH} characters.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. "http://00:]", an unclosed IPv6 bracket
+        raise UnsafeUrl("Not a valid URL.") from exc
     schemes = {"https", "http"} if allow_private() else {"https"}
     if parts.scheme not in schemes:
         raise UnsafeUrl("The URL must start with https://.")

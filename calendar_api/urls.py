@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from calendar_api.views.analytics import AnalyticsView
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
@@ -9,6 +10,7 @@ from calendar_api.views.connections import (
     ConnectionListView,
     ConnectionSyncView,
 )
+from calendar_api.views.errors import handler404
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
 from calendar_api.views.feeds import FeedDetailView, FeedIcsView, FeedListView
 from calendar_api.views.freebusy import FreeBusyView
@@ -74,4 +76,8 @@ urlpatterns = [
     path("feeds/ics/<str:secret>.ics", FeedIcsView.as_view(), name="feed-ics"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
+    # Anything else under /rest/v1/ is the API's JSON 404, also with DEBUG on (Django's debug
+    # page is HTML) and without a trailing slash (no redirect, which a POST cannot follow).
+    # Exempt from CSRF: it changes nothing, and a POST must get this 404, not Django's 403 page.
+    re_path(r"", csrf_exempt(handler404), name="not-found"),
 ]

@@ -9,16 +9,20 @@ guest lists and other sizes are capped at what Google Calendar accepts for one e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calendar_api.services import recurrence
 
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$")
+RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$", re.ASCII
+)
 MAX_ATTENDEES = 1000
 MAX_OVERRIDES = 5
 MAX_REMINDER_MINUTES = 40320
@@ -46,6 +50,29 @@ READ_ONLY = {
 }
 
 
+# The same rules in OpenAPI (the schema states them, so that a client, and schemathesis, can
+# tell valid input from invalid before sending it): years MIN_YEAR to MAX_YEAR, no leap second
+# (Python refuses it), an offset or Z on query parameters, at most 40 characters.
+_YEAR = r"(19[0-9]{2}|2[01][0-9]{2}|2200)"
+_DAY = _YEAR + r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_CLOCK = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?"
+_OFFSET = r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+MOMENT_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "maxLength": 40,
+    "pattern": f"^{_DAY}[Tt]{_CLOCK}{_OFFSET}$",
+}
+LOCAL_MOMENT_SCHEMA = {
+    "type": "string",
+    "maxLength": 40,
+    "pattern": f"^{_DAY}[Tt]{_CLOCK}{_OFFSET}?$",
+}
+DAY_SCHEMA = {"type": "string", "format": "date", "pattern": f"^{_DAY}$"}
+TIME_ZONE_SCHEMA = {"$ref": "#/components/schemas/TimeZone"}  # an enum of known_zones()
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -68,19 +95,74 @@ def parse_datetime(value: str, *, needs_offset: bool = True) -> dt.datetime:
     return moment
 
 
+@functools.cache
+def known_zones() -> frozenset[str]:
+    """The IANA zones of this machine's tz database: the names a client may send (the schema
+    lists them). Zones Google sends are read with parse_zone alone, never refused here."""
+    return frozenset(available_timezones())
+
+
+@extend_schema_field(TIME_ZONE_SCHEMA)
 class ZoneField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         name = super().to_internal_value(data)
+        if name not in known_zones():
+            raise serializers.ValidationError(f"{name[:64]!r} is not an IANA time zone.")
         parse_zone(name)
         return name
 
 
-class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
+def _json_type_ok(field: serializers.Field[Any, Any, Any, Any], value: Any) -> bool:
+    """Whether a JSON value has the type the schema gives this field. DRF would take 0 for the
+    string "0", "yes" or 1 for true, "10" for 10: the schema says string, boolean, integer."""
+    if value is None:
+        return True  # DRF answers "may not be null" itself
+    if isinstance(field, serializers.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(field, serializers.IntegerField):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(field, serializers.CharField | serializers.ChoiceField):
+        return isinstance(value, str)
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        return all(_json_type_ok(field.child, item) for item in value)
+    return True
+
+
+class Body(serializers.Serializer[dict[str, Any]]):
+    """A JSON request body (or part of one): every field's value has the JSON type the schema
+    states, or the answer is 400 naming the field. (Query parameters are strings, and are
+    converted as DRF does.)"""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            wrong = [
+                name
+                for name, field in self.fields.items()
+                if name in data and not field.read_only and not _json_type_ok(field, data[name])
+            ]
+            if wrong:
+                raise serializers.ValidationError(
+                    {name: ["Not the JSON type the schema gives."] for name in wrong}
+                )
+        return dict(super().to_internal_value(data))
+
+
+@extend_schema_field(DAY_SCHEMA)
+class DayField(serializers.CharField):
+    pass
+
+
+@extend_schema_field(LOCAL_MOMENT_SCHEMA)
+class LocalMomentField(serializers.CharField):
+    pass
+
+
+class EventDateTimeSerializer(Body):
     """`date` (all-day, YYYY-MM-DD) or `dateTime` (RFC 3339), with an optional IANA
     `timeZone` (needed when `dateTime` has no offset, and for recurring events)."""
 
-    date = serializers.CharField(required=False, max_length=10)
-    dateTime = serializers.CharField(required=False, max_length=40)
+    date = DayField(required=False, max_length=10)
+    dateTime = LocalMomentField(required=False, max_length=40)
     timeZone = ZoneField(required=False, max_length=64)
 
     def validate_date(self, value: str) -> str:
@@ -88,7 +170,7 @@ class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
             day = dt.date.fromisoformat(value)
         except ValueError as exc:
             raise serializers.ValidationError("Use an ISO date, e.g. 2026-03-29.") from exc
-        if len(value) != 10 or not MIN_YEAR <= day.year <= MAX_YEAR:
+        if not ISO_DAY.fullmatch(value) or not MIN_YEAR <= day.year <= MAX_YEAR:
             raise serializers.ValidationError(f"Use an ISO date from {MIN_YEAR} to {MAX_YEAR}.")
         return value
 
@@ -109,7 +191,7 @@ class EventDateTimeSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
-class AttendeeSerializer(serializers.Serializer[dict[str, Any]]):
+class AttendeeSerializer(Body):
     email = serializers.EmailField(max_length=320)
     displayName = serializers.CharField(required=False, max_length=1024)
     optional = serializers.BooleanField(required=False)
@@ -121,12 +203,12 @@ class AttendeeSerializer(serializers.Serializer[dict[str, Any]]):
     resource = serializers.BooleanField(required=False)
 
 
-class ReminderSerializer(serializers.Serializer[dict[str, Any]]):
+class ReminderSerializer(Body):
     method = serializers.ChoiceField(choices=["email", "popup"])
     minutes = serializers.IntegerField(min_value=0, max_value=MAX_REMINDER_MINUTES)
 
 
-class RemindersSerializer(serializers.Serializer[dict[str, Any]]):
+class RemindersSerializer(Body):
     """`{"useDefault": true}` (the calendar's defaults) or up to 5 `overrides`."""
 
     useDefault = serializers.BooleanField()
@@ -145,7 +227,7 @@ class RemindersSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
-class EventInputSerializer(serializers.Serializer[dict[str, Any]]):
+class EventInputSerializer(Body):
     """An event body in Google's Event field names (create, PUT, and PATCH with partial=True)."""
 
     id = serializers.RegexField(
@@ -297,7 +379,7 @@ class FreeBusyQuerySerializer(TimeRangeSerializer):
     )
 
 
-class CalendarUpdateSerializer(serializers.Serializer[dict[str, Any]]):
+class CalendarUpdateSerializer(Body):
     sync_enabled = serializers.BooleanField()
 
 

@@ -166,13 +166,9 @@ REST_FRAMEWORK = {
         "calendar_api.authentication.TokenScopeAllows",
     ],
     "DEFAULT_RENDERER_CLASSES": ["calendar_api.renderers.ApiJSONRenderer"],
-    # JSON bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and 32 levels of nesting (400); forms
-    # as Django bounds them (size 413, DATA_UPLOAD_MAX_NUMBER_FIELDS 400).
-    "DEFAULT_PARSER_CLASSES": [
-        "calendar_api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (any other body answers 415), bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and
+    # 32 levels of nesting (400). The web page's own forms post to Django views, not here.
+    "DEFAULT_PARSER_CLASSES": ["calendar_api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "calendar_api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -209,6 +205,12 @@ SPECTACULAR_SETTINGS = {
     # No deep links: Swagger UI puts them inside the operation's button (nested controls).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enums as components, then what serializers cannot say (the time zones, event bodies'
+    # closed set of fields, webhook URLs' scheme): calendar_api/views/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "calendar_api.views.schema.schema_finish",
+    ],
     "SERVERS": [{"url": PUBLIC_BASE_URL_FOR_SCHEMA, "description": "this service"}],
 }
 

@@ -50,6 +50,13 @@ class CalendarNotSynced(ApiError):
     )
 
 
+class InstanceCancelled(ApiError):
+    code = "instance_cancelled"
+    default_detail = (
+        "This instance was cancelled: give its start and end to start the new series from it."
+    )
+
+
 class NotRecurring(ApiError):
     code = "not_recurring"
     default_detail = "This event is not a recurring series (or an instance of one)."
@@ -428,12 +435,21 @@ def _utc(moment: dt.datetime, calendar: Calendar) -> dt.datetime:
 def _new_series_body(
     target: Target, master: Event, body: dict[str, Any], partial: bool, done: int
 ) -> dict[str, Any]:
-    base = {k: v for k, v in master.data.items() if k not in NOT_COPIED_TO_SPLIT}
-    base.update(start=target.data["start"], end=target.data["end"])
-    base.pop("status", None)
-    result = {**base, **body} if partial else dict(body)
+    result = {**_split_base(target, master, body), **body} if partial else dict(body)
     result.setdefault("recurrence", recurrence.remaining_lines(master.data["recurrence"], done))
     return result
+
+
+def _split_base(target: Target, master: Event, body: dict[str, Any]) -> dict[str, Any]:
+    """What a PATCH of "this and following" keeps: the series' fields at this instance's times.
+    A cancelled instance keeps no times of its own, so the body must give them."""
+    base = {k: v for k, v in master.data.items() if k not in NOT_COPIED_TO_SPLIT}
+    base.pop("status", None)
+    if "start" in target.data and "end" in target.data:
+        base.update(start=target.data["start"], end=target.data["end"])
+    elif not {"start", "end"} <= body.keys():
+        raise InstanceCancelled()
+    return base
 
 
 def _cancel_following(calendar: Calendar, series_id: str, original: dt.datetime) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -157,15 +156,14 @@ class AnalyticsView(APIView):
             doc.TIME_MAX,
             OpenApiParameter(
                 "time_zone",
-                OpenApiTypes.STR,
+                doc.TIME_ZONE_REF,
                 description="IANA zone of days and working hours (default: your preference, "
                 "else your primary calendar's).",
                 examples=[OpenApiExample("London", value="Europe/London")],
             ),
             OpenApiParameter(
                 "calendar",
-                OpenApiTypes.STR,
-                many=True,
+                doc.CALENDAR_IDS,
                 description="Calendar ids (or `primary`), repeated; default: every synced one.",
             ),
         ],

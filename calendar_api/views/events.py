@@ -47,7 +47,7 @@ BODY_EXAMPLES = [
     OpenApiExample("all-day", value=ALL_DAY_EXAMPLE, request_only=True),
     OpenApiExample(
         "idempotent create",
-        value={**ALL_DAY_EXAMPLE, "id": "holiday20260406"},
+        value={**ALL_DAY_EXAMPLE, "id": "vacation20260406"},
         request_only=True,
         description="With a client-chosen id, a retried create answers 200 with the same event.",
     ),
@@ -70,7 +70,7 @@ def synced_calendar(request: Request, calendar_id: str, query: dict[str, Any]) -
 def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
     data = validation.parsed(
         validation.TimeRangeSerializer,
-        {"time_zone": query.get("time_zone")} if query.get("time_zone") else {},
+        {"time_zone": query["time_zone"]} if "time_zone" in query else {},
     )
     return validation.parse_zone(data.get("time_zone") or calendar.time_zone)
 
@@ -124,7 +124,7 @@ LIST_PARAMETERS = [
     doc.TIME_MAX,
     OpenApiParameter(
         "q",
-        OpenApiTypes.STR,
+        {"type": "string", "maxLength": 256},
         description="Text in summary, description, location, attendees or organizer.",
     ),
     OpenApiParameter(
@@ -134,7 +134,9 @@ LIST_PARAMETERS = [
         enum=["confirmed", "tentative", "cancelled"],
         description="Repeat to combine. Default: confirmed and tentative (with updated_min: all).",
     ),
-    OpenApiParameter("updated_min", OpenApiTypes.DATETIME, description="Changed since (RFC 3339)."),
+    OpenApiParameter(
+        "updated_min", doc.MOMENT, description="Changed since (RFC 3339 with offset)."
+    ),
     OpenApiParameter(
         "single_events",
         OpenApiTypes.BOOL,
@@ -143,6 +145,7 @@ LIST_PARAMETERS = [
     doc.TIME_ZONE,
     doc.CURSOR,
     doc.PAGE_SIZE,
+    doc.ACCOUNT,
 ]
 
 
@@ -189,7 +192,7 @@ class EventListView(APIView):
     @extend_schema(
         operation_id="events_create",
         summary="Create an event at Google (idempotent with a client-chosen id)",
-        parameters=[doc.CALENDAR_ID, doc.SEND_UPDATES],
+        parameters=[doc.CALENDAR_ID, doc.SEND_UPDATES, doc.ACCOUNT],
         request=validation.EventInputSerializer,
         examples=BODY_EXAMPLES,
         responses={
@@ -231,7 +234,7 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_get",
         summary="One event (from the local store); instance ids of series work too",
-        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.TIME_ZONE],
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.TIME_ZONE, doc.ACCOUNT],
         responses={
             200: doc.EventSerializer,
             400: doc.BAD_REQUEST,
@@ -253,7 +256,7 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_update",
         summary="Replace an event (If-Match with the stored etag: 412 when changed at Google)",
-        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE],
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE, doc.ACCOUNT],
         request=validation.EventInputSerializer,
         examples=BODY_EXAMPLES[:2],
         responses={200: doc.EventSerializer, **doc.WRITE_ERRORS},
@@ -264,7 +267,7 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_partial_update",
         summary="Change some fields of an event, e.g. move it (If-Match: 412 when stale)",
-        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE],
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE, doc.ACCOUNT],
         request=validation.EventInputSerializer(partial=True),
         examples=[MOVE_EXAMPLE],
         responses={200: doc.EventSerializer, **doc.WRITE_ERRORS},
@@ -296,7 +299,7 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_delete",
         summary="Delete an event, an instance, or (scope=following) this and following instances",
-        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE],
+        parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE, doc.ACCOUNT],
         responses={204: None, **doc.WRITE_ERRORS},
     )
     def delete(self, request: Request, calendar_id: str, event_id: str) -> Response:
@@ -329,6 +332,7 @@ class EventInstancesView(APIView):
             doc.TIME_ZONE,
             doc.CURSOR,
             doc.PAGE_SIZE,
+            doc.ACCOUNT,
         ],
         responses={
             200: doc.EventPageSerializer,

@@ -39,7 +39,7 @@ from calendar_api.views import schema as doc
 MAX_SECRET = 64
 
 
-class FeedCreateSerializer(serializers.Serializer[dict[str, Any]]):
+class FeedCreateSerializer(validation.Body):
     calendars = serializers.ListField(
         child=serializers.CharField(max_length=1024),
         min_length=1,

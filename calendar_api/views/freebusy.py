@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,27 +32,27 @@ class FreeBusyView(APIView):
         parameters=[
             OpenApiParameter(
                 "time_min",
-                OpenApiTypes.DATETIME,
+                doc.MOMENT,
                 required=True,
-                description="RFC 3339 with offset (inclusive).",
+                description="RFC 3339 with offset, years 1900 to 2200 (inclusive).",
             ),
             OpenApiParameter(
                 "time_max",
-                OpenApiTypes.DATETIME,
+                doc.MOMENT,
                 required=True,
-                description="RFC 3339 with offset (exclusive), after time_min.",
+                description="RFC 3339 with offset, years 1900 to 2200 (exclusive), after time_min.",
             ),
             OpenApiParameter(
                 "calendar",
-                OpenApiTypes.STR,
-                many=True,
+                doc.CALENDAR_IDS,
                 description="Calendar ids (or `primary`), repeated; default: every synced one.",
             ),
             OpenApiParameter(
                 "time_zone",
-                OpenApiTypes.STR,
+                doc.TIME_ZONE_REF,
                 description="IANA zone of the answer's times (default UTC).",
             ),
+            doc.ACCOUNT,
         ],
         responses={
             200: doc.FreeBusySerializer,

@@ -21,6 +21,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from calendar_api import outbound, validation
+
 # -- components ---------------------------------------------------------------------------------
 
 
@@ -157,6 +159,11 @@ def _month_edge(months_ahead: int) -> str:
     return f"{today.year + year:04d}-{month + 1:02d}-01T00:00:00Z"
 
 
+MOMENT = validation.MOMENT_SCHEMA
+EMAIL = {"type": "string", "format": "email"}
+TIME_ZONE_REF = validation.TIME_ZONE_SCHEMA
+
+
 CALENDAR_ID = OpenApiParameter(
     "calendar_id",
     OpenApiTypes.STR,
@@ -164,6 +171,17 @@ CALENDAR_ID = OpenApiParameter(
     description="Google's calendar id (URL-encoded), or `primary` for the primary calendar of "
     "the user's first connected account (or, with `account`, of that account).",
     examples=[OpenApiExample("primary", value="primary")],
+)
+CALENDAR_IDS = {
+    "type": "array",
+    "items": {"type": "string", "minLength": 1, "maxLength": 1024},
+    "maxItems": 50,
+}
+ACCOUNT = OpenApiParameter(
+    "account",
+    OpenApiTypes.STR,
+    description="The e-mail of one of your connected Google accounts: `primary` then means "
+    "that account's primary calendar (404 when you have no such account).",
 )
 EVENT_ID = OpenApiParameter(
     "event_id",
@@ -174,24 +192,34 @@ EVENT_ID = OpenApiParameter(
 )
 TIME_ZONE = OpenApiParameter(
     "time_zone",
-    OpenApiTypes.STR,
+    TIME_ZONE_REF,
     description="IANA zone in which `dateTime` values are shown (default: the calendar's).",
     examples=[OpenApiExample("London", value="Europe/London")],
 )
 TIME_MIN = OpenApiParameter(
     "time_min",
-    OpenApiTypes.DATETIME,
-    description="RFC 3339 with offset. Only events ending after it (exclusive).",
+    MOMENT,
+    description="RFC 3339 with offset, years 1900 to 2200. Only events ending after it "
+    "(exclusive). Before `time_max`.",
     examples=[OpenApiExample("start of this month", value=_month_edge(0))],
 )
 TIME_MAX = OpenApiParameter(
     "time_max",
-    OpenApiTypes.DATETIME,
-    description="RFC 3339 with offset. Only events starting before it (exclusive).",
+    MOMENT,
+    description="RFC 3339 with offset, years 1900 to 2200. Only events starting before it "
+    "(exclusive). After `time_min`.",
     examples=[OpenApiExample("start of next month", value=_month_edge(1))],
 )
-CURSOR = OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` / `previous`.")
-PAGE_SIZE = OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 2500 (default 250).")
+CURSOR = OpenApiParameter(
+    "cursor",
+    {"type": "string", "minLength": 1, "maxLength": 512},
+    description="From `next` / `previous` (opaque: any other value answers 400).",
+)
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1, "maximum": 2500},
+    description="1 to 2500 (default 250).",
+)
 SEND_UPDATES = OpenApiParameter(
     "send_updates",
     OpenApiTypes.STR,
@@ -250,6 +278,49 @@ WRITE_ERRORS = {
     429: THROTTLED,
     503: UNAVAILABLE,
 }
+
+# -- what serializers cannot say -----------------------------------------------------------------
+
+# Event fields that Google sets: a client may echo them back from a GET, and they are dropped.
+_ECHOED = {"readOnly": True, "description": "Set by Google; ignored when sent back."}
+
+
+def _event_input(component: dict[str, Any]) -> None:
+    """An event body takes Google's writable fields (and the read-only ones echoed back from a
+    GET), nothing else; `start` and `end` each take exactly one of `date` and `dateTime`."""
+    for name in sorted(validation.READ_ONLY):
+        component["properties"].setdefault(name, dict(_ECHOED))
+    component["additionalProperties"] = False
+
+
+def _webhook_url(component: dict[str, Any]) -> None:
+    """https (or http too where private addresses are allowed, as in development)."""
+    scheme = "https?" if outbound.allow_private() else "https"
+    component["properties"]["url"]["pattern"] = f"^{scheme}://[^\\s/?#]+"
+
+
+def schema_finish(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular's post-processing hook (SPECTACULAR_SETTINGS): the time zone enum, and the
+    rules above. Run on every schema request, so the settings are read live."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["TimeZone"] = {
+        "type": "string",
+        "enum": sorted(validation.known_zones()),
+        "description": "An IANA time zone known to this server.",
+    }
+    for name in ("EventInputRequest", "PatchedEventInputRequest"):
+        if name in schemas:
+            _event_input(schemas[name])
+    if "EventDateTimeRequest" in schemas:
+        schemas["EventDateTimeRequest"]["oneOf"] = [
+            {"required": ["date"]},
+            {"required": ["dateTime"]},
+        ]
+    for name in ("WebhookInRequest", "PatchedWebhookInRequest"):
+        if name in schemas:
+            _webhook_url(schemas[name])
+    return result
+
 
 # -- views ---------------------------------------------------------------------------------------
 
@@ -409,6 +480,7 @@ OAUTH_ERRORS = {
     401: _error(401, "reconnect_required", "Google no longer accepts the stored grant."),
     403: _error(403, "access_denied", "Access to Google Calendar was not granted."),
     409: _error(409, "account_linked_elsewhere", "This Google account belongs to another user."),
+    429: THROTTLED,
     503: UNAVAILABLE,
 }
 
@@ -424,10 +496,21 @@ class OAuthInitDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
                 summary="Start connecting Google Calendar: a redirect (302) to Google's consent",
                 auth=[],
                 parameters=[
-                    OpenApiParameter("login_hint", OpenApiTypes.EMAIL, description="Account."),
+                    OpenApiParameter(
+                        "login_hint",
+                        # An e-mail address as Django checks it (at most 320 characters); empty
+                        # is the same as none.
+                        {"type": "string", "maxLength": 320, "anyOf": [EMAIL, {"maxLength": 0}]},
+                        description="The Google account to suggest.",
+                    ),
                     OpenApiParameter("next", OpenApiTypes.STR, description="Local path after."),
                 ],
-                responses={302: OpenApiResponse(description="To Google's consent page.")},
+                responses={
+                    302: OpenApiResponse(description="To Google's consent page."),
+                    400: _error(400, "invalid_login_hint", "login_hint must be an e-mail address."),
+                    401: _error(401, "authentication_failed", "Invalid token."),
+                    429: THROTTLED,
+                },
             ),
         )
 
@@ -480,7 +563,11 @@ class NotificationDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
             for name, kind, required in (
                 ("X-Goog-Channel-ID", text, True),
                 ("X-Goog-Channel-Token", text, False),
-                ("X-Goog-Message-Number", {"type": "string", "pattern": "^[0-9]{1,18}$"}, True),
+                (
+                    "X-Goog-Message-Number",
+                    {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"},
+                    True,
+                ),
                 ("X-Goog-Resource-State", text, False),
                 ("X-Goog-Resource-ID", text, False),
             )

@@ -30,7 +30,7 @@ class SessionRequired(ApiError):
     default_detail = "API tokens are created from a signed-in browser session, not with a token."
 
 
-class TokenInputSerializer(serializers.Serializer[Any]):
+class TokenInputSerializer(validation.Body):
     name = serializers.CharField(max_length=100, required=False, default="API token")
     scope = serializers.ChoiceField(
         choices=[c.value for c in ApiTokenDetails.Scope],

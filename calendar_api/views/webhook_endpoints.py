@@ -43,7 +43,7 @@ class EndpointDisabled(ApiError):
 # -- input -----------------------------------------------------------------------------------------
 
 
-class WebhookInSerializer(serializers.Serializer[Any]):
+class WebhookInSerializer(validation.Body):
     url = serializers.CharField(
         max_length=outbound.MAX_URL_LENGTH,
         help_text="https, on a public address (WEBHOOKS_ALLOW_PRIVATE_URLS=true also allows "
@@ -295,7 +295,11 @@ class WebhookDeliveryListView(APIView):
             OpenApiParameter(
                 "status", OpenApiTypes.STR, enum=[s.value for s in WebhookDelivery.Status]
             ),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 500 (50)."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 500},
+                description="1 to 500 (50).",
+            ),
             doc.CURSOR,
         ],
         examples=[
@@ -313,7 +317,10 @@ class WebhookDeliveryListView(APIView):
     )
     def get(self, request: Request, endpoint_id: int) -> Response:
         endpoint = webhook_endpoint_of(user=request.user, endpoint_id=endpoint_id)
-        query = validation.parsed(DeliveryQuerySerializer, request.query_params)
+        # As plain data: an empty value is refused, not taken for an absent one.
+        query = validation.parsed(
+            DeliveryQuerySerializer, validation.query_dict(request.query_params)
+        )
         rows = endpoint.deliveries.all()
         if "status" in query:
             rows = rows.filter(status=query["status"])

@@ -129,7 +129,7 @@ def test_the_connection_never_shows_a_token(alice: Any, visitor: Client) -> None
 
 
 def test_a_personal_api_token_works_until_revoked(alice: Any, visitor: Client) -> None:
-    created = visitor.post("/rest/v1/auth/tokens/")
+    created = visitor.post("/rest/v1/auth/tokens/", content_type="application/json")
     assert created.status_code == 201
     secret = created.json()["token"]
     assert secret.startswith("gcal_")
@@ -146,7 +146,7 @@ def test_a_personal_api_token_works_until_revoked(alice: Any, visitor: Client) -
 def test_an_expired_api_token_is_refused(alice: Any, visitor: Client) -> None:
     from knox.models import AuthToken
 
-    secret = visitor.post("/rest/v1/auth/tokens/").json()["token"]
+    secret = visitor.post("/rest/v1/auth/tokens/", content_type="application/json").json()["token"]
     AuthToken.objects.update(expiry=timezone.now() - dt.timedelta(seconds=1))
     assert (
         Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/rest/v1/connections/").status_code
@@ -184,7 +184,7 @@ def test_the_management_commands_sync_and_report(alice: Any, google: Any) -> Non
 
 
 def test_every_list_has_the_one_list_shape(alice: Any, visitor: Client) -> None:
-    visitor.post("/rest/v1/auth/tokens/")
+    visitor.post("/rest/v1/auth/tokens/", content_type="application/json")
     for path in (
         "/rest/v1/connections/",
         "/rest/v1/calendars/",

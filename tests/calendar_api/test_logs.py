@@ -77,7 +77,9 @@ def test_no_secret_reaches_any_log_line_of_a_whole_flow(
     # Sync and push: the worker runs the queued jobs (the channel's watch among them); Google
     # notifies with the channel token.
     run_jobs()
-    api_token = visitor.post("/rest/v1/auth/tokens/").json()["token"]
+    api_token = visitor.post("/rest/v1/auth/tokens/", content_type="application/json").json()[
+        "token"
+    ]
     secrets.append(api_token)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {api_token}")
     channel = calendar.channels.get(stopped_at__isnull=True)

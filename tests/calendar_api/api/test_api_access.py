@@ -31,7 +31,9 @@ def test_without_credentials_every_api_route_answers_401(db: Any) -> None:
 def test_a_personal_api_token_works_without_a_session_or_csrf(
     alice_client: Client, gcal: Any
 ) -> None:
-    token = alice_client.post(f"{API}/auth/tokens/").json()["token"]
+    token = alice_client.post(f"{API}/auth/tokens/", content_type="application/json").json()[
+        "token"
+    ]
     machine = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert machine.get(events_url()).status_code == 200
     created = send(machine, "POST", events_url(), MEETING)

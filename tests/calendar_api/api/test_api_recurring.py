@@ -136,6 +136,23 @@ def test_deleting_this_and_following_ends_the_series_before_it(
     assert found == googles(gcal)
 
 
+def test_this_and_following_from_a_cancelled_instance_needs_its_times(
+    alice_client: Client, gcal: Any
+) -> None:
+    """A cancelled instance keeps no start or end: a PATCH without them answers 400 (it was a
+    500), and a PUT, which gives them, splits the series there."""
+    instance = nth_instance(alice_client, 4)
+    assert alice_client.delete(events_url(event_id=instance["id"])).status_code == 204
+    url = events_url(event_id=instance["id"]) + "?scope=following"
+    patched = send(alice_client, "PATCH", url, {"summary": "Team meeting v2"})
+    assert patched.status_code == 400, patched.content
+    assert patched.json()["error"]["code"] == "instance_cancelled"
+    whole = {"summary": "v2", "start": instance["start"], "end": instance["end"]}
+    put = send(alice_client, "PUT", url, whole)
+    assert put.status_code == 200, put.content
+    assert ours(alice_client, put.json()["id"]) == googles(gcal, put.json()["id"])
+
+
 def test_instances_of_a_single_event_are_refused(alice_client: Client) -> None:
     listed = every_page(alice_client, events_url())
     single = next(e for e in listed if "recurrence" not in e and "recurringEventId" not in e)

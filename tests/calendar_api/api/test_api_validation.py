@@ -81,6 +81,25 @@ BAD_BODIES = [
     ("unknown field", body(colour="red"), "colour"),
     ("bad colour id", body(colorId="12"), "colorId"),
     ("missing end", {"summary": "x", "start": START}, "end"),
+    # JSON types as the schema states them (DRF alone would take 0, "yes", "1", 10.0 and 7).
+    ("number for a boolean", body(anyoneCanAddSelf=0), "anyoneCanAddSelf"),
+    ("string for a boolean", body(guestsCanModify="yes"), "guestsCanModify"),
+    ("number for a choice", body(colorId=1), "colorId"),
+    (
+        "string for a number",
+        body(reminders={"useDefault": False, "overrides": [{"method": "popup", "minutes": "5"}]}),
+        "reminders.overrides",
+    ),
+    ("number for a string", body(summary=7), "summary"),
+    (
+        "number in a recurrence",
+        body(start={**START, "timeZone": "UTC"}, recurrence=[7]),
+        "recurrence",
+    ),
+    ("leap second", body(start={"dateTime": "2027-02-10T09:59:60Z"}), "start.dateTime"),
+    ("year 2201", body(start={"date": "2201-01-01"}, end={"date": "2201-01-02"}), "start.date"),
+    ("week date", body(start={"date": "2027-W06-3"}, end={"date": "2027-02-11"}), "start.date"),
+    ("zone not in the enum", body(start={**START, "timeZone": "posixrules"}), "start.timeZone"),
 ]
 
 
@@ -172,3 +191,10 @@ def test_a_body_that_is_not_an_object_answers_400(alice_client: Client) -> None:
     assert response.status_code == 400
     response = alice_client.post(events_url(), data="{broken", content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["", "alicedemo0001/"])
+def test_an_empty_time_zone_answers_400(alice_client: Client, path: str) -> None:
+    response = alice_client.get(f"{events_url()}{path}?time_zone=")
+    assert response.status_code == 400
+    assert "time_zone" in response.json()["error"]["fields"]

@@ -67,6 +67,8 @@ def test_creating_an_endpoint_shows_its_secret_once_and_stores_it_encrypted(
         ({"url": "https://93.184.215.14:99999/x", "events": EVENTS}, "url"),
         ({"url": "https://93.184.215.14/" + "x" * 2100, "events": EVENTS}, "url"),
         ({"url": 12, "events": EVENTS}, "url"),
+        ({"url": "http://00:]", "events": EVENTS}, "url"),  # an unclosed IPv6 bracket: was 500
+        ({"url": PUBLIC_URL, "events": EVENTS, "enabled": 0}, "enabled"),
     ],
 )
 def test_bad_input_answers_400_naming_the_field(
@@ -296,3 +298,11 @@ def test_the_schema_documents_every_webhook_route_with_examples(client: Client) 
     assert create_op["requestBody"]["content"]["application/json"]["examples"]
     assert "secret" in str(create_op["responses"]["201"])
     assert "409" in create_op["responses"] and "400" in create_op["responses"]
+
+
+@pytest.mark.parametrize("query", ["cursor=", "status=", "page_size=", "page_size=501"])
+def test_a_bad_delivery_query_answers_400(alice_client: Client, query: str) -> None:
+    """An empty value is refused, not taken for an absent one (as the schema says)."""
+    endpoint = create(alice_client).json()
+    response = alice_client.get(f"{HOOKS}{endpoint['id']}/deliveries/?{query}")
+    assert response.status_code == 400
