@@ -21,8 +21,8 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -92,53 +92,30 @@ def _times(fields: dict[str, Any]) -> str:
     return "".join(f',"{k}":{dumps(fields[k])}' for k in OWN[1:] if k in fields)
 
 
-class SourceCache:
-    """Prepared sources by version, least recently used first out; safe across threads."""
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
-    def __init__(self) -> None:
-        self.entries: OrderedDict[Version, Source] = OrderedDict()
+
+class Kept(Generic[K, V]):
+    """Values by key, least recently used first out, at most the named setting's number of
+    them; safe across threads."""
+
+    def __init__(self, size_setting: str) -> None:
+        self.size_setting = size_setting
+        self.entries: OrderedDict[K, V] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, version: Version) -> Source | None:
-        with self.lock:
-            found = self.entries.get(version)
-            if found is not None:
-                self.entries.move_to_end(version)
-            return found
-
-    def put(self, version: Version, source: Source) -> None:
-        with self.lock:
-            self.entries[version] = source
-            while len(self.entries) > settings.WINDOW_TEXT_CACHE_SIZE:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-CACHE = SourceCache()
-PageKey = tuple[Any, ...]
-
-
-class PageCache:
-    """Pages by key, least recently used first out; safe across threads."""
-
-    def __init__(self) -> None:
-        self.entries: OrderedDict[PageKey, Page] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: PageKey) -> Page | None:
+    def get(self, key: K) -> V | None:
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
             return found
 
-    def put(self, key: PageKey, page: Page) -> None:
+    def put(self, key: K, value: V) -> None:
         with self.lock:
-            self.entries[key] = page
-            while len(self.entries) > settings.WINDOW_PAGE_CACHE_SIZE:
+            self.entries[key] = value
+            while len(self.entries) > getattr(settings, self.size_setting):
                 self.entries.popitem(last=False)
 
     def clear(self) -> None:
@@ -146,7 +123,9 @@ class PageCache:
             self.entries.clear()
 
 
-PAGES = PageCache()
+PageKey = tuple[Any, ...]
+CACHE: Kept[Version, Source] = Kept("WINDOW_TEXT_CACHE_SIZE")  # prepared events
+PAGES: Kept[PageKey, Page] = Kept("WINDOW_PAGE_CACHE_SIZE")  # whole pages
 
 
 def cached_window_page(
