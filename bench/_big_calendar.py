@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,9 @@ FIRST = dt.datetime(2026, 1, 5, 7, tzinfo=dt.UTC)
 
 
 def setup_django() -> None:
-    folder = tempfile.mkdtemp(prefix="bench-big-calendar-")
+    from _setup import scratch
+
+    folder = scratch("bench-big-calendar-")
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3"
     )

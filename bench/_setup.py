@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -56,13 +58,20 @@ class EmulatorProcess:
             self.process.kill()
 
 
+def scratch(prefix: str) -> Path:
+    """A fresh temporary folder, removed when the benchmark exits."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def django_with_emulator(seed: str = "demo") -> Any:
     """Start an emulator process, point Django at it and at a fresh SQLite file (or at
     BENCH_DATABASE_URL), migrate, and return the running emulator."""
     import django
 
     server = EmulatorProcess(seed)
-    database = Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"
+    database = scratch("bench-") / "bench.sqlite3"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{database}")
     os.environ["GOOGLE_EMULATOR_URL"] = server.base_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calendar_project.settings")

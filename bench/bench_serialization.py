@@ -19,7 +19,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +32,9 @@ RUNS = 60
 
 
 def setup_django() -> None:
-    folder = tempfile.mkdtemp(prefix="bench-serialization-")
+    from _setup import scratch
+
+    folder = scratch("bench-serialization-")
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calendar_project.settings")
     os.environ["API_THROTTLE_USER"] = "1000000/min"
