@@ -24,11 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db import connections
-
 from calendar_api.models import Calendar
 from calendar_api.services import instances
-from calendar_api.services.bulk import Epoch
+from calendar_api.services.bulk import Epoch, values_read
 from calendar_api.services.recurrence import Window
 
 # Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
@@ -103,8 +101,6 @@ def _indexed(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]
     free, not declined by the calendar's own attendee entry). Times are read as epoch seconds
     and the guests from the event's reduced `attendees` column: decoding each event's data,
     or Django's datetime converters, cost more than the query itself."""
-    if not calendars:
-        return []
     rows = (
         instances.window_rows(calendars, window)
         .filter(busy=True, event__all_day=False)
@@ -112,14 +108,10 @@ def _indexed(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]
         .annotate(begins=Epoch("start"), ends=Epoch("end"))
         .values_list("calendar_id", "key", "begins", "ends", "series_id", "event__attendees")
     )
-    sql, params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:  # no ORM iteration: plain values only
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
     mine = {c.pk: c.google_id.lower() for c in calendars}
     found = []
     known: dict[tuple[int, str], tuple[bool, People]] = {}  # guest lists repeat
-    for calendar_id, key, start, end, series, guests in fetched:
+    for calendar_id, key, start, end, series, guests in values_read(rows):
         seen = known.get((calendar_id, guests))
         if seen is None:
             attendees = json.loads(guests) if guests else None
