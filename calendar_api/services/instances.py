@@ -603,21 +603,16 @@ def instances_page(
     if not covers(calendar, window):
         return None
     if shown is not None:
-        from calendar_api.services import window_text
+        from calendar_api.services.window_text import window_page
 
-        if version is not None:
-            return window_text.cached_window_page(
-                calendar=calendar,
-                window=window,
-                rows=lambda: window_rows([calendar], window),
-                size=size,
-                cursor=cursor,
-                shown=shown,
-                version=version,
-            )
-        rows = window_rows([calendar], window)
-        return window_text.window_page(
-            calendar=calendar, rows=rows, size=size, cursor=cursor, shown=shown
+        return window_page(
+            calendar=calendar,
+            window=window,
+            rows=lambda: window_rows([calendar], window),
+            size=size,
+            cursor=cursor,
+            shown=shown,
+            version=version,
         )
     rows = _rendered(window_rows([calendar], window))
     page = page_queryset(rows, size=size, cursor=cursor, ident="key")

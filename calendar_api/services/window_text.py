@@ -127,7 +127,7 @@ CACHE: Kept[Version, Source] = Kept("WINDOW_TEXT_CACHE_SIZE")  # prepared events
 PAGES: Kept[PageKey, Page] = Kept("WINDOW_PAGE_CACHE_SIZE")  # whole pages
 
 
-def cached_window_page(
+def window_page(
     *,
     calendar: Calendar,
     window: Any,
@@ -135,11 +135,14 @@ def cached_window_page(
     size: int,
     cursor: Cursor | None,
     shown: ZoneInfo,
-    version: int,
+    version: int | None,
 ) -> Page:
-    """window_page, kept per (calendar, its read_version as loaded by this request, window,
-    page, zones). `version` must come from a Calendar row read by this request; `rows` builds
-    the window's rows, only when the page is not kept."""
+    """A page of the calendar's window (whose rows `rows` builds, only when needed) in the
+    API's (start, id) order, each item the JSON text of the event as the events list shows it,
+    times in `shown`. With `version` (the calendar's read_version, from a Calendar row read by
+    this request), the page is kept per (calendar, version, window, page, zones)."""
+    if version is None:
+        return _built(calendar, rows(), size, cursor, shown)
     key = (
         calendar.pk,
         version,
@@ -152,21 +155,18 @@ def cached_window_page(
     )
     page = PAGES.get(key)
     if page is None:
-        page = window_page(calendar=calendar, rows=rows(), size=size, cursor=cursor, shown=shown)
+        page = _built(calendar, rows(), size, cursor, shown)
         PAGES.put(key, page)
     return page
 
 
-def window_page(
-    *,
+def _built(
     calendar: Calendar,
     rows: QuerySet[Instance],
     size: int,
     cursor: Cursor | None,
     shown: ZoneInfo,
 ) -> Page:
-    """A page of `rows` (the calendar's window) in the API's (start, id) order, each item the
-    JSON text of the event as the events list shows it, times in `shown`."""
     selected = rows.annotate(
         end_text=Cast("end", TextField()), updated_text=Cast("event__updated", TextField())
     ).values_list(*ROW_FIELDS)
