@@ -282,8 +282,12 @@ def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) 
 
 
 def calendar_read_changed(*, calendar_id: int) -> None:
-    """Note a change to the calendar's events or rows, after it was written and in its
-    transaction: a page kept by window_text under an older version is never served again."""
+    """Note a change to the calendar's rows, after it was written and in its transaction: a
+    page kept by window_text under an older version is never served again. Every write of
+    rows bumps the version: here, or in the calendar update it makes anyway (_save, reset,
+    drop). Events are only written in a transaction that
+    also rebuilds, resets or drops their rows (events_store, a sync, a disconnect), so their
+    changes need no bump of their own."""
     Calendar.objects.filter(pk=calendar_id).update(read_version=F("read_version") + 1)
 
 

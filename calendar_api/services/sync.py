@@ -298,7 +298,6 @@ def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
     bulk.insert(
         Event, INSERT_COLUMNS, values, unique=["calendar_id", "google_id"], update=UPSERT_FIELDS
     )
-    instances.calendar_read_changed(calendar_id=calendar.pk)
 
 
 def _upsert_one(calendar: Calendar, row: EventRow) -> bool:
@@ -318,7 +317,6 @@ def events_wipe(*, calendar: Calendar) -> None:
     events in another; a new relation to Event must be deleted here too."""
     IcsFragment.objects.filter(event__calendar=calendar).delete()
     Event.objects.filter(calendar=calendar)._raw_delete(Event.objects.db)
-    instances.calendar_read_changed(calendar_id=calendar.pk)
 
 
 def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
