@@ -60,20 +60,25 @@ def _check_pushed_calendars() -> None:
     except RuntimeError:  # no event loop: the usual case
         _pushed_calendars_check()
         return
-    thread = threading.Thread(target=_pushed_calendars_check, name="startup-check")
+    thread = threading.Thread(target=_pushed_calendars_check_apart, name="startup-check")
     thread.start()
     thread.join()
 
 
-def _pushed_calendars_check() -> None:
+def _pushed_calendars_check_apart() -> None:
+    """The check in a thread of its own, which closes the connection it opened."""
     from django.db import connection
 
+    try:
+        _pushed_calendars_check()
+    finally:
+        connection.close()
+
+
+def _pushed_calendars_check() -> None:
     from calendar_api.services.scheduler import pushed_calendars_check
 
     try:
         pushed_calendars_check()
     except DatabaseError:  # not migrated yet: nothing is pushed either
         logger.info("No push channels checked at start: the database is not ready")
-    finally:
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()
