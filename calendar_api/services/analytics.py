@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -74,8 +75,8 @@ class Report:
 
 # -- reading the window -----------------------------------------------------------------------
 #
-# The one place analytics reads events: the read model's instance index (one query for the
-# calendars whose horizon covers the window), reading only the columns it needs plus the
+# The one place analytics reads events: the read model's instance index (one query per
+# calendar whose horizon covers the window), reading only the columns it needs plus the
 # attendees of each row's event. A window outside a calendar's horizon is expanded on demand.
 
 People = tuple[tuple[str, str], ...]
@@ -85,60 +86,61 @@ def busy_in(*, calendars: Sequence[Calendar], window: Window) -> list[Busy]:
     """Every counted instance of these calendars overlapping the window; an event found in
     two of them (an invitation) counts once."""
     assert window.low is not None and window.high is not None
-    indexed = [c for c in calendars if instances.covers(c, window)]
-    others = [c for c in calendars if c not in indexed]
-    seen: set[str] = set()
-    found: list[Busy] = []
-    for key, busy in [*_indexed(indexed, window), *_expanded(others, window)]:
-        if key not in seen:
-            seen.add(key)
-            found.append(busy)
-    return found
+    found: dict[str, Busy] = {}
+    for calendar in calendars:
+        if instances.covers(calendar, window):
+            keyed = _indexed(calendar, window)
+        else:
+            keyed = _expanded(calendar, window)
+        if len(calendars) == 1:
+            return list(keyed.values())
+        for key, busy in keyed.items():
+            found.setdefault(key, busy)
+    return list(found.values())
 
 
-def _indexed(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]]:
-    """Timed, busy rows of the index: `busy` is Google's free/busy rule (not cancelled, not
-    free, not declined by the calendar's own attendee entry). Times are read as epoch seconds
-    and the guests from the event's reduced `attendees` column: decoding each event's data,
-    or Django's datetime converters, cost more than the query itself."""
+def _indexed(calendar: Calendar, window: Window) -> dict[str, Busy]:
+    """Timed, busy rows of the index, by our id: `busy` is Google's free/busy rule (not
+    cancelled, not free, not declined by the calendar's own attendee entry). Times are read as
+    epoch seconds and the guests from the event's reduced `attendees` column: decoding each
+    event's data, or Django's datetime converters, cost more than the query itself. This loop
+    runs once per instance of the window: names are bound locally, guest lists decoded once."""
     rows = (
-        instances.window_rows(calendars, window)
+        instances.window_rows([calendar], window)
         .filter(busy=True, event__all_day=False)
         .order_by()
         .annotate(begins=Epoch("start"), ends=Epoch("end"))
-        .values_list("calendar_id", "key", "begins", "ends", "series_id", "event__attendees")
+        .values_list("key", "begins", "ends", "series_id", "event__attendees")
     )
-    mine = {c.pk: c.google_id.lower() for c in calendars}
-    found = []
-    known: dict[tuple[int, str], tuple[bool, People]] = {}  # guest lists repeat
-    for calendar_id, key, start, end, series, guests in values_read(rows):
-        seen = known.get((calendar_id, guests))
+    me, make, decoded = calendar.google_id.lower(), Busy, json.loads
+    found: dict[str, Busy] = {}
+    known: dict[str, tuple[bool, People]] = {}  # guest lists repeat
+    for key, start, end, series, guests in values_read(rows):
+        seen = known.get(guests)
         if seen is None:
-            attendees = json.loads(guests) if guests else None
-            seen = known[calendar_id, guests] = people(attendees, mine[calendar_id])
+            seen = known[guests] = people(decoded(guests) if guests else None, me)
         if not seen[0] and start < end:
-            found.append((key, Busy(start, end, seen[1], bool(series))))
+            found[key] = make(start, end, seen[1], series != "")
     return found
 
 
-def _expanded(calendars: list[Calendar], window: Window) -> list[tuple[str, Busy]]:
-    """The same, for calendars whose stored horizon does not reach the window."""
+def _expanded(calendar: Calendar, window: Window) -> dict[str, Busy]:
+    """The same, for a calendar whose stored horizon does not reach the window."""
     assert window.low is not None and window.high is not None
-    if not calendars:
-        return []
-    found = []
+    found = {}
     items = instances.instances_in_window(
-        calendars=calendars, time_min=window.low, time_max=window.high
+        calendars=[calendar], time_min=window.low, time_max=window.high
     )
+    me = calendar.google_id.lower()
     for item in items:
         event = item.event
         if "dateTime" not in (event.get("start") or {}) or not instances.busy(event):
             continue
-        declined, others = people(event.get("attendees"), item.calendar.google_id.lower())
+        declined, others = people(event.get("attendees"), me)
         if not declined and item.start < item.end:
             series = bool(event.get("recurringEventId"))
             start, end = item.start.timestamp(), item.end.timestamp()
-            found.append((str(event.get("id")), Busy(start, end, others, series)))
+            found[str(event.get("id"))] = Busy(start, end, others, series)
     return found
 
 
@@ -161,14 +163,19 @@ def people(attendees: Any, me: str) -> tuple[bool, People]:
 # -- interval arithmetic -----------------------------------------------------------------------
 
 
-def union(spans: Iterable[Span]) -> list[Span]:
-    """The sorted, disjoint spans covering the same time (touching ones joined)."""
-    ordered = sorted(spans)
+def union(spans: Iterable[Sequence[Any]]) -> list[Span]:
+    """The sorted, disjoint spans covering the same time (touching ones joined). A span is
+    anything whose first two items are its start and end: a year's Busy tuples go in as they
+    are, without a pair made of each."""
+    # Ordered by start alone: floats compare several times faster than tuples, and the merge
+    # below needs no order among spans that start together.
+    ordered = sorted(spans, key=itemgetter(0))
     if not ordered:
         return []
     merged: list[Span] = []
-    low, high = ordered[0]
-    for start, end in ordered:
+    low, high = ordered[0][0], ordered[0][1]
+    for span in ordered:
+        start, end = span[0], span[1]
         if start > high:
             merged.append((low, high))
             low, high = start, end
@@ -262,9 +269,9 @@ def analytics_report(
     assert window.low is not None and window.high is not None
     low, high = window.low.timestamp(), window.high.timestamp()
     # Merged, then clipped: the same time as clipping each first, for a fraction of the spans.
-    counted = clip(union((b.start, b.end) for b in busy), low, high)
+    counted = clip(union(busy), low, high)
     meetings = [b for b in busy if b.others]
-    meeting = clip(union((b.start, b.end) for b in meetings), low, high)
+    meeting = clip(union(meetings), low, high)
     days = local_days(window, tz)
     working = working_spans(days, tz, work)
     focus = [g for w in working for g in gaps(counted, w) if g[1] - g[0] >= FOCUS_MIN]
@@ -321,14 +328,21 @@ def _meeting_counts(meetings: list[Busy]) -> dict[str, Any]:
 
 def _collaborators(meetings: list[Busy], low: float, high: float) -> list[dict[str, Any]]:
     # Guest lists repeat (a series, a team): add up each list's time once, then per person.
-    by_list: dict[People, list[float]] = {}
+    # Lists are gathered by identity first (the store's reader shares one tuple per list, and
+    # hashing a tuple of tuples on every meeting costs more than the sums), then by value.
+    by_object: dict[int, tuple[People, list[float]]] = {}
     for start, end, others, _ in meetings:
         seconds = (end if end < high else high) - (start if start > low else low)
-        totals = by_list.get(others)
-        if totals is None:
-            totals = by_list[others] = [0.0, 0]
+        entry = by_object.get(id(others))
+        if entry is None:
+            entry = by_object[id(others)] = (others, [0.0, 0])
+        entry[1][0] += seconds
+        entry[1][1] += 1
+    by_list: dict[People, list[float]] = {}
+    for others, (seconds, count) in by_object.values():
+        totals = by_list.setdefault(others, [0.0, 0])
         totals[0] += seconds
-        totals[1] += 1
+        totals[1] += count
     people: dict[str, Collaborator] = {}
     for others, (seconds, count) in by_list.items():  # in order of first meeting
         for email, name in others:

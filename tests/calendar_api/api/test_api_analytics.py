@@ -259,3 +259,51 @@ def test_the_schema_documents_analytics_and_feeds_with_examples(client: Client) 
     assert "delete" in paths["/rest/v1/feeds/{id}/"]
     ics = paths["/rest/v1/feeds/ics/{secret}.ics"]["get"]
     assert "text/calendar" in ics["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["both indexed", "one expanded"])
+def test_an_event_in_two_calendars_counts_once(alice: Any, indexed: bool) -> None:
+    """An invitation sits in the organiser's calendar and the guest's with the same id: the
+    report over both counts it once, whichever way each calendar is read."""
+    import datetime as dt
+
+    from calendar_api.models import Calendar
+    from calendar_api.services import instances
+    from calendar_api.services.analytics import busy_in
+    from calendar_api.services.recurrence import Window
+    from calendar_api.services.sync import events_store
+
+    mine = alice.calendars.get(primary=True)
+    team = Calendar.objects.create(account=alice, google_id="team@example.com", time_zone="UTC")
+    instances.instances_reset(calendar=team)
+    team.refresh_from_db()
+    low = dt.datetime.now(dt.UTC).replace(microsecond=0, second=0, minute=0) + dt.timedelta(days=1)
+    window = Window(low, low + dt.timedelta(days=1))
+
+    def at(hour: int, event_id: str) -> dict[str, Any]:
+        start = low + dt.timedelta(hours=hour)
+        return {
+            "id": event_id,
+            "status": "confirmed",
+            "summary": event_id,
+            "start": {"dateTime": start.isoformat()},
+            "end": {"dateTime": (start + dt.timedelta(hours=1)).isoformat()},
+            "attendees": [{"email": "alice@example.com"}, {"email": "team@example.com"}],
+        }
+
+    shared = at(3, "sharedinvite01")
+    events_store(calendar=mine, items=[shared])
+    events_store(calendar=team, items=[shared, at(5, "teamonly00001")])
+    if not indexed:
+        Calendar.objects.filter(pk=team.pk).update(instances_until=low)
+        team.refresh_from_db()
+    assert instances.covers(team, window) == indexed
+    mine.refresh_from_db()
+
+    def starts(*calendars: Calendar) -> list[float]:
+        return sorted(
+            b.start - low.timestamp() for b in busy_in(calendars=calendars, window=window)
+        )
+
+    assert 3 * 3600 in starts(mine)  # among the demo's events of that day
+    assert starts(mine, team) == sorted([*starts(mine), 5 * 3600])
