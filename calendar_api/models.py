@@ -146,7 +146,10 @@ class Calendar(models.Model):
 class Event(models.Model):
     """An event as Google last sent it (`data`), plus indexed columns for queries."""
 
-    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: every index below, and the unique constraint, start with calendar.
+    calendar = models.ForeignKey(
+        Calendar, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     google_id = models.CharField(max_length=1024)
     status = models.CharField(max_length=16, default="confirmed")
     summary = models.TextField(blank=True, default="")
@@ -190,10 +193,15 @@ class Instance(models.Model):
     `event` is the stored row that renders the item (the single event, the exception, or the
     series' master for an unchanged instance); `key` is the id our API shows for it."""
 
-    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="instances")
+    # Neither foreign key has an index of its own: instance_window starts with calendar, and
+    # instance_event is event's. A full sync writes tens of thousands of rows, each index more
+    # costs it time.
+    calendar = models.ForeignKey(
+        Calendar, on_delete=models.CASCADE, related_name="instances", db_index=False
+    )
     # Rows are replaced whenever their event changes, always before the event row goes: no
     # cascade here keeps the deletion of a whole calendar's events one fast query.
-    event = models.ForeignKey(Event, on_delete=models.DO_NOTHING, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
     key = models.CharField(max_length=1100)
     series_id = models.CharField(max_length=1024, blank=True, default="")
     original_start = models.DateTimeField(null=True, blank=True)  # UTC; unchanged instances
