@@ -87,7 +87,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Connections are kept a minute by the threads that serve requests (ASGI too: see
+        # calendar_api/operations/asgi.py), checked before reuse.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -297,6 +300,9 @@ CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 # The web page's live stream: how long one stream lasts before the browser reconnects (and
 # catches up from its last event id), and how often it reads the change log meanwhile.
 WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
+# Threads per web process that run requests' synchronous code under ASGI, each with its own
+# database connection (calendar_api/operations/asgi.py).
+WEB_SYNC_THREADS = env_int("WEB_SYNC_THREADS", 8)
 WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
 
 # --- Outgoing webhooks (Standard Webhooks) ----------------------------------------------------

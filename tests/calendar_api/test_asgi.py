@@ -1,6 +1,7 @@
 """The product's ASGI handler (what uvicorn serves), driven as a server drives it: an API read,
-the async readiness view and the live stream all answer, and a request crosses from the event
-loop to a thread a handful of times, not once per middleware hook."""
+the async readiness view and the live stream all answer; a request crosses from the event loop
+to a thread a handful of times, not once per middleware hook, and requests reuse database
+connections instead of opening one each."""
 
 from __future__ import annotations
 
@@ -95,6 +96,33 @@ def test_an_api_read_answers_and_crosses_to_a_thread_a_handful_of_times(alice: A
     # Django's own handler crosses once per hook of each middleware; ours enters the chain once
     # (plus the request signals and closing the response).
     assert ours <= 5 < theirs, (ours, theirs)
+
+
+def test_requests_reuse_their_threads_database_connections(alice: Any) -> None:
+    from django.db.backends.signals import connection_created
+
+    token = api_token_create(user=alice.user, name="asgi", scope="read").secret
+    auth = {"Authorization": f"Bearer {token}"}
+    opened: list[str] = []
+
+    def count(sender: Any, connection: Any, **kwargs: Any) -> None:
+        opened.append(connection.alias)
+
+    async def five(app: Any) -> list[int]:
+        answers = [await call(app, "/rest/v1/calendars/", "", auth) for _ in range(5)]
+        return [status for status, _, _ in answers]
+
+    connection_created.connect(count)
+    try:
+        assert run(five(OneHopASGIHandler())) == [200] * 5
+        ours = len(opened)
+        opened.clear()
+        assert run(five(ASGIHandler())) == [200] * 5
+        theirs = len(opened)
+    finally:
+        connection_created.disconnect(count)
+    # Django's handler runs each request on a thread of its own, with a connection of its own.
+    assert ours <= 1 and theirs == 5, (ours, theirs)
 
 
 def test_the_async_readiness_view_answers_through_the_sync_chain(alice: Any) -> None:
