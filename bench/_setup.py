@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import base64
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -19,36 +21,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-class EmulatorProcess:
-    """`python -m google_emulator` in its own process, so its memory and CPU are not ours."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    def __init__(self, seed: str) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{port}"
-        command = [
-            sys.executable,
-            "-m",
-            "google_emulator",
-            "--port",
-            str(port),
-            "--seed",
-            seed,
-            "--auto-consent",
-        ]
-        self.process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+
+class Process:
+    """A server of ours in its own process, so its memory and CPU are not the benchmark's."""
+
+    def __init__(self, command: list[str], health: str, what: str) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own modules, fixed arguments
             command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.base_url + "/__emulator__/health", timeout=1).close()
+                urllib.request.urlopen(health, timeout=1).close()
                 return
             except OSError:
                 time.sleep(0.05)
         self.stop()
-        raise RuntimeError("the emulator did not start")
+        raise RuntimeError(f"{what} did not start")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -56,6 +50,31 @@ class EmulatorProcess:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+class EmulatorProcess(Process):
+    """`python -m google_emulator`."""
+
+    def __init__(self, seed: str) -> None:
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "google_emulator", "--port", str(port), "--seed", seed]
+        super().__init__(
+            [*command, "--auto-consent"], self.base_url + "/__emulator__/health", "the emulator"
+        )
+
+
+class WebProcess(Process):
+    """The product's web server as deployed: uvicorn serving calendar_project.asgi, DEBUG off,
+    on the benchmark's database and keys (django_with_emulator sets them)."""
+
+    def __init__(self) -> None:
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "uvicorn", "calendar_project.asgi:application"]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
+        command += ["--no-access-log", "--lifespan", "off"]
+        super().__init__(command, self.base_url + "/healthz", "uvicorn")
 
 
 def scratch(prefix: str) -> Path:
@@ -77,6 +96,12 @@ def django_with_emulator(seed: str = "demo") -> Any:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calendar_project.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["DEBUG"] = "false"  # with DEBUG on, Django keeps every query in memory
+    # Keys of this run's own: a server started on the same database (WebProcess) refuses the
+    # development keys with DEBUG off, as in production.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault(
+        "TOKEN_ENCRYPTION_KEYS", base64.urlsafe_b64encode(os.urandom(32)).decode()
+    )
     django.setup()
     from django.core.management import call_command
 

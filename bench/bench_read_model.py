@@ -3,10 +3,11 @@
 A calendar of 20,000 generated events plus 60 endless series (daily, weekly, Mon/Wed/Fri):
 - P1: incremental sync of 10 changes: Google calls made, time against one round trip.
 - P2: full sync against fetching the same pages alone; peak Python memory at 2k/20k/100k.
-- P3: a week and a month of instances (single_events=true, 250 a page) through the API,
-  against a pass-through (a fresh official client per request, events.list singleEvents=true);
-  in-process p50 against json.dumps of the same page (the floor).
-- P4: a week of free/busy from the store against Google's freeBusy.
+- P3: a week and a month of instances (single_events=true, 250 a page) through the API, over
+  HTTP from the product's server (uvicorn, its own process), against a pass-through (a fresh
+  official client per request, events.list singleEvents=true); in-process p50 against
+  json.dumps of the same page (the floor).
+- P4: a week of free/busy from the store (same server) against Google's freeBusy.
 - P6: Google Calendar calls per idle calendar per simulated day, push live.
 Run: `make bench` (or `python bench/bench_read_model.py`; BENCH_BIG=0 skips the 100k run).
 """
@@ -19,14 +20,13 @@ import os
 import platform
 import statistics
 import sys
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from _setup import django_with_emulator
+from _setup import WebProcess, django_with_emulator
 
 LATENCY_MS = 100
 COUNT = int(os.environ.get("BENCH_EVENTS", "20000"))
@@ -368,23 +368,10 @@ def p6(calendar: Any, counter: Counting) -> None:
     )
 
 
-def serve(app: Any) -> tuple[str, Any]:
-    import logging
-
-    from werkzeug.serving import make_server
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.port}", server
-
-
 def main() -> None:
     global BASE, CREDS
     server = django_with_emulator("empty")
     BASE = server.base_url
-    from django.core.wsgi import get_wsgi_application
-
     from calendar_api.models import Instance
     from calendar_api.services.api_tokens import api_token_create
     from tests.emulator.clients import control, credentials, service
@@ -400,7 +387,8 @@ def main() -> None:
     print(f"  instance rows: {Instance.objects.count()}", file=sys.stderr)
     p1(calendar, gcal, counter)
 
-    api, http_server = serve(get_wsgi_application())
+    web = WebProcess()  # the product's server, in its own process
+    api = web.base_url
     user = calendar.account.user
     token = api_token_create(user=user, name="bench", scope="read").secret  # as a client has
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -411,7 +399,7 @@ def main() -> None:
     )
     p4(now, now + dt.timedelta(days=7), api, token)
     p6(calendar, counter)
-    http_server.shutdown()
+    web.stop()
 
     latency(0)
     sizes = [(2_000, "bob@example.com")]
