@@ -32,7 +32,7 @@ class OneHopASGIHandler(ASGIHandler):
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
         chain: Any = self._middleware_chain  # type: ignore[has-type]
-        pool = ThreadPoolExecutor(settings.WEB_SYNC_THREADS, thread_name_prefix="web")
+        self.pool = pool = ThreadPoolExecutor(settings.WEB_SYNC_THREADS, thread_name_prefix="web")
 
         def served(request: Any) -> Any:
             close_old_connections()
