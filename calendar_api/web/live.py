@@ -18,6 +18,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 
 from calendar_api.selectors import changes_after
 
@@ -47,6 +48,15 @@ def _batch(user: Any, after: int) -> tuple[list[bytes], int]:
     for change in changes:
         after = max(after, change.pk)
     return [message(change) for change in changes], after
+
+
+def _batch_checked(user: Any, after: int) -> tuple[list[bytes], int]:
+    """`_batch` on one of the event loop's executor threads, which no request's signals reach:
+    the thread's database connection is checked first, as at a request's start (closed once
+    older than CONN_MAX_AGE, health-checked before its next use). Unchecked, a connection
+    broken once (the database restarted) failed every later stream served by that thread."""
+    close_old_connections()
+    return _batch(user, after)
 
 
 class _Clock:
@@ -83,7 +93,7 @@ async def astream(user: Any, after: int) -> AsyncIterator[bytes]:
     """The same stream for an ASGI server: waiting holds no thread."""
     yield HELLO
     clock = _Clock()
-    batch = sync_to_async(_batch, thread_sensitive=False)
+    batch = sync_to_async(_batch_checked, thread_sensitive=False)
     while not clock.over():
         messages, after = await batch(user, after)
         for chunk in messages:

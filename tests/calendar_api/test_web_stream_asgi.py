@@ -7,10 +7,11 @@ import asyncio
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from unittest import mock
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connections
+from django.db import connection, connections
 from django.test import AsyncClient, Client
 
 from calendar_api.models import StoreChange
@@ -47,3 +48,38 @@ def test_the_stream_under_asgi_is_async_and_sends_the_changes(
     gc.collect()
     assert is_async
     assert f"id: {change.pk}\nevent: change\n" in body and "asgi0001" in body
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite cannot tell a closed connection"
+)
+def test_a_stream_outlives_a_broken_database_connection(alice: Any, settings: Any) -> None:
+    """The database went away under the connection of the thread that polls (a restart): the
+    next poll opens a new one instead of failing, as would every later stream on that thread."""
+    from calendar_api.web import live
+
+    settings.WEB_STREAM_SECONDS = 0.4
+    settings.WEB_STREAM_POLL_SECONDS = 0.05
+    StoreChange.objects.create(
+        user=alice.user, calendar=alice.calendars.get(primary=True), kind="event.created"
+    )
+    polls = []
+    original = live._batch
+
+    def breaking(user: Any, after: int) -> Any:
+        found = original(user, after)
+        polls.append(after)
+        if len(polls) == 1:  # behind Django's back, as a restarted server does
+            connections["default"].connection.close()
+        return found
+
+    async def whole_stream() -> bytes:
+        # One executor thread: every poll runs where the connection broke.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
+        return b"".join([chunk async for chunk in live.astream(alice.user, 0)])
+
+    with mock.patch.object(live, "_batch", breaking), ThreadPoolExecutor(1) as pool:
+        body = pool.submit(asyncio.run, whole_stream()).result()
+    gc.collect()
+    assert len(polls) >= 3
+    assert body.count(b"event: change") == StoreChange.objects.filter(user=alice.user).count()
