@@ -82,6 +82,22 @@ def alice(connect: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def stream_change(alice: Any, settings: Any) -> Any:
+    """A change in alice's log (event "stream0001"), and live streams short enough for a test:
+    0.3 s each, polling every 0.05 s."""
+    from calendar_api.models import StoreChange
+
+    settings.WEB_STREAM_SECONDS = 0.3
+    settings.WEB_STREAM_POLL_SECONDS = 0.05
+    return StoreChange.objects.create(
+        user=alice.user,
+        calendar=alice.calendars.get(primary=True),
+        kind="event.created",
+        event_id="stream0001",
+    )
+
+
+@pytest.fixture
 def gcal(google: EmulatorServer) -> Any:
     """alice's calendar at "Google", through the official client (what changes the truth)."""
     from tests.emulator.clients import service

@@ -19,7 +19,6 @@ from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 from django.test import Client
 
-from calendar_api.models import StoreChange
 from calendar_api.operations.asgi import OneHopASGIHandler
 from calendar_api.services.api_tokens import api_token_create
 
@@ -158,20 +157,12 @@ def test_the_async_readiness_view_answers_through_the_sync_chain(
 
 
 def test_the_live_stream_streams_from_the_loop(
-    alice: Any, visitor: Client, settings: Any, ours: OneHopASGIHandler
+    stream_change: Any, visitor: Client, ours: OneHopASGIHandler
 ) -> None:
-    settings.WEB_STREAM_SECONDS = 0.3
-    settings.WEB_STREAM_POLL_SECONDS = 0.05
-    change = StoreChange.objects.create(
-        user=alice.user,
-        calendar=alice.calendars.get(primary=True),
-        kind="event.created",
-        event_id="onehop001",
-    )
     cookie = "; ".join(f"{k}={v.value}" for k, v in visitor.cookies.items())
     status, headers, body = run(
-        call(ours, "/web/stream/", f"after={change.pk - 1}", {"Cookie": cookie})
+        call(ours, "/web/stream/", f"after={stream_change.pk - 1}", {"Cookie": cookie})
     )
     assert status == 200
     assert headers[b"content-type"].startswith(b"text/event-stream")
-    assert f"id: {change.pk}\nevent: change\n".encode() in body and b"onehop001" in body
+    assert f"id: {stream_change.pk}\nevent: change\n".encode() in body and b"stream0001" in body

@@ -26,16 +26,9 @@ async def read(client: AsyncClient, after: int) -> tuple[str, bool]:
 
 
 def test_the_stream_under_asgi_is_async_and_sends_the_changes(
-    alice: Any, visitor: Client, settings: Any
+    stream_change: Any, visitor: Client
 ) -> None:
-    settings.WEB_STREAM_SECONDS = 0.3
-    settings.WEB_STREAM_POLL_SECONDS = 0.05
-    change = StoreChange.objects.create(
-        user=alice.user,
-        calendar=alice.calendars.get(primary=True),
-        kind="event.created",
-        event_id="asgi0001",
-    )
+    change = stream_change
     client = AsyncClient(HTTP_HOST="127.0.0.1:8000")
     client.cookies = visitor.cookies
     # A thread of its own: a browser test before this one may have left an event loop here.
@@ -47,7 +40,7 @@ def test_the_stream_under_asgi_is_async_and_sends_the_changes(
         pool.submit(asyncio.run, sync_to_async(connections.close_all)()).result()
     gc.collect()
     assert is_async
-    assert f"id: {change.pk}\nevent: change\n" in body and "asgi0001" in body
+    assert f"id: {change.pk}\nevent: change\n" in body and "stream0001" in body
 
 
 @pytest.mark.skipif(
