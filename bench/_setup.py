@@ -30,9 +30,15 @@ def free_port() -> int:
 class Process:
     """A server of ours in its own process, so its memory and CPU are not the benchmark's."""
 
-    def __init__(self, command: list[str], health: str, what: str) -> None:
+    def __init__(
+        self, command: list[str], health: str, what: str, env: dict[str, str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own modules, fixed arguments
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -66,7 +72,8 @@ class EmulatorProcess(Process):
 
 class WebProcess(Process):
     """The product's web server as deployed: uvicorn serving calendar_project.asgi, DEBUG off,
-    on the benchmark's database and keys (django_with_emulator sets them)."""
+    connections kept a minute (DATABASE_CONN_MAX_AGE=60, as in production), on the
+    benchmark's database and keys (django_with_emulator sets them)."""
 
     def __init__(self) -> None:
         port = free_port()
@@ -74,7 +81,9 @@ class WebProcess(Process):
         command = [sys.executable, "-m", "uvicorn", "calendar_project.asgi:application"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
         command += ["--no-access-log", "--lifespan", "off"]
-        super().__init__(command, self.base_url + "/healthz", "uvicorn")
+        super().__init__(
+            command, self.base_url + "/healthz", "uvicorn", {"DATABASE_CONN_MAX_AGE": "60"}
+        )
 
 
 def scratch(prefix: str) -> Path:

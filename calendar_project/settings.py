@@ -87,9 +87,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Connections are kept a minute by the threads that serve requests (ASGI too: see
-        # calendar_api/operations/asgi.py), checked before reuse.
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # 0 (Django's default) closes a connection after each request or job. Production sets
+        # 60 (deploy/check.sh): the threads that serve requests, ASGI too (see
+        # calendar_api/operations/asgi.py), then keep theirs, checked before reuse.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         conn_health_checks=True,
     )
 }

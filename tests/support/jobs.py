@@ -7,10 +7,12 @@ job is read as django-tasks presents it (a TaskResult), so the tests say the sam
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.conf import settings
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from rq.exceptions import NoSuchJobError
 
 
 def uses_rq() -> bool:
@@ -21,7 +23,7 @@ def job_results(task: Any, first_arg: Any | None = None) -> list[Any]:
     """Every job of `task` (with this first argument), oldest first, as TaskResults."""
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     ids = _rq_job_ids() if uses_rq() else _database_job_ids(task)
-    results = [backend.get_result(job_id) for job_id in ids]
+    results = [_result(backend, job_id) for job_id in ids]
     mine = [
         r
         for r in results
@@ -29,6 +31,18 @@ def job_results(task: Any, first_arg: Any | None = None) -> list[Any]:
         and (first_arg is None or (list(r.args)[:1] == [first_arg]))
     ]
     return sorted(mine, key=lambda r: r.enqueued_at or dt.datetime.max.replace(tzinfo=dt.UTC))
+
+
+def _result(backend: Any, job_id: str, tries: int = 5) -> Any:
+    """The job's TaskResult. With RQ, a job the scheduler moves from its scheduled registry to
+    the queue while it is being read is missing from the registry its status names (RQ raises
+    NoSuchJobError): read again, once it has arrived."""
+    for _ in range(tries - 1):
+        try:
+            return backend.get_result(job_id)
+        except NoSuchJobError:
+            time.sleep(0.05)
+    return backend.get_result(job_id)
 
 
 def _database_job_ids(task: Any) -> list[str]:
