@@ -73,17 +73,16 @@ class EmulatorProcess(Process):
 class WebProcess(Process):
     """The product's web server as deployed: uvicorn serving calendar_project.asgi, DEBUG off,
     connections kept a minute (DATABASE_CONN_MAX_AGE=60, as in production), on the
-    benchmark's database and keys (django_with_emulator sets them)."""
+    benchmark's database and keys (django_with_emulator sets them); `env` overrides those."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "uvicorn", "calendar_project.asgi:application"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
         command += ["--no-access-log", "--lifespan", "off"]
-        super().__init__(
-            command, self.base_url + "/healthz", "uvicorn", {"DATABASE_CONN_MAX_AGE": "60"}
-        )
+        deployed = {"DATABASE_CONN_MAX_AGE": "60", **(env or {})}
+        super().__init__(command, self.base_url + "/healthz", "uvicorn", deployed)
 
 
 def scratch(prefix: str) -> Path:

@@ -13,14 +13,11 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from typing import Any
 
-from _setup import ROOT, best_of, django_with_emulator
+from _setup import WebProcess, best_of, django_with_emulator
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 WEEKS = 6
@@ -71,38 +68,14 @@ def session_for(user: Any) -> str:
     return str(session.session_key)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def serve(port: int) -> subprocess.Popen[bytes]:
-    """uvicorn on the bench database; DEBUG on for its static files (no collectstatic here)."""
-    command = [sys.executable, "-m", "uvicorn", "calendar_project.asgi:application"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off"]
-    server = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
-        command, cwd=ROOT, env={**os.environ, "DEBUG": "true"}, stdout=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("uvicorn did not start")
-
-
-def render_times(port: int, session: str, chromium: str) -> list[float]:
+def render_times(base_url: str, session: str, chromium: str) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     durations = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        url = f"http://127.0.0.1:{port}/"
+        url = base_url + "/"
         context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
         page = context.new_page()
         page.goto(url)
@@ -135,12 +108,11 @@ def main() -> None:
         print("browser render:                  skipped (install Debian's chromium)")
         server.stop()
         return
-    port = free_port()
-    web = serve(port)
+    web = WebProcess(env={"DEBUG": "true"})  # DEBUG on for its static files (no collectstatic)
     try:
-        durations = render_times(port, session_for(user), chromium)
+        durations = render_times(web.base_url, session_for(user), chromium)
     finally:
-        web.terminate()
+        web.stop()
         server.stop()
     shown = ", ".join(f"{d:.0f}" for d in durations)
     print(
