@@ -301,10 +301,10 @@ CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 # The web page's live stream: how long one stream lasts before the browser reconnects (and
 # catches up from its last event id), and how often it reads the change log meanwhile.
 WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
+WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
 # Threads per web process that run requests' synchronous code under ASGI, each with its own
 # database connection (calendar_api/operations/asgi.py).
 WEB_SYNC_THREADS = env_int("WEB_SYNC_THREADS", 8)
-WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
 
 # --- Outgoing webhooks (Standard Webhooks) ----------------------------------------------------
 # Receivers must be https on public addresses; true also allows http and private, loopback and

@@ -281,14 +281,17 @@ def _delete_rows(calendar: Calendar, series_ids: set[str], event_ids: set[str]) 
     calendar_read_changed(calendar_id=calendar.pk)
 
 
+# The calendar's next read_version, for the update that notes a change to its rows.
+NEXT_VERSION = F("read_version") + 1
+
+
 def calendar_read_changed(*, calendar_id: int) -> None:
     """Note a change to the calendar's rows, after it was written and in its transaction: a
     page kept by window_text under an older version is never served again. Every write of
     rows bumps the version: here, or in the calendar update it makes anyway (_save, reset,
-    drop). Events are only written in a transaction that
-    also rebuilds, resets or drops their rows (events_store, a sync, a disconnect), so their
-    changes need no bump of their own."""
-    Calendar.objects.filter(pk=calendar_id).update(read_version=F("read_version") + 1)
+    drop). Events are only written in a transaction that also rebuilds, resets or drops their
+    rows (events_store, a sync, a disconnect), so their changes need no bump of their own."""
+    Calendar.objects.filter(pk=calendar_id).update(read_version=NEXT_VERSION)
 
 
 def instances_add_singles(*, calendar: Calendar, events: list[EventRow]) -> int:
@@ -393,7 +396,7 @@ def _save(calendar: Calendar, rows: list[Row]) -> None:
     ]
     bulk.insert(Instance, INSERT_COLUMNS, values)
     longest = max(int((r.end - r.start).total_seconds()) for r in rows)
-    changed: dict[str, Any] = {"read_version": F("read_version") + 1}
+    changed: dict[str, Any] = {"read_version": NEXT_VERSION}
     if longest > calendar.longest_instance:
         changed["longest_instance"] = Greatest(F("longest_instance"), longest)
         calendar.longest_instance = longest
@@ -408,7 +411,7 @@ def instances_reset(*, calendar: Calendar, now: dt.datetime | None = None) -> No
         instances_from=span.low,
         instances_until=span.high,
         longest_instance=0,
-        read_version=F("read_version") + 1,
+        read_version=NEXT_VERSION,
     )
     calendar.instances_from, calendar.instances_until = span.low, span.high
     calendar.longest_instance = 0
@@ -418,7 +421,7 @@ def instances_drop(*, calendar: Calendar) -> None:
     """Forget the calendar's rows (its events are about to go)."""
     Instance.objects.filter(calendar=calendar).delete()
     Calendar.objects.filter(pk=calendar.pk).update(
-        instances_from=None, instances_until=None, read_version=F("read_version") + 1
+        instances_from=None, instances_until=None, read_version=NEXT_VERSION
     )
     calendar.instances_from = calendar.instances_until = None
 
