@@ -86,15 +86,15 @@ def busy_in(*, calendars: Sequence[Calendar], window: Window) -> list[Busy]:
     """Every counted instance of these calendars overlapping the window; an event found in
     two of them (an invitation) counts once."""
     assert window.low is not None and window.high is not None
+    parts = [
+        (_indexed if instances.covers(calendar, window) else _expanded)(calendar, window)
+        for calendar in calendars
+    ]
+    if len(parts) == 1:  # the usual case: nothing to compare across calendars
+        return list(parts[0].values())
     found: dict[str, Busy] = {}
-    for calendar in calendars:
-        if instances.covers(calendar, window):
-            keyed = _indexed(calendar, window)
-        else:
-            keyed = _expanded(calendar, window)
-        if len(calendars) == 1:
-            return list(keyed.values())
-        for key, busy in keyed.items():
+    for part in parts:
+        for key, busy in part.items():
             found.setdefault(key, busy)
     return list(found.values())
 
