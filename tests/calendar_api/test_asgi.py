@@ -6,10 +6,8 @@ connections instead of opening one each."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest import mock
 
@@ -21,6 +19,7 @@ from django.test import Client
 
 from calendar_api.operations.asgi import OneHopASGIHandler
 from calendar_api.services.api_tokens import api_token_create
+from tests.support.loops import run_apart
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,16 +75,6 @@ def ours(settings: Any) -> Iterator[OneHopASGIHandler]:
     handler.pool.shutdown()
 
 
-def run(coroutine: Any) -> Any:
-    # A thread of its own: a browser test before this one may have left an event loop here.
-    with ThreadPoolExecutor(1) as pool:
-        answer = pool.submit(asyncio.run, coroutine).result()
-    # Threads that ended (Django's per-request ones, the loop's executor) leave connections in
-    # reference cycles: freed now, they close, and PostgreSQL can drop the test database.
-    gc.collect()
-    return answer
-
-
 def switches(app: Any, *args: Any, **kwargs: Any) -> tuple[Any, int]:
     """The answer, and how many times the request crossed from the loop to a thread."""
     crossings = 0
@@ -97,7 +86,7 @@ def switches(app: Any, *args: Any, **kwargs: Any) -> tuple[Any, int]:
         return await original(self, *a, **k)
 
     with mock.patch.object(SyncToAsync, "__call__", counted):
-        answer = run(call(app, *args, **kwargs))
+        answer = run_apart(call(app, *args, **kwargs))
     return answer, crossings
 
 
@@ -137,10 +126,10 @@ def test_requests_reuse_their_threads_database_connections(
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 60)
     connection_created.connect(count)
     try:
-        assert run(five(ours)) == [200] * 5
+        assert run_apart(five(ours)) == [200] * 5
         mine = len(opened)
         opened.clear()
-        assert run(five(ASGIHandler())) == [200] * 5
+        assert run_apart(five(ASGIHandler())) == [200] * 5
         theirs = len(opened)
     finally:
         connection_created.disconnect(count)
@@ -151,7 +140,7 @@ def test_requests_reuse_their_threads_database_connections(
 def test_the_async_readiness_view_answers_through_the_sync_chain(
     alice: Any, ours: OneHopASGIHandler
 ) -> None:
-    status, _, body = run(call(ours, "/readyz"))
+    status, _, body = run_apart(call(ours, "/readyz"))
     assert status in (200, 503)
     assert "database" in json.loads(body)["checks"]
 
@@ -160,7 +149,7 @@ def test_the_live_stream_streams_from_the_loop(
     stream_change: Any, visitor: Client, ours: OneHopASGIHandler
 ) -> None:
     cookie = "; ".join(f"{k}={v.value}" for k, v in visitor.cookies.items())
-    status, headers, body = run(
+    status, headers, body = run_apart(
         call(ours, "/web/stream/", f"after={stream_change.pk - 1}", {"Cookie": cookie})
     )
     assert status == 200

@@ -5,7 +5,6 @@ for one calendar is one sync and at most one follow-up."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import signal
@@ -33,6 +32,7 @@ from tests.calendar_api.test_worker import (
     primary_without_polls,
     wait_for,
 )
+from tests.support.loops import run_apart
 
 start_worker = workers.start_worker  # the fixtures: real db_worker processes, the counter
 traffic = workers.traffic
@@ -144,18 +144,7 @@ def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
     async def serve() -> None:
         server_start()
 
-    failures: list[BaseException] = []
-
-    def loop() -> None:  # a thread of its own: another test may have left a loop running here
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # handed to the test
-            failures.append(exc)
-
-    thread = threading.Thread(target=loop)
-    thread.start()
-    thread.join()
-    assert not failures, failures
+    run_apart(serve())
     assert scheduler.polls_due() == [calendar.pk]
 
 

@@ -4,7 +4,6 @@ while it waits, sending what the change log holds after the cursor."""
 from __future__ import annotations
 
 import asyncio
-import gc
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from unittest import mock
@@ -15,6 +14,7 @@ from django.db import connection, connections
 from django.test import AsyncClient, Client
 
 from calendar_api.models import StoreChange
+from tests.support.loops import run_apart
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,13 +32,10 @@ def test_the_stream_under_asgi_is_async_and_sends_the_changes(
     client = AsyncClient(HTTP_HOST="127.0.0.1:8000")
     client.cookies = visitor.cookies
     # A thread of its own: a browser test before this one may have left an event loop here.
-    with ThreadPoolExecutor(1) as pool:
-        body, is_async = pool.submit(asyncio.run, read(client, change.pk - 1)).result()
-        # The view ran on asgiref's one long-lived thread: its connection is closed there, and
-        # those of the loop's executor threads (ended) when freed, so that PostgreSQL can drop
-        # the test database.
-        pool.submit(asyncio.run, sync_to_async(connections.close_all)()).result()
-    gc.collect()
+    body, is_async = run_apart(read(client, change.pk - 1))
+    # The view ran on asgiref's one long-lived thread: its connection is closed there, so that
+    # PostgreSQL can drop the test database.
+    run_apart(sync_to_async(connections.close_all)())
     assert is_async
     assert f"id: {change.pk}\nevent: change\n" in body and "stream0001" in body
 
@@ -71,8 +68,7 @@ def test_a_stream_outlives_a_broken_database_connection(alice: Any, settings: An
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
         return b"".join([chunk async for chunk in live.astream(alice.user, 0)])
 
-    with mock.patch.object(live, "_batch", breaking), ThreadPoolExecutor(1) as pool:
-        body = pool.submit(asyncio.run, whole_stream()).result()
-    gc.collect()
+    with mock.patch.object(live, "_batch", breaking):
+        body = run_apart(whole_stream())
     assert len(polls) >= 3
     assert body.count(b"event: change") == StoreChange.objects.filter(user=alice.user).count()
