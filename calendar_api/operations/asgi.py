@@ -2,43 +2,94 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
 
 
 class OneHopASGIHandler(ASGIHandler):
-    """Django's ASGI handler with the middleware chain built as under WSGI, entered once per
-    request, on a pool of long-lived threads.
+    """Django's ASGI handler, with everything synchronous about a request done in one crossing
+    from the event loop to a thread, on a pool of long-lived threads.
 
     - Every middleware here is synchronous at heart (MiddlewareMixin and its kind). Under
-      Django's own ASGI handler each hook of each runs through a `sync_to_async` of its own:
-      about 20 thread switches a request, two thirds of a 15 ms API read on the machines here.
-      Built as one synchronous chain, a request switches once. Async views (readiness) are
-      still awaited (Django adapts them), and a streamed response (the live stream) is still
-      sent from the event loop by the handler.
+      Django's own ASGI handler each hook of each runs through a `sync_to_async` of its own,
+      and so do the request_started signal and closing the response: about 20 thread switches
+      a request, two thirds of a 15 ms API read on the machines here. Here the middleware
+      chain is built as under WSGI, and one crossing sends request_started, runs the chain
+      (Django adapts an async view, such as readiness) and, for a response that is not
+      streamed, closes it (request_finished). Each crossing left cost about a millisecond
+      (measured under uvicorn). A streamed response (the live stream) is still sent from the
+      event loop, then closed on the pool. A client that disconnects is noticed as Django's
+      handler notices it.
     - Django's handler also runs each request's synchronous code on a thread made for that
       request, so every request opened a new database connection (connections are per
-      thread): a few milliseconds each on SQLite. Here the chain runs on `WEB_SYNC_THREADS`
-      threads that live as long as the process, and each keeps its connection as a WSGI
-      server's threads do: closed once older than CONN_MAX_AGE, or broken (checked as the
-      request starts and when it ends, as Django's request signals do).
+      thread): a few milliseconds each on SQLite. Here the `WEB_SYNC_THREADS` threads live as
+      long as the process, and each keeps its connection as a WSGI server's threads do: closed
+      once older than CONN_MAX_AGE, or broken (Django's request signals check it, on the
+      thread that uses it).
     """
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-        chain: Any = self._middleware_chain  # type: ignore[has-type]
-        self.pool = pool = ThreadPoolExecutor(settings.WEB_SYNC_THREADS, thread_name_prefix="web")
+        self.pool = ThreadPoolExecutor(settings.WEB_SYNC_THREADS, thread_name_prefix="web")
 
-        def served(request: Any) -> Any:
-            close_old_connections()
+    def on_pool(self, work: Any) -> Any:
+        return sync_to_async(work, thread_sensitive=False, executor=self.pool)
+
+    def served(self, request: Any, scope: dict[str, Any]) -> HttpResponseBase:
+        """The synchronous part of a request, as a WSGI server runs it."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        response = self.get_response(request)
+        response._handler_class = self.__class__  # type: ignore[attr-defined]
+        if isinstance(response, FileResponse):  # as Django: the server chunks the file
+            response.block_size = self.chunk_size
+        if not response.streaming:  # its content is in hand: closed before it is sent
+            response.close()
+        return response
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            refused = cast(HttpResponseBase, error_response)  # Django gives one or the other
+            body_file.close()
+            await self.send_response(refused, send)
+            await self.on_pool(refused.close)()
+            return
+
+        async def process_request() -> HttpResponseBase:
+            response: HttpResponseBase = await self.on_pool(self.served)(request, scope)
             try:
-                return chain(request)
+                with contextlib.suppress(asyncio.CancelledError):  # the client went away
+                    await self.send_response(response, send)
             finally:
-                close_old_connections()
+                if response.streaming:
+                    await self.on_pool(response.close)()
+            return response
 
-        self._middleware_chain = sync_to_async(served, thread_sensitive=False, executor=pool)
+        # As Django's handler: a disconnect while the response is made or streamed cancels it.
+        listening = asyncio.create_task(self.listen_for_disconnect(receive))
+        processing = asyncio.create_task(process_request())
+        await asyncio.wait([listening, processing], return_when=asyncio.FIRST_COMPLETED)
+        for task in (listening, processing):
+            if task.done():
+                with contextlib.suppress(RequestAborted):
+                    task.result()
+            else:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        body_file.close()

@@ -1,18 +1,20 @@
 """The product's ASGI handler (what uvicorn serves), driven as a server drives it: an API read,
 the async readiness view and the live stream all answer; a request crosses from the event loop
-to a thread a handful of times, not once per middleware hook, and requests reuse database
-connections instead of opening one each."""
+to a thread once, not once per middleware hook and signal, its request signals are sent on the
+thread that serves it, and requests reuse database connections instead of opening one each."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
 import pytest
 from asgiref.sync import SyncToAsync
+from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 from django.test import Client
@@ -90,7 +92,25 @@ def switches(app: Any, *args: Any, **kwargs: Any) -> tuple[Any, int]:
     return answer, crossings
 
 
-def test_an_api_read_answers_and_crosses_to_a_thread_a_handful_of_times(
+@pytest.fixture
+def signalled() -> Iterator[list[tuple[str, str]]]:
+    """The request signals sent, in order, with the name of the thread each was sent on."""
+    sent: list[tuple[str, str]] = []
+
+    def started(**kwargs: Any) -> None:
+        sent.append(("started", threading.current_thread().name))
+
+    def finished(**kwargs: Any) -> None:
+        sent.append(("finished", threading.current_thread().name))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    yield sent
+    signals.request_started.disconnect(started)
+    signals.request_finished.disconnect(finished)
+
+
+def test_an_api_read_answers_and_crosses_to_a_thread_once(
     alice: Any, ours: OneHopASGIHandler
 ) -> None:
     token = api_token_create(user=alice.user, name="asgi", scope="read").secret
@@ -101,9 +121,22 @@ def test_an_api_read_answers_and_crosses_to_a_thread_a_handful_of_times(
     assert len(json.loads(body)["results"]) == 5
     (status, _, theirs_body), theirs = switches(ASGIHandler(), path, "page_size=5", auth)
     assert status == 200 and json.loads(theirs_body) == json.loads(body)
-    # Django's own handler crosses once per hook of each middleware; ours enters the chain once
-    # (plus the request signals and closing the response).
-    assert crossings <= 5 < theirs, (crossings, theirs)
+    # Django's own handler crosses once per hook of each middleware, once for request_started
+    # and once to close the response; ours does all of that in one crossing.
+    assert crossings == 1 < theirs, (crossings, theirs)
+
+
+def test_the_request_signals_are_sent_on_the_thread_that_serves_the_request(
+    alice: Any, ours: OneHopASGIHandler, signalled: list[tuple[str, str]]
+) -> None:
+    """request_started and request_finished check the database connection of the thread they
+    run on: under Django's handler, not the one the request used."""
+    token = api_token_create(user=alice.user, name="asgi", scope="read").secret
+    auth = {"Authorization": f"Bearer {token}"}
+    status, _, _ = run_apart(call(ours, "/rest/v1/calendars/", "", auth))
+    assert status == 200
+    assert [what for what, _ in signalled] == ["started", "finished"]
+    assert {thread for _, thread in signalled} == {"web_0"}
 
 
 def test_requests_reuse_their_threads_database_connections(
@@ -146,7 +179,10 @@ def test_the_async_readiness_view_answers_through_the_sync_chain(
 
 
 def test_the_live_stream_streams_from_the_loop(
-    stream_change: Any, visitor: Client, ours: OneHopASGIHandler
+    stream_change: Any,
+    visitor: Client,
+    ours: OneHopASGIHandler,
+    signalled: list[tuple[str, str]],
 ) -> None:
     cookie = "; ".join(f"{k}={v.value}" for k, v in visitor.cookies.items())
     status, headers, body = run_apart(
@@ -155,3 +191,6 @@ def test_the_live_stream_streams_from_the_loop(
     assert status == 200
     assert headers[b"content-type"].startswith(b"text/event-stream")
     assert f"id: {stream_change.pk}\nevent: change\n".encode() in body and b"stream0001" in body
+    # The stream is closed too (request_finished), on a serving thread.
+    assert [what for what, _ in signalled] == ["started", "finished"]
+    assert {thread for _, thread in signalled} == {"web_0"}
