@@ -17,6 +17,7 @@ from calendar_api.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from calendar_api.prepared import Prepared
 from calendar_api.services.event_fields import storable_text
 
 
@@ -57,21 +58,34 @@ def calendar_of(*, user: Any, calendar_id: str, account: str | None = None) -> C
     """One of the user's calendars by Google id, or 404. `primary` names the primary calendar
     of the user's first connected account (the earliest connection), or, with `account` (an
     e-mail address), that account's primary calendar."""
-    # Without the account's columns: most requests that name a calendar only read the store,
-    # and building the join cost a tenth of a kept page's request; a write loads it once.
-    calendars = (
-        calendars_of(user=user).select_related(None).order_by("account__connected_at", "account_id")
-    )
-    if account:
-        calendars = calendars.filter(account__email__iexact=storable_text(account)[:320])
+    # Without the account's columns: most requests that name a calendar only read the store;
+    # a write loads the account once.
     calendar_id = storable_text(calendar_id)  # a NUL in the URL must not reach PostgreSQL
-    if calendar_id == "primary":
-        found = calendars.filter(primary=True).first()
-    else:
-        found = calendars.filter(google_id=calendar_id).first()
+    values = [user.pk] if calendar_id == "primary" else [user.pk, calendar_id]
+    if account:
+        values.append(storable_text(account)[:320])
+    found = CALENDAR_OF.first(values, shape=(calendar_id == "primary", bool(account)))
     if found is None:
         raise Http404("No such calendar.")
     return found
+
+
+def _calendar_of(shape: tuple[bool, bool], user_id: int, *named: str) -> QuerySet[Calendar]:
+    """`shape`: (primary, by account); `named`: the calendar's id unless primary, then the
+    account's address if by account."""
+    primary, by_account = shape
+    calendars = Calendar.objects.filter(account__user_id=user_id)
+    calendars = calendars.order_by("account__connected_at", "account_id")
+    if by_account:
+        calendars = calendars.filter(account__email__iexact=named[-1])
+    if primary:
+        return calendars.filter(primary=True)
+    return calendars.filter(google_id=named[0])
+
+
+# Built once per process (see prepared.py): the lookup of every API request that names a
+# calendar. The ORM built its SQL in 1.2 of the 1.6 ms it took; the database took 0.1 ms.
+CALENDAR_OF = Prepared(_calendar_of)
 
 
 def event_row(*, calendar: Calendar, event_id: str) -> Event | None:
