@@ -166,7 +166,7 @@ class EventListView(APIView):
             request.query_params, allowed=validation.EVENT_LIST_QUERY, lists=("status",)
         )
         calendar = synced_calendar(request, calendar_id, query)
-        data = validation.parsed(
+        data = validation.parsed_query(
             validation.EventListQuerySerializer,
             {k: v for k, v in query.items() if k != "account"},
         )

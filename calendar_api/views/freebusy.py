@@ -67,7 +67,7 @@ class FreeBusyView(APIView):
             request.query_params, allowed=validation.FREEBUSY_QUERY, lists=("calendar",)
         )
         account = query.pop("account", None)
-        data = validation.parsed(validation.FreeBusyQuerySerializer, query)
+        data = validation.parsed_query(validation.FreeBusyQuerySerializer, query)
         names = data.get("calendar")
         if names:
             calendars = {

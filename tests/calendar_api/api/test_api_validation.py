@@ -198,3 +198,27 @@ def test_an_empty_time_zone_answers_400(alice_client: Client, path: str) -> None
     response = alice_client.get(f"{events_url()}{path}?time_zone=")
     assert response.status_code == 400
     assert "time_zone" in response.json()["error"]["fields"]
+
+
+def test_a_kept_query_is_validated_once_and_a_refused_one_every_time() -> None:
+    """validation.parsed_query keeps what a valid query gave (a copy each time); a refused
+    query is refused again, never kept."""
+    from rest_framework.exceptions import ValidationError
+
+    from calendar_api import validation
+
+    kind = validation.EventListQuerySerializer
+    week = {"time_min": "2027-02-10T10:00:00Z", "time_max": "2027-02-17T10:00:00+01:00"}
+    validation._parsed_query.cache_clear()
+    first = validation.parsed_query(kind, week)
+    assert first == validation.parsed(kind, week)
+    first["time_min"] = "changed by a caller"
+    assert validation.parsed_query(kind, dict(reversed(week.items()))) == validation.parsed(
+        kind, week
+    )
+    assert validation._parsed_query.cache_info().hits == 1
+    wrong = {**week, "time_max": "2027-02-09T10:00:00Z"}  # before time_min
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            validation.parsed_query(kind, wrong)
+    assert validation._parsed_query.cache_info().currsize == 1
