@@ -163,41 +163,44 @@ def peak_memory(calendar: Any) -> float:
     return peak / 2**20
 
 
-def p1(calendar: Any, gcal: Any, counter: Counting) -> None:
+def p1(calendar: Any, gcal: Any, counter: Counting, rounds: int = 3) -> None:
+    """Best of `rounds`, each of 10 fresh changes: the sync against the fastest of three
+    fetches of the same page (the best of both, as P2 compares them)."""
     from calendar_api.google import client
     from calendar_api.models import Calendar, Event
     from calendar_api.services.sync import calendar_sync
 
     singles = Event.objects.filter(calendar=calendar, is_recurring=False, recurring_event_id="")
     ids = list(singles.values_list("google_id", flat=True)[:10])
-    latency(0)
-    for index, event_id in enumerate(ids):
-        gcal.events().patch(
-            calendarId="primary", eventId=event_id, body={"summary": f"changed {index}"}
-        ).execute()
-    latency(LATENCY_MS)
-    calendar.refresh_from_db()
-    token = calendar.sync_token
-    one_trip = min(
-        timings(
-            3,
-            lambda: list(
+    syncs, trips, calls = [], [], []
+    for round_ in range(rounds):
+        latency(0)
+        for index, event_id in enumerate(ids):
+            body = {"summary": f"changed {round_} {index}"}
+            gcal.events().patch(calendarId="primary", eventId=event_id, body=body).execute()
+        latency(LATENCY_MS)
+        calendar.refresh_from_db()
+        token = calendar.sync_token
+
+        def fetch(token: str = token) -> Any:
+            return list(
                 client.iter_event_pages(
                     calendar.account.access_token, calendar.google_id, syncToken=token
                 )
-            ),
-        )
-    )
-    before = counter.calls
-    with counter.counting():
-        started = time.perf_counter()
-        outcome = calendar_sync(calendar=Calendar.objects.get(pk=calendar.pk))
-        took = time.perf_counter() - started
-    calls = counter.calls - before
-    assert outcome.mode == "incremental" and outcome.changed == 10, outcome
+            )
+
+        trips.append(min(timings(3, fetch)))
+        before = counter.calls
+        with counter.counting():
+            started = time.perf_counter()
+            outcome = calendar_sync(calendar=Calendar.objects.get(pk=calendar.pk))
+            syncs.append(time.perf_counter() - started)
+        calls.append(counter.calls - before)
+        assert outcome.mode == "incremental" and outcome.changed == 10, outcome
+    took, one_trip = min(syncs), min(trips)
     row(
-        "P1 incremental sync of 10 changes",
-        f"{ms(took)}, {calls} Google call(s)",
+        f"P1 incremental sync of 10 changes (best of {rounds})",
+        f"{ms(took)}, {max(calls)} Google call(s)",
         f"one round trip {ms(one_trip)}",
         f"{took / one_trip:.2f}x (goal 1 call, <= 1.3x)",
     )
@@ -227,20 +230,36 @@ def pass_through(low: dt.datetime, high: dt.datetime, email: str = "alice@exampl
     )
 
 
+class ApiClient:
+    """A client of our API over HTTP: urllib3 (what requests is built on) on a kept connection,
+    the answer decoded from JSON. requests reads a body in 10 kB pieces, which cost 2 to 3 ms
+    more than urllib3 for a week's 277 kB here (measured against a server that only sends
+    bytes): the client's time, not the service's."""
+
+    def __init__(self, base: str, token: str) -> None:
+        import urllib3
+
+        self.base = base
+        self.pool = urllib3.PoolManager(headers={"Authorization": f"Bearer {token}"})
+
+    def get(self, path: str, params: dict[str, str]) -> Any:
+        answer = self.pool.request("GET", self.base + path, fields=params)
+        assert answer.status == 200, answer.data[:300]
+        return json.loads(answer.data)
+
+
 def p3(windows: dict[str, tuple[dt.datetime, dt.datetime]], api: str, token: str) -> None:
     for name, (low, high) in windows.items():
         p3_window(name, low, high, api, token)
 
 
 def p3_window(name: str, low: dt.datetime, high: dt.datetime, api: str, token: str) -> None:
-    import requests
     from django.test import Client
 
     from tests.calendar_api.api.conftest import events_url
 
     local = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
+    client = ApiClient(api, token)
     params = {
         "single_events": "true",
         "page_size": "250",
@@ -271,7 +290,7 @@ def p3_window(name: str, low: dt.datetime, high: dt.datetime, api: str, token: s
         f"json.dumps floor {ms(floor)}",
         f"{p50(inproc) / floor:.1f}x the floor (goal week <= 8 ms)",
     )
-    http = timings(RUNS, lambda: session.get(api + events_url(), params=params).json())
+    http = timings(RUNS, lambda: client.get(events_url(), params))
     google = timings(10, lambda: pass_through(low, high))
     row(
         f"P3 {name}: HTTP p50 / p95",
@@ -282,14 +301,11 @@ def p3_window(name: str, low: dt.datetime, high: dt.datetime, api: str, token: s
 
 
 def p4(low: dt.datetime, high: dt.datetime, api: Any, token: str) -> None:
-    import requests
-
     from tests.emulator.clients import service
 
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
+    client = ApiClient(api, token)
     params = {"time_min": low.isoformat(), "time_max": high.isoformat(), "calendar": "primary"}
-    ours = timings(RUNS, lambda: session.get(f"{api}/rest/v1/freebusy/", params=params).json())
+    ours = timings(RUNS, lambda: client.get("/rest/v1/freebusy/", params))
 
     def google() -> Any:
         gcal = service(BASE, "alice@example.com", creds=CREDS)
