@@ -72,12 +72,8 @@ class OneHopASGIHandler(ASGIHandler):
 
         async def process_request() -> HttpResponseBase:
             response: HttpResponseBase = await self.on_pool(self.served)(request, scope)
-            try:
-                with contextlib.suppress(asyncio.CancelledError):  # the client went away
-                    await self.send_response(response, send)
-            finally:
-                if response.streaming:
-                    await self.on_pool(response.close)()
+            with contextlib.suppress(asyncio.CancelledError):  # the client went away
+                await self.send_response(response, send)
             return response
 
         # As Django's handler: a disconnect while the response is made or streamed cancels it.
@@ -92,4 +88,11 @@ class OneHopASGIHandler(ASGIHandler):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        # A streamed response is closed once sent (or abandoned). One that was cancelled while
+        # it was made is closed by its crossing, unless it streams: then the next request on
+        # that thread checks the connection, as request_finished would have.
+        if not processing.cancelled() and processing.exception() is None:
+            response = processing.result()
+            if response.streaming:
+                await self.on_pool(response.close)()
         body_file.close()
