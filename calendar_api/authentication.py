@@ -15,6 +15,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
 from calendar_api.models import ApiTokenDetails
+from calendar_api.prepared import Prepared
 
 
 class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
@@ -30,8 +31,7 @@ class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
         if not token.isascii() or not token.decode().isprintable():
             raise exceptions.AuthenticationFailed("Invalid token.")
         text = token.decode()
-        candidates = AuthToken.objects.filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH])
-        for auth_token in candidates.select_related("user", "details"):
+        for auth_token in TOKENS.rows([text[: CONSTANTS.TOKEN_KEY_LENGTH]]):
             if auth_token.expiry is not None and auth_token.expiry < timezone.now():
                 auth_token.delete()
                 continue
@@ -45,6 +45,13 @@ class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
                 api_token_used(token=auth_token)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed("Invalid token.")
+
+
+# The read of every token-authenticated request, compiled once (see prepared.py): the ORM
+# building its SQL took most of the 1.9 ms it took in a request here.
+TOKENS = Prepared(
+    lambda shape, key: AuthToken.objects.filter(token_key=key).select_related("user", "details")
+)
 
 
 class TokenScopeAllows(BasePermission):

@@ -1,23 +1,24 @@
-"""Queries of every API request whose SQL is built once per process, then run with each
-request's values.
+"""Queries of every API request whose SQL is built once, then run with each request's values.
 
 Looking up the caller's calendar took 1.6 ms of an 8 ms API read here, three quarters of it
-the ORM building the same SQL again (the selected columns, the join, the order, the
-converters), and 0.1 ms the database. A `Prepared` query has the ORM build the SQL once per
-shape, from stand-in values; later calls put their own values where the stand-ins
-were and run it with `Model.objects.raw`, which gives the same model objects through the same
-converters. A shape whose stand-ins are not all found as given among the built parameters (a
-lookup that transforms its value, such as `contains` or SQLite's `iexact`) is never kept: it
-runs through the ORM every time.
+the ORM building the same SQL again (the selected columns, the joins, the order, the
+converters), and 0.1 ms the database; the token check was the same. A `Prepared` query has the
+ORM compile its queryset once per shape (and thread: compilers hold their thread's connection),
+from stand-in values. Later calls put their own values where the stand-ins were, run the SQL
+and build the model objects from the rows as Django's ModelIterable does (the same
+converters, and select_related objects filled by the same populators). A shape whose stand-ins
+are not all found as given among the compiled parameters (a lookup that transforms its value,
+such as `contains` or SQLite's `iexact`) is never kept: it runs through the ORM every time.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from django.db import router
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=Model)
 
@@ -26,11 +27,12 @@ class Slot(int):
     """Where a call's value goes among the parameters: the index of the value."""
 
 
-class Built(NamedTuple):
-    model: type[Model]
-    alias: str  # the database the SQL was built for
+class Compiled(NamedTuple):
     sql: str  # "" when the shape runs through the ORM
     params: tuple[Any, ...]  # constants, and a Slot where a value goes
+    compiler: Any  # what the ORM compiled: the columns, their converters, the related objects
+    converters: Any
+    init: list[str]  # the model's columns, in the order selected
 
 
 def stand_in(value: Any, index: int) -> Any:
@@ -45,37 +47,70 @@ def stand_in(value: Any, index: int) -> Any:
 
 
 class Prepared(Generic[M]):
-    """The first row of `build(shape, *values)` (ordered as `first()` orders it), with its SQL
-    built once per `shape` (what `build` does besides placing the values: which filters it
-    adds; hashable). `build` gives a queryset of one model without select_related or
-    annotations: `raw` reads only the model's own columns."""
+    """The rows of `build(shape, *values)`, compiled once per `shape` (what `build` does
+    besides placing the values, such as which filters it adds; hashable) and thread.
+    `build` gives a queryset of model objects, without annotations."""
 
     def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
         self.build = build
-        self.built: dict[Hashable, Built] = {}
+        self.local = threading.local()
+
+    def rows(self, values: Sequence[Any], shape: Hashable = ()) -> list[M]:
+        return self._run(values, shape, first=False)
 
     def first(self, values: Sequence[Any], shape: Hashable = ()) -> M | None:
-        built = self.built.get(shape)
-        if built is None:
-            built = self.built[shape] = self._built(shape, values)
-        if not built.sql:
-            return self.build(shape, *values).first()
-        params = [values[p] if isinstance(p, Slot) else p for p in built.params]
-        rows = built.model._default_manager.raw(built.sql, params).using(built.alias)
-        return next(iter(rows), None)  # type: ignore[return-value]
+        """The first row, ordered as `QuerySet.first()` orders it."""
+        found = self._run(values, shape, first=True)
+        return found[0] if found else None
 
-    def _built(self, shape: Hashable, values: Sequence[Any]) -> Built:
+    def _run(self, values: Sequence[Any], shape: Hashable, *, first: bool) -> list[M]:
+        kept: dict[tuple[Hashable, bool], Compiled] = self.local.__dict__.setdefault("kept", {})
+        compiled = kept.get((shape, first))
+        if compiled is None:
+            compiled = kept[shape, first] = self._compiled(shape, values, first=first)
+        if not compiled.sql:
+            query = self.build(shape, *values)
+            return [row for row in [query.first()] if row is not None] if first else list(query)
+        params = [values[p] if isinstance(p, Slot) else p for p in compiled.params]
+        compiler = compiled.compiler
+        with compiler.connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            found = cursor.fetchall()
+        if compiled.converters:
+            found = list(compiler.apply_converters(found, compiled.converters))
+        return self._objects(compiled, found)
+
+    def _objects(self, compiled: Compiled, found: list[Any]) -> list[M]:
+        """As ModelIterable makes them."""
+        compiler = compiled.compiler
+        info = compiler.klass_info
+        begin, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        related = get_related_populators(info, compiler.select, compiler.using)
+        objects = []
+        for row in found:
+            made = info["model"].from_db(compiler.using, compiled.init, row[begin:end])
+            for populator in related:
+                populator.populate(row, made)
+            objects.append(made)
+        return objects
+
+    def _compiled(self, shape: Hashable, values: Sequence[Any], *, first: bool) -> Compiled:
         stand_ins = [stand_in(value, index) for index, value in enumerate(values)]
         usable = None not in stand_ins
         query = self.build(shape, *(stand_ins if usable else values))
-        usable = usable and not query.query.select_related and not query.query.annotations
-        alias = router.db_for_read(query.model)
-        if not usable:
-            return Built(query.model, alias, "", ())
-        ordered = query if query.ordered else query.order_by("pk")
-        sql, params = ordered[:1].query.sql_with_params()
+        unused = Compiled("", (), None, None, [])
+        if not usable or query.query.annotations or query.query.values_select:
+            return unused
+        if first:
+            query = (query if query.ordered else query.order_by("pk"))[:1]
+        compiler = query.query.get_compiler(using=query.db)
+        sql, params = compiler.as_sql()  # also fills the compiler's columns and related objects
         slots = tuple(Slot(stand_ins.index(p)) if p in stand_ins else p for p in params)
         placed = {int(p) for p in slots if isinstance(p, Slot)}
         if placed != set(range(len(values))):
-            return Built(query.model, alias, "", ())
-        return Built(query.model, alias, sql, slots)
+            return unused
+        columns = [s[0] for s in compiler.select[: compiler.col_count]]
+        info = compiler.klass_info
+        begin, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        init = [column[0].target.attname for column in compiler.select[begin:end]]
+        return Compiled(sql, slots, compiler, compiler.get_converters(columns), init)

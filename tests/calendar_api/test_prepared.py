@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from rest_framework.exceptions import AuthenticationFailed
 
 from calendar_api import selectors
 from calendar_api.models import Calendar, GoogleAccount
@@ -104,15 +104,32 @@ def test_the_sql_is_built_once_per_shape(calendars: dict[str, Any]) -> None:
 
 
 def test_a_lookup_that_changes_its_value_runs_through_the_orm(calendars: dict[str, Any]) -> None:
-    """`contains` wraps the value in `%`: the SQL is not kept, and every call asks the ORM."""
+    """`contains` wraps the value in `%`: nothing is kept, and every call asks the ORM."""
     prepared = Prepared(
         lambda shape, user_id, part: Calendar.objects.filter(
             account__user_id=user_id, google_id__contains=part
         )
     )
     user = calendars["user"]
-    with mock.patch.object(Calendar.objects, "raw") as raw:
-        assert prepared.first([user.pk, "eam"]) is not None
-        assert prepared.first([user.pk, "_"]) is None
-    raw.assert_not_called()
-    assert prepared.built[()].sql == ""
+    assert prepared.first([user.pk, "eam"]) is not None
+    assert prepared.first([user.pk, "_"]) is None
+    assert prepared.local.kept[(), True].sql == ""
+
+
+def test_the_token_check_reads_the_token_its_user_and_details_in_one_query(
+    calendars: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from calendar_api.authentication import ApiTokenAuthentication
+    from calendar_api.services.api_tokens import api_token_create
+
+    user = calendars["user"]
+    secret = api_token_create(user=user, name="prepared", scope="read").secret
+    check = ApiTokenAuthentication()
+    check.authenticate_credentials(secret.encode())  # the first use is recorded: a write
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            found, token = check.authenticate_credentials(secret.encode())
+            assert found == user and token.user.username == "prepared"
+            assert token.details.name == "prepared" and token.details.scope == "read"
+    with pytest.raises(AuthenticationFailed):
+        check.authenticate_credentials(secret[:-2].encode() + b"xx")
