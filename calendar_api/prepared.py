@@ -2,13 +2,13 @@
 
 Looking up the caller's calendar took 1.6 ms of an 8 ms API read here, three quarters of it
 the ORM building the same SQL again (the selected columns, the joins, the order, the
-converters), and 0.1 ms the database; the token check was the same. A `Prepared` query has the
-ORM compile its queryset once per shape (and thread: compilers hold their thread's connection),
-from stand-in values. Later calls put their own values where the stand-ins were, run the SQL
-and build the model objects from the rows as Django's ModelIterable does (the same
-converters, and select_related objects filled by the same populators). A shape whose stand-ins
-are not all found as given among the compiled parameters (a lookup that transforms its value,
-such as `contains` or SQLite's `iexact`) is never kept: it runs through the ORM every time.
+converters), and 0.1 ms the database; the token check was the same. A `Prepared` query has
+the ORM compile its queryset once per shape and thread, from stand-in values. Later calls put
+their own values where the stand-ins were, run the SQL on the caller's connection and build
+the model objects from the rows as Django's ModelIterable does (the same converters, and
+select_related objects filled by the same populators). A shape whose stand-ins are not all
+found as given among the compiled parameters (a lookup that transforms its value, such as
+`contains` or SQLite's `iexact`) is never kept: it runs through the ORM every time.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
@@ -73,7 +74,9 @@ class Prepared(Generic[M]):
             return [row for row in [query.first()] if row is not None] if first else list(query)
         params = [values[p] if isinstance(p, Slot) else p for p in compiled.params]
         compiler = compiled.compiler
-        with compiler.connection.cursor() as cursor:
+        # The connection of this request's context (not the one the compiler was made with):
+        # its transaction is the one the caller is in.
+        with connections[compiler.using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             found = cursor.fetchall()
         if compiled.converters:
