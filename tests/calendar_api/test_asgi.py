@@ -94,14 +94,17 @@ def switches(app: Any, *args: Any, **kwargs: Any) -> tuple[Any, int]:
 
 @pytest.fixture
 def signalled() -> Iterator[list[tuple[str, str]]]:
-    """The request signals sent, in order, with the name of the thread each was sent on."""
+    """The request signals our handler sent, in order, with the name of the thread each was
+    sent on (other servers of the test run, such as a live server's thread, send them too)."""
     sent: list[tuple[str, str]] = []
 
-    def started(**kwargs: Any) -> None:
-        sent.append(("started", threading.current_thread().name))
+    def started(sender: Any, **kwargs: Any) -> None:
+        if sender is OneHopASGIHandler:
+            sent.append(("started", threading.current_thread().name))
 
-    def finished(**kwargs: Any) -> None:
-        sent.append(("finished", threading.current_thread().name))
+    def finished(sender: Any, **kwargs: Any) -> None:
+        if sender is OneHopASGIHandler:
+            sent.append(("finished", threading.current_thread().name))
 
     signals.request_started.connect(started)
     signals.request_finished.connect(finished)
