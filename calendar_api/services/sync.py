@@ -40,6 +40,7 @@ from calendar_api.services import bulk, changes, instances
 from calendar_api.services.event_fields import (
     EventRow,
     event_columns,
+    json_text,
     storable_json,
     storable_text,
 )
@@ -269,7 +270,9 @@ def _row(calendar: Calendar, item: Any) -> EventRow | None:
     if not google_id or len(google_id) > 1024:
         logger.warning("Skipped an event without a usable id in calendar %s", calendar.pk)
         return None
-    return EventRow(google_id, item, **event_columns(item, calendar.time_zone))
+    text, clean = json_text(item)
+    columns = event_columns(item, calendar.time_zone, clean=clean)
+    return EventRow(google_id, item, **columns, json=text if clean else storable_json(item))
 
 
 def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
@@ -291,7 +294,7 @@ def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
             when(r.updated),
             r.etag,
             r.attendees,
-            storable_json(r.data),
+            r.json,
         )
         for r in rows
     ]
