@@ -45,8 +45,15 @@ def storable(value: Any) -> Any:
 def storable_json(value: Any) -> str:
     """The JSON text of `storable(value)` as Django's JSONField writes it, from one
     `json.dumps` when there is nothing to escape (sync writes this text itself)."""
+    text, clean = json_text(value)
+    return text if clean else json.dumps(_walk(value, storable_text))
+
+
+def json_text(value: Any) -> tuple[str, bool]:
+    """`value`'s JSON text, and whether it is clean: no text in it, key or value, holds a
+    character to escape (so `storable` would give it back as it is)."""
     text = json.dumps(value)
-    return json.dumps(_walk(value, storable_text)) if SUSPECT.search(text) else text
+    return text, not SUSPECT.search(text)
 
 
 def readable(value: Any) -> Any:
@@ -83,6 +90,7 @@ class EventRow:
     updated: dt.datetime | None
     etag: str
     attendees: str
+    json: str  # `data` as stored (storable_json)
     pk: int | None = None
 
 
@@ -126,21 +134,25 @@ def event_time(value: dict[str, Any] | None, calendar_tz: str) -> tuple[dt.datet
     return None, False
 
 
-def event_columns(data: dict[str, Any], calendar_tz: str) -> dict[str, Any]:
+def event_columns(data: dict[str, Any], calendar_tz: str, *, clean: bool = False) -> dict[str, Any]:
+    """The columns of the event. `clean`: the caller knows that no text of `data` needs
+    escaping (see json_text); a full sync's 20,000 events then skip the escaping's six
+    searches each, a fifth of a second."""
+    text = str if clean else storable_text
     start, all_day = event_time(data.get("start"), calendar_tz)
     end, _ = event_time(data.get("end"), calendar_tz)
     updated = data.get("updated")
     return {
-        "status": _column(data.get("status") or "confirmed", 16),
-        "summary": storable_text(str(data.get("summary") or "")),
+        "status": text(str(data.get("status") or "confirmed"))[:16],
+        "summary": text(str(data.get("summary") or "")),
         "start": start,
         "end": end,
-        "time_zone": _column((data.get("start") or {}).get("timeZone"), 64),
+        "time_zone": text(str((data.get("start") or {}).get("timeZone") or ""))[:64],
         "all_day": all_day,
-        "recurring_event_id": _column(data.get("recurringEventId"), 1024),
+        "recurring_event_id": text(str(data.get("recurringEventId") or ""))[:1024],
         "is_recurring": bool(data.get("recurrence")),
         "updated": _safe_rfc3339(updated) if isinstance(updated, str) else None,
-        "etag": _column(data.get("etag"), 128),
+        "etag": text(str(data.get("etag") or ""))[:128],
         "attendees": attendees_column(data),
     }
 
@@ -157,10 +169,6 @@ def attendees_column(data: dict[str, Any]) -> str:
         return ""
     kept = [{k: a[k] for k in ATTENDEE_KEYS if k in a} for a in found if isinstance(a, dict)]
     return json.dumps(kept, separators=(",", ":")) if kept else ""
-
-
-def _column(value: Any, size: int) -> str:
-    return storable_text(str(value or ""))[:size]
 
 
 def _safe_rfc3339(value: str) -> dt.datetime | None:

@@ -321,7 +321,6 @@ class FullBuild:
         self.later: set[str] = set()
 
     def page(self, events: list[EventRow]) -> None:
-        instances_add_singles(calendar=self.calendar, events=events)
         masters = {e.google_id for e in events if e.is_recurring}
         for event in events:
             if event.recurring_event_id and event.recurring_event_id not in masters:
@@ -329,6 +328,9 @@ class FullBuild:
         if masters:
             _save_series(self.calendar, sorted(masters), self.span)
             self.built |= masters
+        # Last: the insert of its rows runs behind (bulk.writes_behind) while the next page's
+        # rows are built, up to that page's upsert.
+        instances_add_singles(calendar=self.calendar, events=events)
 
     def finish(self) -> None:
         again = sorted(self.later)
@@ -340,17 +342,29 @@ class FullBuild:
 
 
 def _save_series(calendar: Calendar, series_ids: list[str], span: Window) -> int:
-    """Build and write the rows of the series, SERIES_BATCH at a time; returns how many."""
+    """Build and write the rows of the series, SERIES_BATCH at a time; returns how many. The
+    stored events of the next batch are read before this batch's rows are inserted, so that
+    in a full sync the insert runs behind (bulk.writes_behind) while the next rows are built:
+    any read waits for the inserts before it."""
     done = 0
-    for chunk in _chunks(series_ids, SERIES_BATCH):
-        rows = _rows_of_series(calendar, chunk, span)
+    chunks = list(_chunks(series_ids, SERIES_BATCH))
+    stored = _series_sources(calendar, chunks[0]) if chunks else []
+    for index, chunk in enumerate(chunks):
+        rows = _rows_of_series(calendar, chunk, stored, span)
+        if index + 1 < len(chunks):
+            stored = _series_sources(calendar, chunks[index + 1])
         _save(calendar, rows)
         done += len(rows)
     return done
 
 
-def _rows_of_series(calendar: Calendar, series_ids: list[str], span: Window) -> list[Row]:
-    stored = _sources(calendar, Q(google_id__in=series_ids), Q(recurring_event_id__in=series_ids))
+def _series_sources(calendar: Calendar, series_ids: list[str]) -> list[Event]:
+    return _sources(calendar, Q(google_id__in=series_ids), Q(recurring_event_id__in=series_ids))
+
+
+def _rows_of_series(
+    calendar: Calendar, series_ids: list[str], stored: list[Event], span: Window
+) -> list[Row]:
     masters = {r.google_id: r for r in stored if not r.recurring_event_id}
     exceptions: dict[str, list[Event]] = {}
     for row in stored:
@@ -377,9 +391,17 @@ def _span_of(calendar: Calendar) -> Window:
 
 
 def _save(calendar: Calendar, rows: list[Row]) -> None:
-    """Insert the rows as plain tuples (bulk.insert): no model objects, a few microseconds a row."""
+    """Insert the rows as plain tuples (bulk.insert): no model objects, a few microseconds a
+    row. The insert comes last: within a full sync it runs behind (bulk.writes_behind) while
+    the next rows are built, until the next statement."""
     if not rows:
         return
+    longest = max(int((r.end - r.start).total_seconds()) for r in rows)
+    changed: dict[str, Any] = {"read_version": NEXT_VERSION}
+    if longest > calendar.longest_instance:
+        changed["longest_instance"] = Greatest(F("longest_instance"), longest)
+        calendar.longest_instance = longest
+    Calendar.objects.filter(pk=calendar.pk).update(**changed)
     when = bulk.datetime_param(Instance)
     values = [
         (
@@ -395,12 +417,6 @@ def _save(calendar: Calendar, rows: list[Row]) -> None:
         for r in rows
     ]
     bulk.insert(Instance, INSERT_COLUMNS, values)
-    longest = max(int((r.end - r.start).total_seconds()) for r in rows)
-    changed: dict[str, Any] = {"read_version": NEXT_VERSION}
-    if longest > calendar.longest_instance:
-        changed["longest_instance"] = Greatest(F("longest_instance"), longest)
-        calendar.longest_instance = longest
-    Calendar.objects.filter(pk=calendar.pk).update(**changed)
 
 
 def instances_reset(*, calendar: Calendar, now: dt.datetime | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from calendar_api.google.errors import GoogleUnavailable
-from calendar_api.models import Calendar, Event
+from calendar_api.models import Calendar, Event, Instance
+from calendar_api.services import bulk
 from calendar_api.services.sync import calendar_sync, calendar_sync_job, prefetched
 from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control
@@ -110,6 +112,32 @@ def test_a_failed_full_resync_keeps_the_last_good_state(alice: Any, gcal: Any, g
     with pytest.raises(GoogleUnavailable):
         calendar_sync(calendar=calendar)
     assert stored(calendar) == before
+
+
+def test_a_full_sync_inserts_instance_rows_behind_and_their_failure_rolls_it_all_back(
+    alice: Any, gcal: Any, google: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calendar = primary(alice)
+    rows = Instance.objects.filter(calendar=calendar).values_list("key", "start", "end")
+    before, rows_before = stored(calendar), set(rows)
+    change_at_google(gcal)
+    control(google.base_url, "expire-sync-tokens")
+    threads = []
+
+    def insert_then_fail(cursor: Any, *args: Any) -> None:
+        threads.append(threading.current_thread().name)
+        real_insert(cursor, *args)  # written, then the transaction must undo it
+        cursor.execute("INSERT INTO no_such_table VALUES (1)")
+
+    real_insert = bulk._write_behind
+    monkeypatch.setattr(bulk, "_write_behind", insert_then_fail)
+    with pytest.raises(Exception, match=r"no.such.table"):
+        calendar_sync(calendar=calendar)
+    assert threads and set(threads) == {"bulk-behind"}  # not on the sync's own thread
+    assert stored(calendar) == before and set(rows) == rows_before
+    monkeypatch.setattr(bulk, "_write_behind", real_insert)
+    assert calendar_sync(calendar=calendar).mode == "full"
+    assert stored(calendar) == truth(gcal)
 
 
 def test_the_job_backs_off_and_requeues_on_a_temporary_failure(
