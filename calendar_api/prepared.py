@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
@@ -42,8 +43,8 @@ def stand_in(value: Any, index: int) -> Any:
     finds its stand-in unchanged. None for a value of another type (never kept)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         return None
-    if isinstance(value, int):
-        return -(2**62) - index
+    if isinstance(value, int):  # within a 32-bit column's range: no lookup drops it as out of range
+        return -2_000_000_000 - index
     return f"\x00%_\\ stand-in {index}\x00"
 
 
@@ -107,7 +108,10 @@ class Prepared(Generic[M]):
         if first:
             query = (query if query.ordered else query.order_by("pk"))[:1]
         compiler = query.query.get_compiler(using=query.db)
-        sql, params = compiler.as_sql()  # also fills the compiler's columns and related objects
+        try:
+            sql, params = compiler.as_sql()  # also fills the columns and the related objects
+        except (EmptyResultSet, FullResultSet):  # a stand-in decided the answer: not kept
+            return unused
         slots = tuple(Slot(stand_ins.index(p)) if p in stand_ins else p for p in params)
         placed = {int(p) for p in slots if isinstance(p, Slot)}
         if placed != set(range(len(values))):

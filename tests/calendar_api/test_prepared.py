@@ -133,3 +133,16 @@ def test_the_token_check_reads_the_token_its_user_and_details_in_one_query(
             assert token.details.name == "prepared" and token.details.scope == "read"
     with pytest.raises(AuthenticationFailed):
         check.authenticate_credentials(secret[:-2].encode() + b"xx")
+
+
+def test_a_stand_in_that_decides_the_answer_runs_through_the_orm(
+    calendars: dict[str, Any],
+) -> None:
+    """A positive-only column refuses a negative stand-in before any SQL is built (Django
+    answers such a lookup as empty): that shape is not kept, and the ORM answers."""
+    Calendar.objects.filter(google_id="p2").update(sync_failures=3)
+    prepared = Prepared(lambda shape, failures: Calendar.objects.filter(sync_failures=failures))
+    for _ in range(2):
+        found = prepared.first([3])
+        assert found is not None and found.google_id == "p2"
+    assert prepared.local.kept[(), True].sql == ""
