@@ -31,10 +31,13 @@ class Slot(int):
 
 class Compiled(NamedTuple):
     sql: str  # "" when the shape runs through the ORM
-    params: tuple[Any, ...]  # constants, and a Slot where a value goes
-    compiler: Any  # what the ORM compiled: the columns, their converters, the related objects
-    converters: Any
-    init: list[str]  # the model's columns, in the order selected
+    params: tuple[Any, ...] = ()  # constants, and a Slot where a value goes
+    compiler: Any = None  # what the ORM compiled (its connection applies the converters)
+    converters: Any = None
+    init: tuple[str, ...] = ()  # the model's columns, in the order selected
+    model: Any = None
+    columns: slice = slice(0)  # where the model's columns are in a row
+    related: tuple[Any, ...] = ()  # Django's populators of the select_related objects
 
 
 def stand_in(value: Any, index: int) -> Any:
@@ -86,14 +89,11 @@ class Prepared(Generic[M]):
 
     def _objects(self, compiled: Compiled, found: list[Any]) -> list[M]:
         """As ModelIterable makes them."""
-        compiler = compiled.compiler
-        info = compiler.klass_info
-        begin, end = info["select_fields"][0], info["select_fields"][-1] + 1
-        related = get_related_populators(info, compiler.select, compiler.using)
+        using = compiled.compiler.using
         objects = []
         for row in found:
-            made = info["model"].from_db(compiler.using, compiled.init, row[begin:end])
-            for populator in related:
+            made = compiled.model.from_db(using, compiled.init, row[compiled.columns])
+            for populator in compiled.related:
                 populator.populate(row, made)
             objects.append(made)
         return objects
@@ -102,7 +102,7 @@ class Prepared(Generic[M]):
         stand_ins = [stand_in(value, index) for index, value in enumerate(values)]
         usable = None not in stand_ins
         query = self.build(shape, *(stand_ins if usable else values))
-        unused = Compiled("", (), None, None, [])
+        unused = Compiled("")
         if not usable or query.query.annotations or query.query.values_select:
             return unused
         if first:
@@ -116,8 +116,15 @@ class Prepared(Generic[M]):
         placed = {int(p) for p in slots if isinstance(p, Slot)}
         if placed != set(range(len(values))):
             return unused
-        columns = [s[0] for s in compiler.select[: compiler.col_count]]
         info = compiler.klass_info
-        begin, end = info["select_fields"][0], info["select_fields"][-1] + 1
-        init = [column[0].target.attname for column in compiler.select[begin:end]]
-        return Compiled(sql, slots, compiler, compiler.get_converters(columns), init)
+        own = slice(info["select_fields"][0], info["select_fields"][-1] + 1)
+        return Compiled(
+            sql,
+            slots,
+            compiler,
+            compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]]),
+            init=tuple(column[0].target.attname for column in compiler.select[own]),
+            model=info["model"],
+            columns=own,
+            related=tuple(get_related_populators(info, compiler.select, compiler.using)),
+        )

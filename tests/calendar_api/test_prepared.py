@@ -100,6 +100,7 @@ def test_the_sql_is_built_once_per_shape(calendars: dict[str, Any]) -> None:
         assert found is not None and found.google_id == calendar_id
     assert prepared.first([user.pk], shape=(True, False)) == calendars["first primary"]
     assert len(built) == 2  # once for each shape, from stand-ins
+    assert prepared.local.kept[(False, False), True].sql  # kept, not left to the ORM
     assert all(value != user.pk for call in built for value in call[1:])
 
 
