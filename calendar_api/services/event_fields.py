@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -143,16 +144,16 @@ def event_columns(data: dict[str, Any], calendar_tz: str, *, clean: bool = False
     end, _ = event_time(data.get("end"), calendar_tz)
     updated = data.get("updated")
     return {
-        "status": text(str(data.get("status") or "confirmed"))[:16],
-        "summary": text(str(data.get("summary") or "")),
+        "status": _column(data.get("status") or "confirmed", text, 16),
+        "summary": _column(data.get("summary"), text),
         "start": start,
         "end": end,
-        "time_zone": text(str((data.get("start") or {}).get("timeZone") or ""))[:64],
+        "time_zone": _column((data.get("start") or {}).get("timeZone"), text, 64),
         "all_day": all_day,
-        "recurring_event_id": text(str(data.get("recurringEventId") or ""))[:1024],
+        "recurring_event_id": _column(data.get("recurringEventId"), text, 1024),
         "is_recurring": bool(data.get("recurrence")),
         "updated": _safe_rfc3339(updated) if isinstance(updated, str) else None,
-        "etag": text(str(data.get("etag") or ""))[:128],
+        "etag": _column(data.get("etag"), text, 128),
         "attendees": attendees_column(data),
     }
 
@@ -169,6 +170,10 @@ def attendees_column(data: dict[str, Any]) -> str:
         return ""
     kept = [{k: a[k] for k in ATTENDEE_KEYS if k in a} for a in found if isinstance(a, dict)]
     return json.dumps(kept, separators=(",", ":")) if kept else ""
+
+
+def _column(value: Any, text: Callable[[str], str], size: int | None = None) -> str:
+    return text(str(value or ""))[:size]
 
 
 def _safe_rfc3339(value: str) -> dt.datetime | None:
