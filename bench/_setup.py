@@ -85,6 +85,22 @@ class WebProcess(Process):
         super().__init__(command, self.base_url + "/healthz", "uvicorn", deployed)
 
 
+class BytesProcess(Process):
+    """bench/_bytes_app.py under uvicorn, started as WebProcess starts the product, answering
+    every request with `body`."""
+
+    def __init__(self, body: bytes) -> None:
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        served = scratch("bench-bytes-") / "body.json"
+        served.write_bytes(body)
+        command = [sys.executable, "-m", "uvicorn", "_bytes_app:app"]
+        command += ["--app-dir", str(ROOT / "bench"), "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--no-access-log", "--lifespan", "off"]
+        env = {"BENCH_BODY_FILE": str(served)}
+        super().__init__(command, self.base_url + "/", "the bytes server", env)
+
+
 def scratch(prefix: str) -> Path:
     """A fresh temporary folder, removed when the benchmark exits."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from _setup import WebProcess, django_with_emulator
+from _setup import BytesProcess, WebProcess, django_with_emulator, scratch
 
 LATENCY_MS = 100
 COUNT = int(os.environ.get("BENCH_EVENTS", "20000"))
@@ -146,13 +146,107 @@ def fetch_only(calendar: Any) -> None:
 
 def p2(calendar: Any) -> None:
     fetch = min(timings(2, lambda: fetch_only(calendar)))
-    sync = min(timings(2, lambda: full_sync(calendar)))
+    sync, cpu, own = min(timed_full_sync(calendar) for _ in range(2))
     row(
         f"P2 full sync of {COUNT:,} events + {SERIES} series",
         f"{sync:.2f} s",
         f"fetch only {fetch:.2f} s",
         f"{sync / fetch:.2f}x (goal <= 1.25x)",
     )
+    row(
+        "P2 CPU of that sync: all its threads / its own thread",
+        f"{cpu:.2f} s / {own:.2f} s",
+        f"{os.cpu_count()} cores",
+        f"1.25x the fetch is {1.25 * fetch:.2f} s",
+    )
+    floor = sqlite_write_floor(calendar)
+    if floor is not None:
+        row(
+            "P2 SQLite alone, writing the rows that sync wrote (one transaction)",
+            f"{floor:.2f} s",
+            f"fetch only {fetch:.2f} s",
+            f"{floor / fetch:.2f}x",
+        )
+
+
+def timed_full_sync(calendar: Any) -> tuple[float, float, float]:
+    """A full sync's wall time, the CPU time of the whole process (the sync's fetching and
+    writing threads too) and of the sync's own thread."""
+    wall, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
+    full_sync(calendar)
+    return (
+        time.perf_counter() - wall,
+        time.process_time() - cpu,
+        time.thread_time() - own,
+    )
+
+
+def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
+    """The least a full sync's writes can take on SQLite: the event and instance rows it
+    stored, as the database holds them, inserted again into an empty copy of the database
+    (same schema, indexes and settings) in one transaction, as the sync writes them (events
+    upserted 500 a statement, instance rows inserted as many a statement as SQLite takes),
+    with no Python building them. The best of `runs`. None on another database."""
+    import shutil
+    import sqlite3
+
+    from django.db import connection
+
+    from calendar_api.models import Event, IcsFragment, Instance
+    from calendar_api.services import instances, sync
+    from calendar_api.services.bulk import _rows_per_statement
+
+    if connection.vendor != "sqlite":
+        return None
+    folder = scratch("bench-floor-")
+    empty = folder / "empty.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(empty)])
+    tables = {model: model._meta.db_table for model in (Event, Instance)}
+    with sqlite3.connect(empty) as db:
+        for table in (tables[Instance], IcsFragment._meta.db_table, tables[Event]):
+            db.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+    with sqlite3.connect(empty) as db:
+        db.execute("VACUUM")
+
+    def stored(model: Any, columns: Any) -> list[tuple[Any, ...]]:
+        names = ", ".join(f'"{column}"' for column in columns)
+        sql = f"SELECT {names} FROM {tables[model]} WHERE calendar_id = %s ORDER BY id"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [calendar.pk])
+            return list(cursor.fetchall())
+
+    # Events keep their ids, which the instance rows name (the sync lets the database pick).
+    events = ["id", *sync.INSERT_COLUMNS]
+    writes = [
+        (tables[Event], events, stored(Event, events), 500),
+        (tables[Instance], instances.INSERT_COLUMNS, stored(Instance, instances.INSERT_COLUMNS), 0),
+    ]
+    update = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in sync.UPSERT_FIELDS)
+    upsert = f' ON CONFLICT ("calendar_id", "google_id") DO UPDATE SET {update}'
+    found = []
+    for run in range(runs):
+        target = folder / f"run{run}.sqlite3"
+        shutil.copy(empty, target)
+        db = sqlite3.connect(target, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        started = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        for table, columns, values, most in writes:
+            size = most or _rows_per_statement(connection, columns, 5000)
+            one = "(" + ", ".join("?" * len(columns)) + ")"
+            head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+            tail = upsert if table == tables[Event] else ""
+            for begin in range(0, len(values), size):
+                batch = values[begin : begin + size]
+                params = [value for item in batch for value in item]
+                db.execute(head + ", ".join([one] * len(batch)) + tail, params)
+        db.execute("COMMIT")
+        found.append(time.perf_counter() - started)
+        db.close()
+    return min(found)
 
 
 def peak_memory(calendar: Any) -> float:
@@ -297,6 +391,28 @@ def p3_window(name: str, low: dt.datetime, high: dt.datetime, api: str, token: s
         f"{ms(p50(http))} / {ms(p95(http))}",
         f"pass-through {ms(p50(google))} / {ms(p95(google))}",
         f"{p50(google) / p50(http):.1f}x faster (goal week >= 12x)",
+    )
+    if name == "week":
+        sent = client.pool.request("GET", client.base + events_url(), fields=params).data
+        http_floors(sent, params, client, p50(google) / 12)
+
+
+def http_floors(body: bytes, params: dict[str, str], client: ApiClient, budget: float) -> None:
+    """Under the HTTP figure: the same page from a bare ASGI app (the HTTP server and the
+    client's reading and decoding, nothing else), and the product's health check (Django's
+    own cost of a request that does nothing)."""
+    bare = BytesProcess(body)
+    try:
+        plain = ApiClient(bare.base_url, "")
+        sent = timings(RUNS, lambda: plain.get("/", params))
+    finally:
+        bare.stop()
+    health = timings(RUNS, lambda: client.get("/healthz", {}))
+    row(
+        "P3 week: HTTP floors: the same page from a bare ASGI app / the product's /healthz",
+        f"{ms(p50(sent))} / {ms(p50(health))}",
+        f"12x the pass-through allows {ms(budget)}",
+        "",
     )
 
 
