@@ -8,7 +8,6 @@ and a short lease, so a lost attempt is taken up again quickly."""
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -29,13 +28,9 @@ from google_emulator import EmulatorServer
 from tests.calendar_api.api.conftest import API, send
 from tests.calendar_api.api.test_api_events import MEETING
 from tests.calendar_api.conftest import change_at_google
-from tests.calendar_api.test_worker import (
-    WORKER_HTTP_TIMEOUT,
-    Worker,
-    database_url,
-    primary_without_polls,
-)
+from tests.calendar_api.test_worker import Worker, primary_without_polls, processes, worker_env
 from tests.emulator.clients import control
+from tests.support.jobs import uses_rq
 from tests.support.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,22 +65,7 @@ def start_worker(
     started: list[Worker] = []
 
     def start(**overrides: str) -> Worker:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "DATABASE_CONN_MAX_AGE": "0",
-            "GOOGLE_EMULATOR_URL": google.base_url,
-            "GOOGLE_CLIENT_SECRETS_FILE": "",
-            "GOOGLE_HTTP_TIMEOUT": str(WORKER_HTTP_TIMEOUT),
-            "GOOGLE_RETRY_BACKOFF": str(settings.GOOGLE_RETRY_BACKOFF),
-            "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
-            "TASKS_BACKEND": settings.TASKS_BACKEND,  # the database queue, or RQ in .ci/run
-            "REDIS_URL": settings.REDIS_URL,
-            "PUSH_NOTIFICATIONS": "false",
-            "PYTHONUNBUFFERED": "1",
-            **FAST,
-            **overrides,
-        }
+        env = {**worker_env(google), **FAST, **overrides}
         name = f"hooks-worker-{len(started) + 1}"
         started.append(Worker(name, env, tmp_path / f"{name}.log"))
         started[-1].wait_ready(timeout=BOUND)
@@ -189,10 +169,15 @@ def test_a_worker_killed_during_the_attempt_leaves_the_message_to_another_worker
 
     webhooks.reconnect_recorded(account=alice)
     receiver.wait(lambda r: r.arrivals == 1, "first arrival", timeout=BOUND)
+    forked = doomed.forked()  # RQ's scheduler (the database queue's worker forks nothing)
+    assert bool(forked) == uses_rq(), forked
     doomed.process.send_signal(signal.SIGKILL)
     doomed.process.wait(timeout=10)
     receiver.hold.set()
     assert WebhookDelivery.objects.get(endpoint=endpoint).status == "pending"
+    # The killed worker's scheduler stops with it: left running, it kept RQ's scheduler lock
+    # (and so the other workers' delayed jobs) for as long as the machine ran.
+    wait_for(lambda: not {p for p, _ in processes()} & set(forked), "end of its scheduler", [])
 
     tasks.scheduler_start()  # the scheduler's safety net finds the overdue delivery
     survivor = start_worker()

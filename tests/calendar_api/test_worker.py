@@ -53,6 +53,20 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}{port}/{db['NAME']}"
 
 
+def processes() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process running on the machine (Linux's /proc); exited
+    ones that nobody has reaped yet (zombies) are not running and left out."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if fields[0] not in ("Z", "X"):
+            found.append((int(stat.parent.name), int(fields[1])))
+    return found
+
+
 class Worker:
     """One `manage.py worker` process; its output goes to a log file."""
 
@@ -80,6 +94,10 @@ class Worker:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def forked(self) -> list[int]:
+        """The processes this worker started and still has (RQ's scheduler, under RQ)."""
+        return [pid for pid, parent in processes() if parent == self.process.pid]
+
     def wait_ready(self, timeout: float = 15.0) -> None:
         until = time.monotonic() + timeout
         while "Starting worker" not in self.output():
@@ -99,13 +117,10 @@ class Worker:
             raise AssertionError(f"worker {self.name} ignored SIGTERM:\n{self.output()}") from None
 
 
-@pytest.fixture
-def start_worker(
-    google: EmulatorServer, transactional_db: Any, tmp_path: Path
-) -> Iterator[Callable[..., Worker]]:
-    """Start worker processes on the test database and the test emulator; all are stopped
-    when the test ends, before the database is flushed."""
-    env = {
+def worker_env(google: EmulatorServer) -> dict[str, str]:
+    """The environment of a `manage.py worker` process on the test database, the test
+    emulator and the configured queue (the database's, or RQ in .ci/run)."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
@@ -119,6 +134,15 @@ def start_worker(
         "PUSH_NOTIFICATIONS": "false",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+@pytest.fixture
+def start_worker(
+    google: EmulatorServer, transactional_db: Any, tmp_path: Path
+) -> Iterator[Callable[..., Worker]]:
+    """Start worker processes on the test database and the test emulator; all are stopped
+    when the test ends, before the database is flushed."""
+    env = worker_env(google)
     started: list[Worker] = []
 
     def start(**extra: str) -> Worker:
