@@ -70,6 +70,13 @@ class EmulatorProcess(Process):
         )
 
 
+def uvicorn(app: str, port: int, *more: str) -> list[str]:
+    """The command that serves `app` on 127.0.0.1:`port` with uvicorn, as the benchmarks run
+    their servers: no access log, no lifespan events."""
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    return [*command, "--no-access-log", "--lifespan", "off", *more]
+
+
 class WebProcess(Process):
     """The product's web server as deployed: uvicorn serving calendar_project.asgi, DEBUG off,
     connections kept a minute (DATABASE_CONN_MAX_AGE=60, as in production), on the
@@ -78,9 +85,7 @@ class WebProcess(Process):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "uvicorn", "calendar_project.asgi:application"]
-        command += ["--host", "127.0.0.1", "--port", str(port)]
-        command += ["--no-access-log", "--lifespan", "off"]
+        command = uvicorn("calendar_project.asgi:application", port)
         deployed = {"DATABASE_CONN_MAX_AGE": "60", **(env or {})}
         super().__init__(command, self.base_url + "/healthz", "uvicorn", deployed)
 
@@ -94,9 +99,7 @@ class BytesProcess(Process):
         self.base_url = f"http://127.0.0.1:{port}"
         served = scratch("bench-bytes-") / "body.json"
         served.write_bytes(body)
-        command = [sys.executable, "-m", "uvicorn", "_bytes_app:app"]
-        command += ["--app-dir", str(ROOT / "bench"), "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--no-access-log", "--lifespan", "off"]
+        command = uvicorn("_bytes_app:app", port, "--app-dir", str(ROOT / "bench"))
         env = {"BENCH_BODY_FILE": str(served)}
         super().__init__(command, self.base_url + "/", "the bytes server", env)
 

@@ -184,17 +184,18 @@ def timed_full_sync(calendar: Any) -> tuple[float, float, float]:
 def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
     """The least a full sync's writes can take on SQLite: the event and instance rows it
     stored, as the database holds them, inserted again into an empty copy of the database
-    (same schema, indexes and settings) in one transaction, as the sync writes them (events
-    upserted 500 a statement, instance rows inserted as many a statement as SQLite takes),
-    with no Python building them. The best of `runs`. None on another database."""
+    (same schema, indexes and settings) in one transaction, in the statements the sync writes
+    them with (events upserted bulk.BATCH a statement, instance rows as bulk's writer thread
+    inserts them), with no Python building them. The best of `runs`. None on another
+    database."""
     import shutil
     import sqlite3
 
     from django.db import connection
+    from django.db.models.constants import OnConflict
 
     from calendar_api.models import Event, IcsFragment, Instance
-    from calendar_api.services import instances, sync
-    from calendar_api.services.bulk import _rows_per_statement
+    from calendar_api.services import bulk, instances, sync
 
     if connection.vendor != "sqlite":
         return None
@@ -202,28 +203,33 @@ def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
     empty = folder / "empty.sqlite3"
     with connection.cursor() as cursor:
         cursor.execute("VACUUM INTO %s", [str(empty)])
-    tables = {model: model._meta.db_table for model in (Event, Instance)}
     with sqlite3.connect(empty) as db:
-        for table in (tables[Instance], IcsFragment._meta.db_table, tables[Event]):
-            db.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+        for model in (Instance, IcsFragment, Event):
+            db.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 - our own tables
     with sqlite3.connect(empty) as db:
         db.execute("VACUUM")
 
-    def stored(model: Any, columns: Any) -> list[tuple[Any, ...]]:
-        names = ", ".join(f'"{column}"' for column in columns)
-        sql = f"SELECT {names} FROM {tables[model]} WHERE calendar_id = %s ORDER BY id"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [calendar.pk])
-            return list(cursor.fetchall())
+    def stored(model: Any, columns: list[str]) -> list[tuple[Any, ...]]:
+        rows = model.objects.filter(calendar=calendar).order_by("id").values_list(*columns)
+        return bulk.values_read(rows)
 
     # Events keep their ids, which the instance rows name (the sync lets the database pick).
-    events = ["id", *sync.INSERT_COLUMNS]
-    writes = [
-        (tables[Event], events, stored(Event, events), 500),
-        (tables[Instance], instances.INSERT_COLUMNS, stored(Instance, instances.INSERT_COLUMNS), 0),
+    columns = ["id", *sync.INSERT_COLUMNS]
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    head = f"INSERT INTO {connection.ops.quote_name(Event._meta.db_table)} ({names}) VALUES "  # noqa: S608
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    unique = ["calendar_id", "google_id"]
+    tail = " " + connection.ops.on_conflict_suffix_sql(
+        [], OnConflict.UPDATE, sync.UPSERT_FIELDS, unique
+    )
+    events = stored(Event, columns)
+    size = bulk._rows_per_statement(connection, columns, bulk.BATCH)
+    statements = [
+        (head + ", ".join([one] * len(batch)) + tail, [v for row in batch for v in row])
+        for batch in (events[begin : begin + size] for begin in range(0, len(events), size))
     ]
-    update = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in sync.UPSERT_FIELDS)
-    upsert = f' ON CONFLICT ("calendar_id", "google_id") DO UPDATE SET {update}'
+    rows = stored(Instance, list(instances.INSERT_COLUMNS))
+    statements += bulk._statements_behind(connection, Instance, instances.INSERT_COLUMNS, rows)
     found = []
     for run in range(runs):
         target = folder / f"run{run}.sqlite3"
@@ -234,15 +240,8 @@ def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
         db.execute("PRAGMA foreign_keys=ON")
         started = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
-        for table, columns, values, most in writes:
-            size = most or _rows_per_statement(connection, columns, 5000)
-            one = "(" + ", ".join("?" * len(columns)) + ")"
-            head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
-            tail = upsert if table == tables[Event] else ""
-            for begin in range(0, len(values), size):
-                batch = values[begin : begin + size]
-                params = [value for item in batch for value in item]
-                db.execute(head + ", ".join([one] * len(batch)) + tail, params)
+        for sql, params in statements:
+            db.execute(sql, params)
         db.execute("COMMIT")
         found.append(time.perf_counter() - started)
         db.close()
