@@ -24,7 +24,7 @@ from django.http import Http404
 
 from calendar_api.exceptions import ApiError
 from calendar_api.google import client
-from calendar_api.google.errors import GoogleConflict, GoogleError
+from calendar_api.google.errors import GoogleConflict, GoogleError, PreconditionFailed
 from calendar_api.models import Calendar, Event
 from calendar_api.pagination import Cursor, Page, page_list, page_queryset
 from calendar_api.selectors import event_row, series_rows
@@ -73,10 +73,19 @@ class Target:
     data: dict[str, Any]
     etag: str  # "" for a generated instance: nothing stored to guard it with
     google_id: str = ""
+    series_etag: str = ""  # a generated instance's series: what its content comes from
 
     @property
     def id(self) -> str:
         return str(self.data["id"])
+
+    @property
+    def version(self) -> str:
+        """The etag a client sees and sends back as If-Match: the stored event's own, or for
+        an instance generated from its series, the series' (a change to the series is the
+        only way such an instance changes; the first change of the instance itself at Google
+        makes it an exception with an etag of its own)."""
+        return self.etag or self.series_etag
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,8 @@ def event_target(*, calendar: Calendar, event_id: str) -> Target:
     start = recurrence.find_occurrence(master.data, split[1], tz)
     if start is None:
         raise Http404("No such event.")
-    return Target(calendar, recurrence.make_instance(master.data, start, tz), "")
+    generated = recurrence.make_instance(master.data, start, tz)
+    return Target(calendar, generated, "", series_etag=master.etag)
 
 
 def _google_id(target: Target) -> str:
@@ -333,6 +343,23 @@ def event_create(
     return event, created
 
 
+def _guarded(target: Target, google_id: str, call: Callable[[str], T]) -> T:
+    """A write guarded by the stored etag. When Google answers 412 (the event changed there
+    since our last sync), Google's version is stored before the 412 goes on to the client,
+    so that the client told to reload reads it at once (Google's error guide: on 412,
+    re-fetch, then re-apply)."""
+    calendar = target.calendar
+    try:
+        return _google(calendar, call)
+    except PreconditionFailed:
+        with contextlib.suppress(GoogleError):
+            current = _google(
+                calendar, lambda token: client.event_get(token, calendar.google_id, google_id)
+            )
+            events_store(calendar=calendar, items=[current])
+        raise
+
+
 def event_update(
     *,
     target: Target,
@@ -343,8 +370,9 @@ def event_update(
     """PUT (replace) or PATCH the event at Google, guarded by its stored etag; then store."""
     calendar = target.calendar
     google_id = _google_id(target)
-    event = _google(
-        calendar,
+    event = _guarded(
+        target,
+        google_id,
         lambda token: client.event_update(
             token,
             calendar.google_id,
@@ -365,8 +393,9 @@ def event_delete(*, target: Target, send_updates: str | None = None) -> None:
     cancelled event, and for a series, its exceptions cancelled too."""
     calendar = target.calendar
     google_id = _google_id(target)
-    _google(
-        calendar,
+    _guarded(
+        target,
+        google_id,
         lambda token: client.event_delete(
             token, calendar.google_id, google_id, etag=target.etag, send_updates=send_updates
         ),

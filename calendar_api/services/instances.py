@@ -489,12 +489,15 @@ def extensions_due(*, now: dt.datetime | None = None) -> QuerySet[Calendar]:
 @dataclass(frozen=True)
 class WindowInstance:
     """One item of a window: `event` holds Google's Event fields (as `singleEvents=true`
-    shows them; `id` is our API's id), `start`/`end` are UTC, `calendar` is its calendar."""
+    shows them; `id` is our API's id), `start`/`end` are UTC, `calendar` is its calendar.
+    `version` is the etag our API gives the item (its stored event's: for an instance never
+    changed, its series'), the If-Match of a write based on what was shown."""
 
     calendar: Calendar
     event: dict[str, Any]
     start: dt.datetime
     end: dt.datetime
+    version: str = ""
 
 
 def window_rows(calendars: list[Calendar], window: Window) -> QuerySet[Instance]:
@@ -587,9 +590,9 @@ def instances_in_window(
         renderer = Renderer({c.pk: c for c in stored})
         for row in _rendered(window_rows(stored, window)):
             event = renderer.event(row, row.source)  # type: ignore[attr-defined]
-            found.append(
-                WindowInstance(renderer.calendars[row.calendar_id], event, row.start, row.end)
-            )
+            version = str(renderer.decoded[row.event_id].get("etag") or "")
+            calendar = renderer.calendars[row.calendar_id]
+            found.append(WindowInstance(calendar, event, row.start, row.end, version))
     for calendar in chosen:
         if calendar not in stored:
             found += _expanded_on_demand(calendar, window)
@@ -605,7 +608,8 @@ def _expanded_on_demand(calendar: Calendar, window: Window) -> list[WindowInstan
         start, _ = event_time(event.get("start"), calendar.time_zone)
         end, _ = event_time(event.get("end"), calendar.time_zone)
         if start is not None:
-            found.append(WindowInstance(calendar, event, start, end or start))
+            version = str(event.get("etag") or "")  # a generated instance: none (no If-Match)
+            found.append(WindowInstance(calendar, event, start, end or start, version))
     return found
 
 

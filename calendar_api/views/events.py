@@ -104,10 +104,10 @@ def check_preconditions(request: Request, target: service.Target) -> None:
     """A client's If-Match must name the stored etag, and its If-None-Match must not (412):
     two clients editing one event cannot overwrite each other's change unseen."""
     if_match = request.headers.get("If-Match")
-    if if_match is not None and not _matches(if_match, target.etag):
+    if if_match is not None and not _matches(if_match, target.version):
         raise PreconditionFailed("The event changed since you read it (If-Match): reload it.")
     if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and _matches(if_none_match, target.etag):
+    if if_none_match is not None and _matches(if_none_match, target.version):
         raise PreconditionFailed("The event exists in this version (If-None-Match).")
 
 
@@ -246,9 +246,9 @@ class EventDetailView(APIView):
         query = validation.query_data(request.query_params, allowed=validation.EVENT_READ_QUERY)
         calendar = synced_calendar(request, calendar_id, query)
         target = service.event_target(calendar=calendar, event_id=event_id)
-        headers = etag_header(target.etag)
+        headers = etag_header(target.version)
         if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None and _matches(if_none_match, target.etag):
+        if if_none_match is not None and _matches(if_none_match, target.version):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         shown = event_in_zone(target.data, shown_zone(query, calendar))
         return Response(shown, headers=headers)

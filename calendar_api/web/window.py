@@ -61,14 +61,17 @@ def window_events(*, user: Any, low: dt.datetime, high: dt.datetime) -> list[dic
     calendars = [s.calendar for s in shown.values()]
     found = []
     for item in instances_in_window(calendars=calendars, time_min=low, time_max=high):
-        event = fullcalendar_event(item.event, shown[item.calendar.pk])
+        event = fullcalendar_event(item.event, shown[item.calendar.pk], item.version)
         if event is not None:
             found.append(event)
     return found
 
 
-def fullcalendar_event(event: dict[str, Any], shown: Shown) -> dict[str, Any] | None:
-    """One Google event as FullCalendar wants it: instants in UTC, all-day days as dates."""
+def fullcalendar_event(
+    event: dict[str, Any], shown: Shown, version: str = ""
+) -> dict[str, Any] | None:
+    """One Google event as FullCalendar wants it: instants in UTC, all-day days as dates.
+    `version` is the etag the page sends back as If-Match when it moves or deletes it."""
     calendar = shown.calendar
     start, all_day = event_time(event.get("start"), calendar.time_zone)
     end, _ = event_time(event.get("end"), calendar.time_zone)
@@ -92,6 +95,7 @@ def fullcalendar_event(event: dict[str, Any], shown: Shown) -> dict[str, Any] | 
             "seriesId": str(event.get("recurringEventId") or ""),
             "location": str(event.get("location") or ""),
             "zone": str((event.get("start") or {}).get("timeZone") or ""),
+            "etag": version,
         },
     }
 

@@ -118,3 +118,73 @@ def test_account_picks_another_accounts_primary(
 def test_a_login_hint_that_is_no_email_answers_400(visitor: Client, google: Any) -> None:
     answer = visitor.get("/rest/v1/calendar/init/", {"login_hint": "not an email"})
     assert answer.status_code == 400
+
+
+def _series_and_instance(alice_client: Client) -> tuple[dict[str, Any], str]:
+    body = {**MEETING, "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=4"]}
+    series = send(alice_client, "POST", events_url(), body).json()
+    listed = alice_client.get(events_url(event_id=series["id"], suffix="instances/")).json()
+    return series, listed["results"][1]["id"]
+
+
+def test_an_instance_never_changed_carries_its_series_etag(alice_client: Client) -> None:
+    """A generated instance has no etag of its own: its version is its series', so a change
+    to the series makes a client's copy of the instance stale (412), as at Google."""
+    series, instance_id = _series_and_instance(alice_client)
+    url = events_url(event_id=instance_id)
+    assert alice_client.get(url)["ETag"] == series["etag"]
+    renamed = send(alice_client, "PATCH", events_url(event_id=series["id"]), {"summary": "Renamed"})
+    assert renamed.status_code == 200 and renamed["ETag"] != series["etag"]
+    stale = send(alice_client, "PATCH", url, {"location": "B"}, HTTP_IF_MATCH=series["etag"])
+    assert stale.status_code == 412
+    fresh = send(alice_client, "PATCH", url, {"location": "B"}, HTTP_IF_MATCH=renamed["ETag"])
+    assert fresh.status_code == 200
+    assert alice_client.get(url)["ETag"] == fresh["ETag"] != renamed["ETag"]
+
+
+def test_a_deleted_event_is_restored_by_setting_it_confirmed(
+    alice_client: Client, event: dict[str, Any], gcal: Any
+) -> None:
+    """What the page's Undo sends after a delete: the event's fields, status confirmed."""
+    url = events_url(event_id=event["id"])
+    assert send(alice_client, "DELETE", url).status_code == 204
+    assert alice_client.get(url).json()["status"] == "cancelled"
+    fields = {k: event[k] for k in ("summary", "location", "start", "end")}
+    restored = send(alice_client, "PATCH", url, {**fields, "status": "confirmed"})
+    assert restored.status_code == 200, restored.content
+    assert alice_client.get(url).json()["status"] == "confirmed"
+    at_google = gcal.events().get(calendarId="primary", eventId=event["id"]).execute()
+    assert (at_google["status"], at_google["summary"]) == ("confirmed", "Planning")
+
+
+def test_a_deleted_instance_is_restored_with_its_fields(alice_client: Client, gcal: Any) -> None:
+    series, instance_id = _series_and_instance(alice_client)
+    url = events_url(event_id=instance_id)
+    shown = alice_client.get(url).json()
+    assert send(alice_client, "DELETE", url).status_code == 204
+    fields = {k: shown[k] for k in ("summary", "location", "start", "end")}
+    restored = send(alice_client, "PATCH", url, {**fields, "status": "confirmed"})
+    assert restored.status_code == 200, restored.content
+    listed = alice_client.get(events_url(event_id=series["id"], suffix="instances/")).json()
+    assert [i["id"] for i in listed["results"]].count(instance_id) == 1
+    at_google = gcal.events().instances(calendarId="primary", eventId=series["id"]).execute()
+    assert len(at_google["items"]) == 4
+
+
+def test_a_412_from_google_stores_googles_version_for_the_reload(
+    alice_client: Client, event: dict[str, Any], gcal: Any
+) -> None:
+    """Changed at Google, not yet synced: the store's etag still matches the client's, Google
+    refuses the write (412), and the client's reload then reads Google's version."""
+    body = {"location": "Room 9"}
+    gcal.events().patch(calendarId="primary", eventId=event["id"], body=body).execute()
+    url = events_url(event_id=event["id"])
+    refused = send(alice_client, "PATCH", url, {"summary": "Mine"}, HTTP_IF_MATCH=event["etag"])
+    assert refused.status_code == 412
+    reloaded = alice_client.get(url)
+    assert reloaded.json()["location"] == "Room 9" and reloaded.json()["summary"] == "Planning"
+    assert reloaded["ETag"] != event["etag"]
+    again = send(alice_client, "PATCH", url, {"summary": "Mine"}, HTTP_IF_MATCH=reloaded["ETag"])
+    assert again.status_code == 200
+    at_google = gcal.events().get(calendarId="primary", eventId=event["id"]).execute()
+    assert (at_google["summary"], at_google["location"]) == ("Mine", "Room 9")
