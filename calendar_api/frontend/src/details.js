@@ -1,13 +1,16 @@
 // The event details dialog: time, zones, place, guests and their answers, reminders, recurrence.
-import { ApiError, eventUrl, request } from "./api.js";
+import { ApiError, eventUrl, send, writableAttendee } from "./api.js";
+import { guardedWrite } from "./conflict.js";
 import { askScope, closeDialog, openDialog } from "./dialogs.js";
 import { openEdit } from "./form.js";
 import { state, announce, calendarById } from "./state.js";
 import { formatRange } from "./times.js";
+import { offerUndo } from "./undo.js";
 import { answerText, remindersText, ruleInWords } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
-let shown = null; // { calendar, eventId, seriesId, data, master }
+let shown = null; // { calendar, eventId, seriesId, data, etag, master, masterEtag }
+const RESTORED = ["summary", "description", "location", "start", "end", "attendees", "reminders", "colorId", "transparency", "visibility"];
 
 export function wireDetails() {
   $("details-edit").addEventListener("click", () => {
@@ -52,10 +55,11 @@ export async function openDetails(fcEvent) {
   render(fcEvent, null, null);
   openDialog($("details"), $("details-title").nextElementSibling);
   try {
-    const data = await request("GET", eventUrl(state.config.api, props.calendar, props.eventId));
-    const master = props.seriesId ? await request("GET", eventUrl(state.config.api, props.calendar, props.seriesId)).catch(() => null) : null;
-    shown = { ...shown, data, master };
-    render(fcEvent, data, master);
+    const one = await send("GET", eventUrl(state.config.api, props.calendar, props.eventId));
+    const series = props.seriesId ? await send("GET", eventUrl(state.config.api, props.calendar, props.seriesId)).catch(() => null) : null;
+    const master = series && series.data;
+    shown = { ...shown, data: one.data, etag: one.etag, master, masterEtag: series ? series.etag : "" };
+    render(fcEvent, one.data, master);
   } catch (err) {
     $("details-error").textContent = err instanceof ApiError ? err.message : String(err);
     $("details-error").hidden = false;
@@ -89,15 +93,36 @@ async function remove() {
     scope = await askScope("Delete recurring event");
     if (!scope) return;
   }
-  const id = scope === "all" ? shown.seriesId : shown.eventId;
+  const target = shown;
+  const id = scope === "all" ? target.seriesId : target.eventId;
+  const url = eventUrl(state.config.api, target.calendar, id, scope);
+  const readUrl = eventUrl(state.config.api, target.calendar, id);
+  const etag = scope === "all" ? target.masterEtag : target.etag;
+  let deleted;
   try {
-    await request("DELETE", eventUrl(state.config.api, shown.calendar, id, scope));
+    deleted = await guardedWrite({ method: "DELETE", url, etag, readUrl, what: target.data ? target.data.summary || "(No title)" : "This event", mine: "Delete it anyway" });
   } catch (err) {
-    $("details-error").textContent = err.status === 412 ? "This event was changed somewhere else after you opened it, so it was not deleted. Close this and open it again to see the latest version." : err.message;
+    $("details-error").textContent = err.message;
     $("details-error").hidden = false;
     return;
   }
   closeDialog($("details"));
-  announce("Event deleted.");
+  state.refresh();
+  if (deleted === null) {
+    announce("Nothing was deleted: the calendar shows Google's version.");
+    return;
+  }
+  // One event, or one instance of a series, comes back with its fields; a series split or
+  // deleted as a whole is not undone here.
+  const undoable = scope === "instance" && target.data;
+  offerUndo("Event deleted", undoable ? () => restore(target) : null);
+}
+
+async function restore(target) {
+  const body = { status: "confirmed" };
+  for (const name of RESTORED) if (target.data[name] !== undefined) body[name] = target.data[name];
+  if (body.attendees) body.attendees = body.attendees.map(writableAttendee);
+  await send("PATCH", eventUrl(state.config.api, target.calendar, target.eventId), { body });
+  announce("The event is back.");
   state.refresh();
 }

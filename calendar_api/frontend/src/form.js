@@ -1,5 +1,6 @@
 // The event form: create and edit, validated by the API (errors shown beside each field).
-import { ApiError, eventUrl, request } from "./api.js";
+import { ApiError, eventUrl, send, writableAttendee } from "./api.js";
+import { describe, guardedWrite } from "./conflict.js";
 import { askScope, closeDialog, openDialog } from "./dialogs.js";
 import { parseRule } from "./words.js";
 import { state, announce, calendarById } from "./state.js";
@@ -7,7 +8,9 @@ import { allZones, dayAfter, dayBefore, fromGoogle, googleTime, inputValue, mill
 
 const $ = (id) => document.getElementById(id);
 const ERROR_FIELDS = ["summary", "calendar", "start", "end", "zone", "location", "description", "attendees", "reminders", "recurrence"];
-let editing = null; // { calendar, eventId, seriesId, data, master, startInput, endInput, rule }
+// { calendar, eventId, seriesId, data, etag, master, masterEtag, initial }: what the form
+// was opened with, the versions shown (the If-Match of the save) and the form's first values.
+let editing = null;
 
 export function wireForm() {
   const zones = $("f-zone");
@@ -55,6 +58,7 @@ function clearErrors() {
   for (const input of $("event-form").querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
   $("form-alert").hidden = true;
   $("form-reload").hidden = true;
+  $("form-latest").hidden = true;
 }
 
 function resetForm() {
@@ -129,9 +133,17 @@ function fill(target) {
   $("f-reminder").value = reminders.useDefault !== false ? "default" : minutes.length ? minutes[0] : "none";
   if (!$("f-reminder").value) $("f-reminder").value = "default";
   setRule((master || data).recurrence || []);
-  editing.startInput = $("f-start").value;
-  editing.endInput = $("f-end").value;
-  editing.rule = ruleLine(allDay, $("f-zone").value);
+  editing.initial = snapshot();
+}
+
+// The form's values as typed, to send only what the person changed.
+function snapshot() {
+  const allDay = $("f-allday").checked;
+  const values = { allDay, zone: $("f-zone").value, rule: ruleLine(allDay, $("f-zone").value) };
+  for (const name of ["summary", "location", "description", "attendees", "reminder", "start", "end"]) {
+    values[name] = $(`f-${name}`).value;
+  }
+  return values;
 }
 
 function reminders() {
@@ -141,15 +153,40 @@ function reminders() {
   return { useDefault: false, overrides: [{ method: "popup", minutes: Number(value) }] };
 }
 
-function commonFields() {
+// Guests kept as they were (with their answers); new ones by address.
+function attendees() {
+  const known = (editing && editing.data.attendees) || [];
   const guests = $("f-attendees").value.split(/[,;\s]+/).filter(Boolean);
+  return guests.map((email) => writableAttendee(known.find((a) => a.email === email) || { email }));
+}
+
+function commonFields() {
   return {
     summary: $("f-summary").value,
     location: $("f-location").value,
     description: $("f-description").value,
-    attendees: guests.map((email) => ({ email })),
+    attendees: attendees(),
     reminders: reminders(),
   };
+}
+
+// An edit sends only the fields the person changed: a field changed at Google meanwhile and
+// left alone here is never written back with the value the form was opened with.
+function changedFields(t, line) {
+  const now = snapshot();
+  const was = editing.initial;
+  const all = { ...commonFields(), start: t.start, end: t.end };
+  const body = {};
+  for (const name of ["summary", "location", "description", "attendees"]) {
+    if (now[name] !== was[name]) body[name] = all[name];
+  }
+  if (now.reminder !== was.reminder) body.reminders = all.reminders;
+  if (["start", "end", "allDay", "zone"].some((name) => now[name] !== was[name])) {
+    body.start = t.start;
+    body.end = t.end;
+  }
+  if (line && line !== was.rule) body.recurrence = [line];
+  return body;
 }
 
 function times() {
@@ -159,38 +196,39 @@ function times() {
   return { start: googleTime($("f-start").value, allDay, zone), end: googleTime(end, allDay, zone), allDay, zone };
 }
 
-// What to send, and where, for the chosen scope.
+// What to send, and where, for the chosen scope, guarded by the version the form showed.
 function plan(scope) {
   const t = times();
   const line = ruleLine(t.allDay, t.zone);
-  const body = { ...commonFields(), start: t.start, end: t.end };
   if (!editing) {
+    const body = { ...commonFields(), start: t.start, end: t.end };
     if (line) body.recurrence = [line];
     return { method: "POST", url: eventUrl(state.config.api, $("f-calendar").value), body };
   }
   const url = (id, s) => eventUrl(state.config.api, editing.calendar, id, s);
-  if (!editing.seriesId) {
-    if (line !== editing.rule && line) body.recurrence = [line];
-    return { method: "PATCH", url: url(editing.eventId), body };
+  const body = changedFields(t, line);
+  const write = { method: "PATCH", body, etag: editing.etag, readUrl: url(editing.eventId) };
+  if (!editing.seriesId || scope === "instance") {
+    delete body.recurrence; // an instance keeps its series' rule
+    if (!editing.seriesId && line && line !== editing.initial.rule) body.recurrence = [line];
+    return { ...write, url: url(editing.eventId) };
   }
-  if (scope === "instance") return { method: "PATCH", url: url(editing.eventId), body };
-  if (line !== editing.rule && line) body.recurrence = [line];
-  if (scope === "following") return { method: "PATCH", url: url(editing.eventId, "following"), body };
-  return { method: "PATCH", url: url(editing.seriesId), body: seriesBody(body, t) };
+  if (scope === "following") return { ...write, url: url(editing.eventId, "following") };
+  const series = url(editing.seriesId);
+  return { ...write, url: series, readUrl: series, etag: editing.masterEtag, body: seriesBody(body) };
 }
 
 // "All events": the series keeps its own times unless this form moved them; then it moves by
 // as much as this instance did.
-function seriesBody(body, t) {
+function seriesBody(body) {
   const master = editing.master;
   const result = { ...body };
   delete result.start;
   delete result.end;
-  const moved = $("f-start").value !== editing.startInput || $("f-end").value !== editing.endInput;
-  if (moved && master) {
+  if (body.start && master) {
     const before = editing.data;
-    result.start = shifted(master.start, millisBetween(isoOf(before.start), isoOf(t.start)));
-    result.end = shifted(master.end, millisBetween(isoOf(before.end), isoOf(t.end)));
+    result.start = shifted(master.start, millisBetween(isoOf(before.start), isoOf(body.start)));
+    result.end = shifted(master.end, millisBetween(isoOf(before.end), isoOf(body.end)));
   }
   return result;
 }
@@ -206,11 +244,24 @@ async function save() {
     scope = await askScope("Change recurring event");
     if (!scope) return;
   }
-  const { method, url, body } = plan(scope);
+  const write = plan(scope);
+  if (editing && !Object.keys(write.body).length) {
+    closeDialog($("editor"));
+    announce("Nothing was changed.");
+    return;
+  }
+  let saved;
   try {
-    await request(method, url, body);
+    saved = editing
+      ? await guardedWrite({ ...write, what: editing.data.summary || "(No title)", mine: "Save my changes anyway" })
+      : await send(write.method, write.url, { body: write.body });
   } catch (err) {
     showProblem(err);
+    return;
+  }
+  if (saved === null) {
+    await reload();
+    alertText("Google's version is in the form now; your changes were not saved.");
     return;
   }
   closeDialog($("editor"));
@@ -259,16 +310,34 @@ function alertText(text) {
 
 async function reload() {
   try {
-    const data = await request("GET", eventUrl(state.config.api, editing.calendar, editing.eventId));
-    const master = editing.seriesId ? await request("GET", eventUrl(state.config.api, editing.calendar, editing.seriesId)) : null;
+    const one = await send("GET", eventUrl(state.config.api, editing.calendar, editing.eventId));
+    const series = editing.seriesId ? await send("GET", eventUrl(state.config.api, editing.calendar, editing.seriesId)) : null;
     clearErrors();
-    editing = { ...editing, data, master };
+    editing = { ...editing, data: one.data, etag: one.etag, master: series && series.data, masterEtag: series ? series.etag : "" };
     fill(editing);
     announce("The latest version of the event is in the form.");
     $("f-summary").focus();
   } catch (err) {
     showProblem(err);
   }
+}
+
+// A live update while the form is open: when it changed this event at Google, say so in the
+// form, with Google's values (a save would then ask before overwriting anything).
+export async function editorSawChange(change) {
+  if (!editing || !$("editor").open || (change.calendar && change.calendar !== editing.calendar)) return;
+  const seen = editing;
+  let latest;
+  try {
+    latest = await send("GET", eventUrl(state.config.api, seen.calendar, seen.eventId), { ifNoneMatch: seen.etag });
+  } catch (err) {
+    return; // the next save says what is wrong
+  }
+  if (latest.status === 304 || latest.etag === seen.etag || editing !== seen) return;
+  alertText("This event was just changed at Google. Google's version now:");
+  describe($("form-latest"), latest.data || {});
+  $("form-latest").hidden = false;
+  $("form-reload").hidden = false;
 }
 
 export function isWritable(calendarId) {

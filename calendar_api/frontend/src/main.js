@@ -6,15 +6,17 @@ import listPlugin from "@fullcalendar/list";
 import interactionPlugin from "@fullcalendar/interaction";
 import luxonPlugin from "@fullcalendar/luxon3";
 import { DateTime } from "luxon";
-import { eventUrl, request, setCsrf } from "./api.js";
+import { eventUrl, request, send, setCsrf } from "./api.js";
+import { guardedWrite } from "./conflict.js";
 import { askScope, openDialog, wireDialogs } from "./dialogs.js";
 import { openDetails, wireDetails } from "./details.js";
-import { openCreate, wireForm } from "./form.js";
+import { editorSawChange, openCreate, wireForm } from "./form.js";
 import { wireKeys } from "./keys.js";
 import { listen } from "./live.js";
 import { watchProgress } from "./progress.js";
 import { state, announce } from "./state.js";
 import { allZones, browserZone, shifted, millisBetween } from "./times.js";
+import { offerUndo, wireUndo } from "./undo.js";
 
 const $ = (id) => document.getElementById(id);
 const hidden = new Set(JSON.parse(localStorage.getItem("hiddenCalendars") || "[]"));
@@ -78,7 +80,8 @@ function timeOf(event) {
   return (str) => ({ dateTime: DateTime.fromISO(str).setZone(zone).toISO({ suppressMilliseconds: true }), timeZone: zone });
 }
 
-// Drag to move, or resize: the same three choices for an instance of a series.
+// Drag to move, or resize: the same three choices for an instance of a series. The move is
+// guarded by the version the page showed, and can be undone for a moment.
 async function moved(info) {
   const { event, oldEvent } = info;
   const props = event.extendedProps;
@@ -90,25 +93,46 @@ async function moved(info) {
   const end = event.endStr || event.startStr;
   const oldEnd = oldEvent.endStr || oldEvent.startStr;
   const as = timeOf(event);
-  let body = { start: as(event.startStr), end: as(event.allDay && !event.endStr ? nextDay(event.startStr) : end) };
+  const endOf = (e, str) => (e.allDay && !e.endStr ? nextDay(e.startStr) : str);
+  let body = { start: as(event.startStr), end: as(endOf(event, end)) };
+  let before = { start: as(oldEvent.startStr), end: as(endOf(oldEvent, oldEnd)) };
   let id = props.eventId;
+  let etag = props.etag;
+  let done;
   try {
     if (scope === "all") {
-      const master = await request("GET", eventUrl(state.config.api, props.calendar, props.seriesId));
+      const series = await send("GET", eventUrl(state.config.api, props.calendar, props.seriesId));
+      const master = series.data;
       body = {
         start: shifted(master.start, millisBetween(oldEvent.startStr, event.startStr)),
         end: shifted(master.end, millisBetween(oldEnd, end)),
       };
+      before = { start: master.start, end: master.end };
       id = props.seriesId;
+      etag = series.etag;
     }
-    await request("PATCH", eventUrl(state.config.api, props.calendar, id, scope), body);
-    announce(`${event.title} moved.`);
+    const url = eventUrl(state.config.api, props.calendar, id, scope);
+    const readUrl = eventUrl(state.config.api, props.calendar, id);
+    done = await guardedWrite({ method: "PATCH", url, body, etag, readUrl, what: event.title, mine: "Move it anyway" });
+    if (done === null) {
+      info.revert();
+      announce(`${event.title} was not moved: the calendar shows Google's version.`);
+    } else {
+      announce(`${event.title} moved.`);
+      const undo = scope === "following" ? null : () => moveBack(event.title, readUrl, before, done.etag);
+      offerUndo("Event moved", undo);
+    }
   } catch (err) {
     info.revert();
-    const why = err.status === 412 ? "it was changed somewhere else meanwhile; the calendar now shows the latest version" : err.message;
-    announce(`${event.title} was not moved: ${why}`);
-    showNotice(`${event.title} was not moved: ${why}`);
+    announce(`${event.title} was not moved: ${err.message}`);
+    showNotice(`${event.title} was not moved: ${err.message}`);
   }
+  refresh();
+}
+
+async function moveBack(title, url, before, etag) {
+  await guardedWrite({ method: "PATCH", url, body: before, etag, readUrl: url, what: title, mine: "Move it back anyway" });
+  announce(`${title} is back where it was.`);
   refresh();
 }
 
@@ -268,12 +292,16 @@ function start() {
   wireDialogs();
   wireForm();
   wireDetails();
+  wireUndo();
   wireZone();
   showZone();
   state.calendar = buildCalendar();
   wireToolbar();
   state.calendar.render();
-  listen(state.config.stream, state.config.after, refreshSoon);
+  listen(state.config.stream, state.config.after, (change) => {
+    refreshSoon();
+    editorSawChange(change);
+  });
   watchProgress(state.config.progress, refreshSoon);
   document.body.dataset.ready = "true";
 }
