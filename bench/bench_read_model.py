@@ -138,9 +138,8 @@ def full_sync(calendar: Any) -> None:
 def fetch_only(calendar: Any) -> None:
     from calendar_api.google import client
 
-    for _page in client.iter_event_pages(
-        calendar.account.access_token, calendar.google_id, showDeleted=True
-    ):
+    google = client.GoogleClient(client.FixedToken(calendar.account.access_token))
+    for _page in google.event_pages(calendar.google_id, showDeleted=True):
         pass
 
 
@@ -276,11 +275,8 @@ def p1(calendar: Any, gcal: Any, counter: Counting, rounds: int = 3) -> None:
         token = calendar.sync_token
 
         def fetch(token: str = token) -> Any:
-            return list(
-                client.iter_event_pages(
-                    calendar.account.access_token, calendar.google_id, syncToken=token
-                )
-            )
+            google = client.GoogleClient(client.FixedToken(calendar.account.access_token))
+            return list(google.event_pages(calendar.google_id, syncToken=token))
 
         trips.append(min(timings(3, fetch)))
         before = counter.calls

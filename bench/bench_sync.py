@@ -41,9 +41,8 @@ def main() -> None:
     )
 
     def fetch_only() -> None:
-        for _page in client.iter_event_pages(
-            account.access_token, "alice@example.com", showDeleted=True
-        ):
+        google = client.GoogleClient(client.FixedToken(account.access_token))
+        for _page in google.event_pages("alice@example.com", showDeleted=True):
             pass
 
     def full_sync() -> None:

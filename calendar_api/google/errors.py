@@ -1,8 +1,10 @@
 """Our own error types for everything that can go wrong with Google.
 
 Each carries the HTTP status and the stable `code` the API answers with, so the HTTP layer maps
-them without knowing Google. Handling follows Google's guide
-(https://developers.google.com/calendar/api/guides/errors).
+them without knowing Google, and says whether the same call may succeed later (`retryable`:
+Google unavailable, rate-limited or out of quota) or never will as it stands (`permanent`:
+bad input, forbidden, gone, stale, a grant to renew by consent). Handling follows Google's
+guide (https://developers.google.com/calendar/api/guides/errors).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ class GoogleError(Exception):
     status_code = 502
     code = "google_error"
     default_message = "Google answered with an error."
+    retryable = False
+
+    @property
+    def permanent(self) -> bool:
+        return not self.retryable
 
     def __init__(self, message: str = "", *, retry_after: int | None = None) -> None:
         self.message = message or self.default_message
@@ -25,12 +32,14 @@ class GoogleUnavailable(GoogleError):
     status_code = 503
     code = "google_unavailable"
     default_message = "Google is unavailable right now; please try again shortly."
+    retryable = True
 
 
 class GoogleBadResponse(GoogleError):
     status_code = 502
     code = "google_bad_response"
     default_message = "Google sent a response we could not understand."
+    retryable = True
 
 
 class InvalidGrant(GoogleError):
@@ -62,6 +71,7 @@ class RateLimited(GoogleError):
     status_code = 429
     code = "google_rate_limited"
     default_message = "Google is rate-limiting requests; please retry later."
+    retryable = True
 
 
 class QuotaExceeded(GoogleError):
@@ -70,6 +80,7 @@ class QuotaExceeded(GoogleError):
     status_code = 503
     code = "google_quota_exceeded"
     default_message = "The Google Calendar quota is exhausted; please retry later."
+    retryable = True
 
 
 class SyncTokenExpired(GoogleError):

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from calendar_api.google import client
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.instances import instances_drop
 from calendar_api.services.sync import events_wipe, sync_request
-from calendar_api.services.tokens import call_google
+from calendar_api.services.tokens import google_for
 from calendar_api.services.watches import watch_request, watch_stop
 
 
 def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
     """Record every calendar in the account's calendarList; the primary is synced by default."""
-    entries = call_google(
-        account=account, call=lambda token: list(client.iter_calendar_list(token))
-    )
+    with google_for(account) as google:
+        entries = list(google.calendar_list())
     seen = []
     with transaction.atomic():
         for entry in entries:

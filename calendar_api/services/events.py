@@ -12,9 +12,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import DateTimeField, Q, QuerySet, TextField, Value
@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from calendar_api.exceptions import ApiError
-from calendar_api.google import client
+from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import GoogleConflict, GoogleError, PreconditionFailed
 from calendar_api.models import Calendar, Event
 from calendar_api.pagination import Cursor, Page, page_list, page_queryset
@@ -32,9 +32,8 @@ from calendar_api.services import instances, recurrence
 from calendar_api.services.event_fields import event_time, zone
 from calendar_api.services.recurrence import Window
 from calendar_api.services.sync import events_store
-from calendar_api.services.tokens import call_google
+from calendar_api.services.tokens import google_for
 
-T = TypeVar("T")
 LIVE = frozenset({"confirmed", "tentative"})
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 NOT_COPIED_TO_SPLIT = {"id", "recurrence", "etag", "kind", "htmlLink", "created", "updated"}
@@ -103,8 +102,8 @@ def calendar_require_synced(*, calendar: Calendar) -> Calendar:
     return calendar
 
 
-def _google(calendar: Calendar, call: Callable[[str], T]) -> T:
-    return call_google(account=calendar.account, call=call)
+def _google(calendar: Calendar) -> contextlib.AbstractContextManager[GoogleClient]:
+    return google_for(calendar.account)
 
 
 # -- reads: the store only ---------------------------------------------------------------------
@@ -142,10 +141,8 @@ def _google_id(target: Target) -> str:
     series_id = str(target.data.get("recurringEventId") or "")
     original = target.data.get("originalStartTime") or {}
     when = str(original.get("dateTime") or original.get("date") or "")
-    found = _google(
-        calendar,
-        lambda token: client.event_instance_at(token, calendar.google_id, series_id, when),
-    )
+    with _google(calendar) as google:
+        found = google.event_instance_at(calendar.google_id, series_id, when)
     if found is None or not found.get("id"):
         raise Http404("No such event at Google.")
     return str(found["id"])
@@ -321,19 +318,16 @@ def event_create(
     body = {**body, "id": body.get("id") or uuid.uuid4().hex}
     conference = "conferenceData" in body
     try:
-        event = _google(
-            calendar,
-            lambda token: client.event_insert(
-                token, calendar.google_id, body, send_updates=send_updates, conference=conference
-            ),
-        )
+        with _google(calendar) as google:
+            event = google.event_insert(
+                calendar.google_id, body, send_updates=send_updates, conference=conference
+            )
         created = True
     except GoogleConflict:
         if not body.get("id"):
             raise
-        event = _google(
-            calendar, lambda token: client.event_get(token, calendar.google_id, body["id"])
-        )
+        with _google(calendar) as google:
+            event = google.event_get(calendar.google_id, body["id"])
         if event.get("status") == "cancelled":
             raise GoogleConflict(
                 "This id belonged to an event that was deleted; pick another."
@@ -343,21 +337,21 @@ def event_create(
     return event, created
 
 
-def _guarded(target: Target, google_id: str, call: Callable[[str], T]) -> T:
-    """A write guarded by the stored etag. When Google answers 412 (the event changed there
-    since our last sync), Google's version is stored before the 412 goes on to the client,
-    so that the client told to reload reads it at once (Google's error guide: on 412,
-    re-fetch, then re-apply)."""
+@contextlib.contextmanager
+def _guarded(target: Target, google_id: str) -> Iterator[GoogleClient]:
+    """For a write guarded by the stored etag. When Google answers 412 (the event changed
+    there since our last sync), Google's version is stored before the 412 goes on to the
+    client, so that the client told to reload reads it at once (Google's error guide: on
+    412, re-fetch, then re-apply)."""
     calendar = target.calendar
-    try:
-        return _google(calendar, call)
-    except PreconditionFailed:
-        with contextlib.suppress(GoogleError):
-            current = _google(
-                calendar, lambda token: client.event_get(token, calendar.google_id, google_id)
-            )
-            events_store(calendar=calendar, items=[current])
-        raise
+    with _google(calendar) as google:
+        try:
+            yield google
+        except PreconditionFailed:
+            with contextlib.suppress(GoogleError):
+                current = google.event_get(calendar.google_id, google_id)
+                events_store(calendar=calendar, items=[current])
+            raise
 
 
 def event_update(
@@ -370,11 +364,8 @@ def event_update(
     """PUT (replace) or PATCH the event at Google, guarded by its stored etag; then store."""
     calendar = target.calendar
     google_id = _google_id(target)
-    event = _guarded(
-        target,
-        google_id,
-        lambda token: client.event_update(
-            token,
+    with _guarded(target, google_id) as google:
+        event = google.event_update(
             calendar.google_id,
             google_id,
             body,
@@ -382,8 +373,7 @@ def event_update(
             partial=partial,
             send_updates=send_updates,
             conference="conferenceData" in body,
-        ),
-    )
+        )
     events_store(calendar=calendar, items=[event])
     return instances.shown_id(event, calendar.time_zone)
 
@@ -393,22 +383,18 @@ def event_delete(*, target: Target, send_updates: str | None = None) -> None:
     cancelled event, and for a series, its exceptions cancelled too."""
     calendar = target.calendar
     google_id = _google_id(target)
-    _guarded(
-        target,
-        google_id,
-        lambda token: client.event_delete(
-            token, calendar.google_id, google_id, etag=target.etag, send_updates=send_updates
-        ),
-    )
+    with _guarded(target, google_id) as google:
+        google.event_delete(
+            calendar.google_id, google_id, etag=target.etag, send_updates=send_updates
+        )
     _store_cancelled(target, google_id)
 
 
 def _store_cancelled(target: Target, google_id: str) -> None:
     calendar = target.calendar
     try:
-        gone = _google(
-            calendar, lambda token: client.event_get(token, calendar.google_id, google_id)
-        )
+        with _google(calendar) as google:
+            gone = google.event_get(calendar.google_id, google_id)
     except GoogleError:  # the next sync brings Google's version; the store is right meanwhile
         gone = {**target.data, "id": google_id, "status": "cancelled"}
     items = [gone]
@@ -433,17 +419,14 @@ def _split_point(target: Target) -> tuple[Event, dt.datetime]:
 
 
 def _truncate(master: Event, calendar: Calendar, lines: list[str]) -> dict[str, Any]:
-    event = _google(
-        calendar,
-        lambda token: client.event_update(
-            token,
+    with _google(calendar) as google:
+        event = google.event_update(
             calendar.google_id,
             master.google_id,
             {"recurrence": lines},
             etag=master.etag,
             partial=True,
-        ),
-    )
+        )
     events_store(calendar=calendar, items=[event])
     return event
 

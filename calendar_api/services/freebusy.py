@@ -17,12 +17,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from calendar_api.google import client
 from calendar_api.models import Calendar, Event, GoogleAccount
 from calendar_api.services import instances, recurrence
 from calendar_api.services.event_fields import zone
 from calendar_api.services.recurrence import Window
-from calendar_api.services.tokens import call_google
+from calendar_api.services.tokens import google_for
 
 Span = tuple[dt.datetime, dt.datetime]
 
@@ -138,7 +137,8 @@ def _shown(spans: list[Span], tz: ZoneInfo) -> list[dict[str, str]]:
 
 
 def _ask_google(account: GoogleAccount, body: dict[str, Any]) -> dict[str, Any]:
-    return call_google(account=account, call=lambda token: client.freebusy_query(token, body))
+    with google_for(account) as google:
+        return google.freebusy_query(body)
 
 
 def _from_google(calendars: dict[str, Calendar], window: Window, time_zone: str) -> dict[str, Any]:

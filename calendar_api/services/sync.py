@@ -26,11 +26,10 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from calendar_api.google import client
+from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
     GoogleError,
     QuotaExceeded,
-    RateLimited,
     ReauthRequired,
     SyncTokenExpired,
 )
@@ -44,7 +43,7 @@ from calendar_api.services.event_fields import (
     storable_json,
     storable_text,
 )
-from calendar_api.services.tokens import call_google
+from calendar_api.services.tokens import google_for
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -113,21 +112,22 @@ def _sync_once(calendar: Calendar) -> SyncOutcome:
     account = calendar.account
     if account.status != GoogleAccount.Status.ACTIVE:
         return SyncOutcome("skipped")
-    if calendar.sync_token:
-        try:
-            return call_google(
-                account=account, call=lambda token: _apply(calendar, token, full=False)
-            )
-        except SyncTokenExpired:
-            logger.info("Sync token of calendar %s expired: full sync", calendar.pk)
-    return call_google(account=account, call=lambda token: _apply(calendar, token, full=True))
+    with google_for(account) as google:
+        if calendar.sync_token:
+            try:
+                return _apply(calendar, google, full=False)
+            except SyncTokenExpired:
+                logger.info("Sync token of calendar %s expired: full sync", calendar.pk)
+        return _apply(calendar, google, full=True)
 
 
-def _apply(calendar: Calendar, access_token: str, *, full: bool) -> SyncOutcome:
+def _apply(calendar: Calendar, google: GoogleClient, *, full: bool) -> SyncOutcome:
     params: dict[str, Any] = {"showDeleted": True} if full else {"syncToken": calendar.sync_token}
     # Page N+1 is fetched while page N is stored (Google's pages come one after another, so
-    # fetching is the floor); at most one page waits, so memory stays flat.
-    pages = prefetched(client.iter_event_pages(access_token, calendar.google_id, **params))
+    # fetching is the floor); at most one page waits, so memory stays flat. Each page is
+    # stored once it is in hand: a 401 is renewed and replayed by the client, request by
+    # request, never by running this function again.
+    pages = prefetched(google.event_pages(calendar.google_id, **params))
     # The first page is fetched before the transaction opens: on SQLite a write transaction
     # locks the whole database, and waiting for Google inside it stalled every other writer
     # (webhooks, triggers, other workers). A one-page sync, the usual incremental case, now
@@ -362,7 +362,7 @@ def _sync_job_run(calendar: Calendar, attempt: int) -> str:
         return "paused"
     except GoogleError as exc:
         _record_error(calendar, exc.code)
-        if isinstance(exc, RateLimited) or exc.status_code >= 500:
+        if exc.retryable:
             return _retry_later(calendar_id, attempt, exc.retry_after)
         return "failed"
     except Exception as exc:  # a bug or a database error: recorded and retried, never silent

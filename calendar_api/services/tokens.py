@@ -1,23 +1,26 @@
 """Access tokens of connected accounts: refreshed before they expire (one refresh for any
 number of concurrent callers), a 401 refreshed once, invalid_grant marks the account for
-reconnection. Every call to Google for an account goes through `call_google`."""
+reconnection. Every call to Google for an account goes through the client `google_for`
+gives."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import TypeVar
+import threading
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
 
 from calendar_api.google import oauth
+from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import AccessTokenRejected, ReauthRequired
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.webhooks import reconnect_recorded
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def account_access_token(*, account: GoogleAccount, rejected: str = "") -> str:
@@ -52,19 +55,69 @@ def _refresh_locked(account_id: int, rejected: str) -> str:
     return grant.access_token
 
 
-def call_google(*, account: GoogleAccount, call: Callable[[str], T]) -> T:
-    """Run `call(access_token)`. On a 401, refresh once and replay; a second 401 means the
-    grant is gone (Google's guide: refresh once, then ask the user to re-consent)."""
-    token = account_access_token(account=account)
+class AccountTokens:
+    """An account's access token for its GoogleClient (google.client.Tokens).
+
+    On the thread that made it, a renewal is the locked, stored refresh of
+    `account_access_token`. On another thread (a sync fetches its next page on one while its
+    own thread holds the write transaction, which on SQLite locks the whole database) the
+    renewal asks Google only, and the new token is stored when the client is done with
+    (`store_pending`): the sync's writes and the renewal never wait for each other."""
+
+    def __init__(self, account: GoogleAccount) -> None:
+        self.account = account
+        self.owner = threading.get_ident()
+        self.pending: oauth.TokenGrant | None = None
+        self.lock = threading.Lock()
+
+    def current(self) -> tuple[str, dt.datetime | None]:
+        with self.lock:
+            if self.pending is not None:
+                return self.pending.access_token, self.pending.expires_at
+        token = account_access_token(account=self.account)
+        return token, self.account.access_token_expires_at
+
+    def renew(self, rejected: str) -> tuple[str, dt.datetime]:
+        with self.lock:
+            if threading.get_ident() == self.owner:
+                token = account_access_token(account=self.account, rejected=rejected)
+                expires = self.account.access_token_expires_at or timezone.now()
+                return token, expires
+            if self.pending is None or self.pending.access_token == rejected:
+                self.pending = oauth.refresh(refresh_token=self.account.refresh_token)
+            return self.pending.access_token, self.pending.expires_at
+
+    def store_pending(self) -> None:
+        grant, self.pending = self.pending, None
+        if grant is None:
+            return
+        account = self.account
+        account.access_token = grant.access_token
+        account.access_token_expires_at = grant.expires_at
+        GoogleAccount.objects.filter(pk=account.pk, status=GoogleAccount.Status.ACTIVE).update(
+            access_token_encrypted=account.access_token_encrypted,
+            access_token_expires_at=grant.expires_at,
+            updated_at=timezone.now(),
+        )
+
+
+@contextlib.contextmanager
+def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
+    """The account's Google client for the calls in the `with` block. A grant Google no longer
+    accepts (a second 401, or invalid_grant on renewal) marks the account for reconnection
+    and raises ReauthRequired (Google's guide: refresh once, then ask the user to
+    re-consent); a token renewed on another thread is stored on the way out."""
+    tokens = AccountTokens(account)
     try:
-        return call(token)
-    except AccessTokenRejected:
-        token = account_access_token(account=account, rejected=token)
-    try:
-        return call(token)
-    except AccessTokenRejected as exc:
+        yield GoogleClient(tokens)
+    except (AccessTokenRejected, ReauthRequired) as exc:
+        tokens.pending = None
         account_mark_reconnect(account=account)
+        if isinstance(exc, ReauthRequired):
+            raise
         raise ReauthRequired() from exc
+    finally:
+        tokens.store_pending()
 
 
 def account_mark_reconnect(*, account: GoogleAccount) -> None:

@@ -21,12 +21,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_api.google import client
 from calendar_api.google.config import is_loopback, load_config
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.sync import sync_request
-from calendar_api.services.tokens import call_google
+from calendar_api.services.tokens import google_for
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +66,8 @@ def watch_start(*, calendar: Calendar) -> WatchChannel | None:
         "params": {"ttl": str(settings.WATCH_TTL)},
     }
     try:
-        answer = call_google(
-            account=calendar.account,
-            call=lambda access: client.watch_events(access, calendar.google_id, body),
-        )
+        with google_for(calendar.account) as google:
+            answer = google.watch_events(calendar.google_id, body)
     except GoogleError:
         channel.delete()
         raise
@@ -87,12 +84,8 @@ def watch_stop(*, channel: WatchChannel) -> None:
     account = channel.calendar.account
     if account.status == GoogleAccount.Status.ACTIVE and channel.resource_id:
         try:
-            call_google(
-                account=account,
-                call=lambda access: client.stop_channel(
-                    access, channel.channel_id, channel.resource_id
-                ),
-            )
+            with google_for(account) as google:
+                google.stop_channel(channel.channel_id, channel.resource_id)
         except GoogleError as exc:
             logger.info("Could not stop channel %s at Google: %s", channel.pk, exc.code)
     WatchChannel.objects.filter(pk=channel.pk).update(stopped_at=timezone.now())

@@ -1,0 +1,85 @@
+"""One Google client per account: a 401 renews the token once and replays only that HTTP
+request, so a sync's database work runs once per page whatever Google answers; errors say
+whether they are worth retrying."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from calendar_api.google import client, errors
+from calendar_api.models import Event
+from calendar_api.services import sync
+from google_emulator.calendar.generate import generate
+from tests.emulator.clients import control
+
+pytestmark = pytest.mark.django_db
+PAGE = 2500  # events.list's largest page, which the sync asks for
+
+
+def test_a_401_in_the_middle_of_a_full_sync_replays_only_that_page(
+    alice: Any, google: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = google.emulator.state
+    calendar = alice.calendars.get(primary=True)
+    with state.lock:
+        generate(state.calendars, state.calendars.calendars["alice@example.com"], 2 * PAGE)
+    fetched: list[int] = []
+    real_execute, real_upsert = client.execute, sync._upsert
+
+    def execute(request: Any) -> Any:
+        answer = real_execute(request)
+        fetched.append(len(answer.get("items", [])))
+        if len(fetched) == 1:  # Google stops accepting the token after the first page
+            control(google.base_url, "expire-access-tokens")
+        return answer
+
+    stored: list[int] = []
+
+    def upsert(calendar: Any, items: list[Any], **kwargs: Any) -> Any:
+        stored.append(len(items))
+        return real_upsert(calendar, items, **kwargs)
+
+    monkeypatch.setattr(client, "execute", execute)
+    monkeypatch.setattr(sync, "_upsert", upsert)
+    old_token = alice.access_token
+    calendar.sync_token = ""
+    calendar.save(update_fields=["sync_token"])
+
+    assert sync.calendar_sync(calendar=calendar).mode == "full"
+    assert stored == fetched and len(fetched) == 3  # each page stored once, none twice
+    assert Event.objects.filter(calendar=calendar).count() == sum(fetched)
+    alice.refresh_from_db()
+    assert alice.access_token != old_token  # the renewed token is stored
+    assert alice.status == "active"
+
+
+@pytest.mark.parametrize(
+    ("error", "retryable"),
+    [
+        (errors.GoogleUnavailable(), True),
+        (errors.RateLimited(), True),
+        (errors.QuotaExceeded(), True),
+        (errors.GoogleBadRequest(), False),
+        (errors.GoogleForbidden(), False),
+        (errors.PreconditionFailed(), False),
+        (errors.ReauthRequired(), False),
+        (errors.GoogleNotFound(), False),
+    ],
+)
+def test_each_error_says_whether_it_is_worth_retrying(
+    error: errors.GoogleError, retryable: bool
+) -> None:
+    assert error.retryable is retryable and error.permanent is not retryable
+
+
+def test_a_sync_retries_a_retryable_error_and_not_a_permanent_one(alice: Any, google: Any) -> None:
+    from tests.calendar_api.conftest import fault
+
+    calendar = alice.calendars.get(primary=True)
+    fault(google, "calendar.events.list", status=503, times=10)
+    assert sync.calendar_sync_job(calendar_id=calendar.pk) == "retrying"
+    google.emulator.clear_faults()
+    fault(google, "calendar.events.list", status=404, reason="notFound", times=10)
+    assert sync.calendar_sync_job(calendar_id=calendar.pk) == "failed"
