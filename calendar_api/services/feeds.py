@@ -32,6 +32,14 @@ def feed_create(*, user: Any, name: str, calendars: list[Calendar]) -> tuple[Cal
     return feed, secret
 
 
+def feed_rotate(*, feed: CalendarFeed) -> str:
+    """A new secret for the feed (shown once); the old URL answers 404 from now on."""
+    secret = secrets.token_urlsafe(32)
+    feed.secret_hash = secret_hash(secret)
+    feed.save(update_fields=["secret_hash"])
+    return secret
+
+
 def feed_delete(*, feed: CalendarFeed) -> None:
     """Revoke the feed: its URL answers 404 from now on."""
     feed.delete()

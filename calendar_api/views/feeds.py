@@ -1,5 +1,6 @@
-"""ICS feeds: `/rest/v1/feeds/` (create, list), `/rest/v1/feeds/{id}/` (revoke), and the public
-feed URL `/rest/v1/feeds/ics/{secret}.ics` that calendar clients subscribe to."""
+"""ICS feeds: `/rest/v1/feeds/` (create, list), `/rest/v1/feeds/{id}/` (revoke),
+`/rest/v1/feeds/{id}/rotate-secret/` (a new URL), and the public feed URL
+`/rest/v1/feeds/ics/{secret}.ics` that calendar clients subscribe to."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +34,7 @@ from calendar_api.services.feeds import (
     feed_delete,
     feed_find,
     feed_render,
+    feed_rotate,
     feed_version,
 )
 from calendar_api.views import schema as doc
@@ -129,9 +132,13 @@ class FeedListView(APIView):
         feed, secret = feed_create(
             user=request.user, name=data["name"], calendars=data["calendars"]
         )
-        url = request.build_absolute_uri(f"/rest/v1/feeds/ics/{secret}.ics")
-        body = {**FeedSerializer(feed).data, "url": url}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(_with_url(request, feed, secret), status=status.HTTP_201_CREATED)
+
+
+def _with_url(request: Request, feed: CalendarFeed, secret: str) -> dict[str, Any]:
+    """The feed as listed, plus its URL (which holds the secret: only this answer shows it)."""
+    url = request.build_absolute_uri(reverse("calendar_api:feed-ics", kwargs={"secret": secret}))
+    return {**FeedSerializer(feed).data, "url": url}
 
 
 class FeedDetailView(APIView):
@@ -143,6 +150,19 @@ class FeedDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         feed_delete(feed=get_object_or_404(feeds_of(user=request.user), pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FeedRotateSecretView(APIView):
+    @extend_schema(
+        operation_id="feeds_rotate_secret",
+        summary="A new secret URL for the feed, shown once; the old URL answers 404 from now on",
+        request=None,
+        responses={200: FeedCreatedSerializer, 403: doc.FORBIDDEN, **doc.READ_ERRORS},
+        examples=[OpenApiExample("rotated", value=FEED_EXAMPLE, response_only=True)],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        feed = get_object_or_404(feeds_of(user=request.user), pk=pk)
+        return Response(_with_url(request, feed, feed_rotate(feed=feed)))
 
 
 class ICalendarRenderer(BaseRenderer):

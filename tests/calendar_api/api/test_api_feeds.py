@@ -193,6 +193,21 @@ def test_feeds_are_listed_without_their_secret_and_can_be_revoked(alice_client: 
     assert gone.json()["error"]["code"] == "not_found"
 
 
+def test_rotating_the_secret_gives_a_new_url_and_the_old_one_answers_404(
+    alice_client: Client, bob_client: Client
+) -> None:
+    feed = make_feed(alice_client)
+    assert bob_client.post(f"{FEEDS}{feed['id']}/rotate-secret/").status_code == 404
+    rotated = alice_client.post(f"{FEEDS}{feed['id']}/rotate-secret/")
+    assert rotated.status_code == 200, rotated.content
+    body = rotated.json()
+    assert body["id"] == feed["id"] and body["url"] != feed["url"]
+    assert body["url"].rsplit("/", 1)[0] == feed["url"].rsplit("/", 1)[0]
+    assert fetch(Client(), feed["url"]).status_code == 404
+    assert fetch(Client(), body["url"]).status_code == 200
+    assert "url" not in alice_client.get(FEEDS).json()["results"][0]
+
+
 def test_an_unknown_secret_is_404(client: Client) -> None:
     assert client.get("/rest/v1/feeds/ics/nonsense.ics").status_code == 404
     assert client.get("/rest/v1/feeds/ics/" + "x" * 500 + ".ics").status_code == 404
