@@ -24,7 +24,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the checkout, fo
 from calendar_api.logs import RedactOAuthParams, redact
 
 
-class RedactingLogger(Logger):
+class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no annotations
     """gunicorn's logger with every access-log atom (request line, path, referer, headers)
     redacted, and the redaction filter on its error and access loggers."""
 
