@@ -38,6 +38,7 @@ from calendar_api.services.feeds import (
     feed_version,
 )
 from calendar_api.views import schema as doc
+from calendar_api.views.caching import no_store_view
 
 MAX_SECRET = 64
 
@@ -98,6 +99,7 @@ FEED_LIST = inline_serializer(
 )
 
 
+@no_store_view
 class FeedListView(APIView):
     @extend_schema(
         operation_id="feeds_list",
@@ -152,6 +154,7 @@ class FeedDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@no_store_view
 class FeedRotateSecretView(APIView):
     @extend_schema(
         operation_id="feeds_rotate_secret",
