@@ -306,7 +306,7 @@ def assert_busy_only(event: icalendar.Event, made: dict[str, Any]) -> None:
 
 def test_a_busy_feed_shows_private_events_as_busy_time_only(alice_client: Client) -> None:
     private = private_event(alice_client, "Doctor", "private")
-    weekly = {"recurrence": ["RRULE:FREQ=WEEKLY;COUNT=5"]}
+    weekly: dict[str, Any] = {"recurrence": ["RRULE:FREQ=WEEKLY;COUNT=5"]}
     weekly |= {"start": {"dateTime": "2026-12-22T10:00:00", "timeZone": "Europe/London"}}
     weekly |= {"end": {"dateTime": "2026-12-22T11:00:00", "timeZone": "Europe/London"}}
     series = private_event(alice_client, "Therapy", "confidential", **weekly)
@@ -320,7 +320,8 @@ def test_a_busy_feed_shows_private_events_as_busy_time_only(alice_client: Client
     events = feed_events(feed)
     assert_busy_only(events[private["iCalUID"]], private)
     assert_busy_only(events[series["iCalUID"]], series)
-    assert events[series["iCalUID"]]["RRULE"]["COUNT"] == [5]
+    rule: Any = events[series["iCalUID"]]["RRULE"]
+    assert rule["COUNT"] == [5]
     assert events[public["iCalUID"]]["SUMMARY"] == "Standup"
     assert events[public["iCalUID"]]["LOCATION"] == "Standup: the place"
     text = fetch(Client(), feed["url"]).content.decode()
