@@ -432,6 +432,12 @@ class CalendarFeed(models.Model):
     """An ICS feed of some of a user's calendars, read without other authentication through a
     secret URL. Only the secret's SHA-256 is stored; deleting the row revokes the URL."""
 
+    class PrivateEvents(models.TextChoices):
+        """How the feed shows events whose visibility is `private` or `confidential`."""
+
+        FULL = "full", "in full, marked CLASS:PRIVATE"
+        BUSY = "busy", "as busy time only"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
@@ -439,6 +445,9 @@ class CalendarFeed(models.Model):
     calendars = models.ManyToManyField(Calendar, related_name="feeds")
     secret_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    private_events = models.CharField(
+        max_length=4, choices=PrivateEvents.choices, default=PrivateEvents.FULL
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

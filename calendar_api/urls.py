@@ -12,7 +12,12 @@ from calendar_api.views.connections import (
 )
 from calendar_api.views.errors import handler404
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
-from calendar_api.views.feeds import FeedDetailView, FeedIcsView, FeedListView
+from calendar_api.views.feeds import (
+    FeedDetailView,
+    FeedIcsView,
+    FeedListView,
+    FeedRotateSecretView,
+)
 from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
 from calendar_api.views.schema import DocsView, SchemaView
@@ -73,6 +78,11 @@ urlpatterns = [
     path("analytics/", AnalyticsView.as_view(), name="analytics"),
     path("feeds/", FeedListView.as_view(), name="feed-list"),
     path("feeds/<int:pk>/", FeedDetailView.as_view(), name="feed-detail"),
+    path(
+        "feeds/<int:pk>/rotate-secret/",
+        FeedRotateSecretView.as_view(),
+        name="feed-rotate-secret",
+    ),
     path("feeds/ics/<str:secret>.ics", FeedIcsView.as_view(), name="feed-ics"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),

@@ -135,7 +135,7 @@ class RequestLogMiddleware:
         request_logger.info(
             "request",
             method=request.method,
-            path=request.path,
+            path=redact(request.path),  # here too: a host's own handler may skip ours
             status=status,
             duration_ms=round((time.monotonic() - started) * 1000, 1),
             user_id=user.pk if user is not None and user.is_authenticated else None,

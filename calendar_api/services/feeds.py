@@ -24,12 +24,32 @@ def secret_hash(secret: str) -> str:
 
 
 @transaction.atomic
-def feed_create(*, user: Any, name: str, calendars: list[Calendar]) -> tuple[CalendarFeed, str]:
+def feed_create(
+    *, user: Any, name: str, calendars: list[Calendar], private_events: str = "full"
+) -> tuple[CalendarFeed, str]:
     """A new feed of `calendars` and its secret (shown once: only its hash is kept)."""
     secret = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(user=user, name=name, secret_hash=secret_hash(secret))
+    feed = CalendarFeed.objects.create(
+        user=user, name=name, secret_hash=secret_hash(secret), private_events=private_events
+    )
     feed.calendars.set(calendars)
     return feed, secret
+
+
+def feed_update(*, feed: CalendarFeed, changes: dict[str, str]) -> CalendarFeed:
+    """Change the feed's `name` and/or `private_events`: its next fetch shows the change."""
+    for field, value in changes.items():
+        setattr(feed, field, value)
+    feed.save(update_fields=list(changes))
+    return feed
+
+
+def feed_rotate(*, feed: CalendarFeed) -> str:
+    """A new secret for the feed (shown once); the old URL answers 404 from now on."""
+    secret = secrets.token_urlsafe(32)
+    feed.secret_hash = secret_hash(secret)
+    feed.save(update_fields=["secret_hash"])
+    return secret
 
 
 def feed_delete(*, feed: CalendarFeed) -> None:
@@ -66,7 +86,8 @@ def feed_version(*, feed: CalendarFeed) -> FeedVersion:
     )
     latest: dt.datetime = totals["latest"] or feed.created_at
     latest = max(latest, feed.created_at)
-    parts = [feed.pk, feed.name, [(c.pk, c.time_zone) for c in calendars], totals["rows"]]
+    parts = [feed.pk, feed.name, feed.private_events, [(c.pk, c.time_zone) for c in calendars]]
+    parts += [totals["rows"]]
     parts += [totals["top"], ics.FORMAT, settings.ICS_FEED_REFRESH_MINUTES]
     digest = hashlib.sha256(f"{parts}|{latest.isoformat()}".encode()).hexdigest()[:32]
     return FeedVersion(etag=f'"{digest}"', last_modified=latest.replace(microsecond=0))
@@ -77,6 +98,8 @@ def feed_render(*, feed: CalendarFeed) -> bytes:
     fragments: list[ics.Fragment] = []
     for calendar in _feed_calendars(feed):
         fragments += calendar_fragments(calendar=calendar)
+    if feed.private_events == CalendarFeed.PrivateEvents.BUSY:
+        fragments = [ics.busy(piece) for piece in fragments]
     return ics.assemble(
         name=feed.name or "Calendar", uid=f"feed-{feed.pk}@calendar", fragments=fragments
     )

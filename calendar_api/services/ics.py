@@ -7,6 +7,8 @@ iCalendar feed (RFC 5545) with the `icalendar` library.
 - Timed events carry TZID (their own zone, else their calendar's), and every TZID gets a
   VTIMEZONE built by icalendar (`Timezone.from_tzid`, what `add_missing_timezones` uses).
   All-day events are VALUE=DATE with an exclusive DTEND, as Google stores them.
+- Google's `visibility` becomes CLASS (PRIVATE, CONFIDENTIAL; nothing for default and
+  public, which is CLASS's own default); `busy` turns such a VEVENT into busy time only.
 
 icalendar needs about a millisecond per VEVENT, so a 20,000-event feed cannot be built whole
 per request. Each VEVENT is rendered once and kept as text (`IcsFragment`) with a digest of
@@ -32,13 +34,20 @@ from calendar_api.services import recurrence
 from calendar_api.services.event_fields import parse_rfc3339, zone
 
 PRODID = "-//Google Calendar for Django//ICS feed//EN"
-FORMAT = "1"  # bump when the rendering changes: every stored fragment is then rebuilt
+FORMAT = "2"  # bump when the rendering changes: every stored fragment is then rebuilt
 PARTSTAT = {
     "accepted": "ACCEPTED",
     "declined": "DECLINED",
     "tentative": "TENTATIVE",
     "needsAction": "NEEDS-ACTION",
 }
+CLASS = {"private": "PRIVATE", "confidential": "CONFIDENTIAL"}
+# What a busy-only VEVENT keeps: when it is and how it repeats, never what it is or who is
+# in it. A list of what stays, so that a property added to the rendering later is left out.
+BUSY_KEEPS = frozenset(
+    {"BEGIN", "END", "UID", "DTSTAMP", "DTSTART", "DTEND", "RECURRENCE-ID", "RRULE", "EXRULE"}
+    | {"RDATE", "EXDATE", "STATUS", "TRANSP", "CLASS", "LAST-MODIFIED", "CREATED", "SEQUENCE"}
+)
 Moment = dt.date | dt.datetime
 
 
@@ -189,6 +198,8 @@ def _describe(component: icalendar.Event, event: dict[str, Any], stamp: dt.datet
     if event.get("htmlLink"):
         component.add("url", str(event["htmlLink"]), parameters={"VALUE": "URI"})
     component.add("status", "TENTATIVE" if event.get("status") == "tentative" else "CONFIRMED")
+    if event.get("visibility") in CLASS:
+        component.add("class", CLASS[event["visibility"]])
     if event.get("transparency") == "transparent":
         component.add("transp", "TRANSPARENT")
     component.add("last-modified", stamp)
@@ -253,6 +264,35 @@ def _add_recurrence(component: icalendar.Event, lines: list[str], first: dt.date
 def _as_series(value: dt.datetime, first: dt.datetime) -> Moment:
     """An RDATE/EXDATE value in the form of the series' DTSTART (date, or its zone)."""
     return value.date() if first.tzinfo is None else value
+
+
+def busy(piece: Fragment) -> Fragment:
+    """A private or confidential VEVENT as busy time only: what BUSY_KEEPS names stays (times,
+    recurrence, UID, TRANSP, CLASS), SUMMARY is "Busy", the rest goes. Other VEVENTs are
+    returned as they are. Works on the stored text (a property and its folded continuation
+    lines at a time), so that a busy feed costs no rendering."""
+    if not any(f"\r\nCLASS:{value}\r\n" in piece.text for value in CLASS.values()):
+        return piece
+    kept = [p for p in _properties(piece.text) if _property_name(p) in BUSY_KEEPS]
+    kept.insert(1, "SUMMARY:Busy\r\n")  # after BEGIN:VEVENT
+    return Fragment("".join(kept), piece.tzids, piece.key)
+
+
+def _properties(text: str) -> list[str]:
+    """The content lines of `text`, each with its folded continuation lines (RFC 5545 3.1).
+    Split at CRLF only: a value may hold other line breaks (U+2028) that str.splitlines
+    would take for the start of a property."""
+    found: list[str] = []
+    for line in text.removesuffix("\r\n").split("\r\n"):
+        if line[:1] in (" ", "\t") and found:
+            found[-1] += line + "\r\n"
+        else:
+            found.append(line + "\r\n")
+    return found
+
+
+def _property_name(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0].upper()
 
 
 # -- the whole feed ------------------------------------------------------------------------------

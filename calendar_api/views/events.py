@@ -27,6 +27,7 @@ from calendar_api.serializers import event_in_zone
 from calendar_api.services import events as service
 from calendar_api.services.recurrence import Window
 from calendar_api.views import schema as doc
+from calendar_api.views.caching import no_store_view
 
 EVENT_EXAMPLE = {
     "summary": "Team meeting",
@@ -149,6 +150,7 @@ LIST_PARAMETERS = [
 ]
 
 
+@no_store_view
 class EventListView(APIView):
     @extend_schema(
         operation_id="events_list",
@@ -230,6 +232,7 @@ def _default_statuses(data: dict[str, Any]) -> frozenset[str]:
     return service.LIVE
 
 
+@no_store_view
 class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_get",
@@ -317,6 +320,7 @@ class EventDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@no_store_view
 class EventInstancesView(APIView):
     @extend_schema(
         operation_id="events_instances",

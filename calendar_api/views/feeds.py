@@ -1,5 +1,6 @@
-"""ICS feeds: `/rest/v1/feeds/` (create, list), `/rest/v1/feeds/{id}/` (revoke), and the public
-feed URL `/rest/v1/feeds/ics/{secret}.ics` that calendar clients subscribe to."""
+"""ICS feeds: `/rest/v1/feeds/` (create, list), `/rest/v1/feeds/{id}/` (change, revoke),
+`/rest/v1/feeds/{id}/rotate-secret/` (a new URL), and the public feed URL
+`/rest/v1/feeds/ics/{secret}.ics` that calendar clients subscribe to."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -32,11 +34,24 @@ from calendar_api.services.feeds import (
     feed_delete,
     feed_find,
     feed_render,
+    feed_rotate,
+    feed_update,
     feed_version,
 )
 from calendar_api.views import schema as doc
+from calendar_api.views.caching import no_store_view
 
 MAX_SECRET = 64
+PRIVATE_EVENTS_HELP = (
+    "Events whose visibility is `private` or `confidential`: `full` shows them whole, marked "
+    "CLASS:PRIVATE (or CONFIDENTIAL), for a client of your own; `busy` as busy time only "
+    '(summary "Busy"; no description, location, organizer or attendees), for one you share.'
+)
+
+
+def private_events_field(**kwargs: Any) -> serializers.ChoiceField:
+    choices = [c.value for c in CalendarFeed.PrivateEvents]
+    return serializers.ChoiceField(choices=choices, help_text=PRIVATE_EVENTS_HELP, **kwargs)
 
 
 class FeedCreateSerializer(validation.Body):
@@ -47,6 +62,7 @@ class FeedCreateSerializer(validation.Body):
         help_text="Calendar ids (or `primary`) of synced calendars of yours.",
     )
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    private_events = private_events_field(required=False, default="full")
 
     def validate_calendars(self, value: list[str]) -> list[Calendar]:
         user = self.context["user"]
@@ -66,10 +82,16 @@ class FeedSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     calendars = serializers.SerializerMethodField()
+    private_events = private_events_field(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_calendars(self, feed: CalendarFeed) -> list[str]:
         return [c.google_id for c in feed.calendars.all()]
+
+
+class FeedUpdateSerializer(validation.Body):
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    private_events = private_events_field(required=False)
 
 
 class FeedCreatedSerializer(FeedSerializer):
@@ -80,6 +102,7 @@ FEED_EXAMPLE = {
     "id": 7,
     "name": "Work, for my phone",
     "calendars": ["alice@example.com"],
+    "private_events": "full",
     "created_at": "2026-12-01T09:00:00Z",
     "url": "http://127.0.0.1:8000/rest/v1/feeds/ics/3q2-7wEXAMPLEc2VjcmV0LW9ubHktc2hvd24tb25jZQ.ics",
 }
@@ -95,6 +118,7 @@ FEED_LIST = inline_serializer(
 )
 
 
+@no_store_view
 class FeedListView(APIView):
     @extend_schema(
         operation_id="feeds_list",
@@ -127,14 +151,40 @@ class FeedListView(APIView):
     def post(self, request: Request) -> Response:
         data = validation.parsed(FeedCreateSerializer, request.data, context={"user": request.user})
         feed, secret = feed_create(
-            user=request.user, name=data["name"], calendars=data["calendars"]
+            user=request.user,
+            name=data["name"],
+            calendars=data["calendars"],
+            private_events=data["private_events"],
         )
-        url = request.build_absolute_uri(f"/rest/v1/feeds/ics/{secret}.ics")
-        body = {**FeedSerializer(feed).data, "url": url}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(_with_url(request, feed, secret), status=status.HTTP_201_CREATED)
+
+
+def _with_url(request: Request, feed: CalendarFeed, secret: str) -> dict[str, Any]:
+    """The feed as listed, plus its URL (which holds the secret: only this answer shows it)."""
+    url = request.build_absolute_uri(reverse("calendar_api:feed-ics", kwargs={"secret": secret}))
+    return {**FeedSerializer(feed).data, "url": url}
 
 
 class FeedDetailView(APIView):
+    @extend_schema(
+        operation_id="feeds_partial_update",
+        summary="Rename a feed, or choose how it shows private events (its URL stays)",
+        request=FeedUpdateSerializer,
+        responses={
+            200: FeedSerializer,
+            400: doc.BAD_REQUEST,
+            403: doc.FORBIDDEN,
+            **doc.READ_ERRORS,
+        },
+        examples=[
+            OpenApiExample("busy only", value={"private_events": "busy"}, request_only=True),
+        ],
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        feed = get_object_or_404(feeds_of(user=request.user), pk=pk)
+        changes = validation.parsed(FeedUpdateSerializer, request.data)
+        return Response(FeedSerializer(feed_update(feed=feed, changes=changes)).data)
+
     @extend_schema(
         operation_id="feeds_delete",
         summary="Revoke an ICS feed: its URL answers 404 from now on",
@@ -143,6 +193,20 @@ class FeedDetailView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         feed_delete(feed=get_object_or_404(feeds_of(user=request.user), pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@no_store_view
+class FeedRotateSecretView(APIView):
+    @extend_schema(
+        operation_id="feeds_rotate_secret",
+        summary="A new secret URL for the feed, shown once; the old URL answers 404 from now on",
+        request=None,
+        responses={200: FeedCreatedSerializer, 403: doc.FORBIDDEN, **doc.READ_ERRORS},
+        examples=[OpenApiExample("rotated", value=FEED_EXAMPLE, response_only=True)],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        feed = get_object_or_404(feeds_of(user=request.user), pk=pk)
+        return Response(_with_url(request, feed, feed_rotate(feed=feed)))
 
 
 class ICalendarRenderer(BaseRenderer):

@@ -22,6 +22,7 @@ from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
 from calendar_api.services.api_tokens import api_token_create, live_tokens
+from calendar_api.views.caching import no_store_view
 
 
 class SessionRequired(ApiError):
@@ -68,6 +69,7 @@ class CreatedTokenSerializer(TokenSerializer):
     token = serializers.CharField(read_only=True, help_text="The secret: shown this once only.")
 
 
+@no_store_view
 class TokenListView(APIView):
     def get(self, request: Request) -> Response:
         tokens = live_tokens(user=request.user).order_by("-created")

@@ -19,6 +19,7 @@ from rest_framework import serializers
 from calendar_api.exceptions import error_body
 from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
+from calendar_api.views.caching import no_store
 from calendar_api.web import live
 from calendar_api.web.window import sync_progress, window_events
 
@@ -35,6 +36,7 @@ def _unauthorized() -> JsonResponse:
     return JsonResponse(body, status=401)
 
 
+@no_store
 @require_GET
 def events_window(request: HttpRequest) -> JsonResponse:
     """`GET /web/events/?start=&end=` (RFC 3339): the events FullCalendar shows in a view."""
@@ -52,6 +54,7 @@ def events_window(request: HttpRequest) -> JsonResponse:
     return JsonResponse(events, safe=False)
 
 
+@no_store
 @login_required
 @require_POST
 def preferences(request: HttpRequest) -> JsonResponse:
@@ -87,6 +90,7 @@ def stream(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+@no_store
 @require_GET
 def progress(request: HttpRequest) -> JsonResponse:
     """`GET /web/progress/`: how far the first sync of each shown calendar has come."""

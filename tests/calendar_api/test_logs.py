@@ -7,12 +7,14 @@ import json
 import logging
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from calendar_api.google.config import load_config
+from calendar_api.logs import install_redaction
 from calendar_api.models import GoogleAccount
 from calendar_api.operations.logs import formatter
 from tests.calendar_api.conftest import INIT, consent, path_of, query
@@ -44,6 +46,25 @@ def lines() -> Iterator[Lines]:
     yield handler
     root.removeHandler(handler)
     root.setLevel(level)
+
+
+class Messages(logging.Handler):
+    """Every record's bare message, as a host's own handler without our formatter sees it."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name} {record.getMessage()}")
+
+
+@pytest.fixture
+def messages(lines: Lines) -> Iterator[Messages]:
+    handler = Messages()
+    logging.getLogger().addHandler(handler)
+    yield handler
+    logging.getLogger().removeHandler(handler)
 
 
 def run_jobs() -> None:
@@ -136,3 +157,29 @@ def test_a_job_logs_one_line_with_its_task_id_and_calendar(alice: Any, lines: Li
     assert job_lines[0]["calendar_id"] == calendar.pk
     assert job_lines[0]["status"] == "SUCCESSFUL" and job_lines[0]["task"] == "sync_calendar"
     assert all(line.get("task_id") == str(result.id) for line in mine)
+
+
+def test_no_feed_secret_reaches_any_log_line_of_a_feed_flow(
+    alice: Any, visitor: Client, lines: Lines, messages: Messages
+) -> None:
+    install_redaction()  # as every server does when it starts (calendar_api/startup.py)
+    feeds = "/rest/v1/feeds/"
+    created = visitor.post(feeds, {"calendars": ["primary"]}, content_type="application/json")
+    assert created.status_code == 201
+    url = urlsplit(created.json()["url"]).path
+    secret = url.rsplit("/", 1)[1].removesuffix(".ics")
+    wrong = url.replace(secret, secret[::-1])
+    assert Client().get(url).status_code == 200
+    assert Client().get(wrong).status_code == 404  # django.request: "Not Found: <path>"
+    rotated = visitor.post(f"{feeds}{created.json()['id']}/rotate-secret/")
+    assert rotated.status_code == 200
+    new_url = urlsplit(rotated.json()["url"]).path
+    assert Client().get(url).status_code == 404  # the rotated-away secret, logged the same way
+    assert Client().get(new_url).status_code == 200
+
+    secrets = [secret, secret[::-1], new_url.rsplit("/", 1)[1].removesuffix(".ics")]
+    text = "\n".join(lines.lines + messages.lines)
+    assert text.count("/rest/v1/feeds/ics/[redacted].ics") >= 8  # logged, and redacted
+    assert "Not Found: /rest/v1/feeds/ics/[redacted].ics" in text
+    leaked = [line for line in lines.lines + messages.lines if any(s in line for s in secrets)]
+    assert leaked == [], "\n".join(leaked)

@@ -20,6 +20,7 @@ from tests.calendar_api.test_worker import database_url
 BASE_DIR = Path(settings.BASE_DIR)
 SECRET_CODE = "4/0SecretCodeNeverLogged"
 SECRET_STATE = "SecretStateNeverLogged"
+FEED_SECRET = "SecretFeedNeverLogged"
 
 
 def free_port() -> int:
@@ -70,15 +71,23 @@ def test_gunicorn_refuses_to_serve_with_development_keys_and_debug_off(tmp_path:
 def serve_and_request(command: list[str], log: Path, port: int) -> str:
     """Start the server, send a redirect as Google would (code and state in the query), stop
     it, and return everything it logged."""
+    params = {"code": SECRET_CODE, "state": SECRET_STATE}
+    # no such flow in this session: state_mismatch
+    return serve_and_get(command, log, port, "/rest/v1/calendar/redirect/", params, 400)
+
+
+def serve_and_get(
+    command: list[str], log: Path, port: int, path: str, params: dict[str, str], status: int
+) -> str:
+    """Start the server, GET `path`, expect `status`, stop it, and return all it logged."""
     env = environment(DEBUG="true", DATABASE_URL=database_url(), PYTHONUNBUFFERED="1")
     with log.open("w") as out:
         server = subprocess.Popen(  # noqa: S603
             command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        url = f"http://127.0.0.1:{port}/rest/v1/calendar/redirect/"
-        answer = _get_when_up(url, {"code": SECRET_CODE, "state": SECRET_STATE}, server)
-        assert answer.status_code == 400  # no such flow in this session: state_mismatch
+        answer = _get_when_up(f"http://127.0.0.1:{port}{path}", params, server)
+        assert answer.status_code == status
         time.sleep(0.5)  # let the access log line be written
     finally:
         server.terminate()
@@ -117,3 +126,14 @@ def test_uvicorns_access_log_holds_no_code_and_no_state(tmp_path: Path) -> None:
     output = serve_and_request(command, tmp_path / "uvicorn.log", port)
     assert "/rest/v1/calendar/redirect/?" in output
     assert SECRET_CODE not in output and SECRET_STATE not in output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_with_the_shipped_config_logs_no_feed_secret(tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
+    command += ["-b", f"127.0.0.1:{port}", "--workers", "1", "calendar_project.wsgi"]
+    feed = f"/rest/v1/feeds/ics/{FEED_SECRET}.ics"  # unknown: 404, "Not Found: <path>" too
+    output = serve_and_get(command, tmp_path / "gunicorn.log", port, feed, {}, 404)
+    assert '"GET /rest/v1/feeds/ics/[redacted].ics" 404' in output  # the access line
+    assert FEED_SECRET not in output

@@ -193,6 +193,21 @@ def test_feeds_are_listed_without_their_secret_and_can_be_revoked(alice_client: 
     assert gone.json()["error"]["code"] == "not_found"
 
 
+def test_rotating_the_secret_gives_a_new_url_and_the_old_one_answers_404(
+    alice_client: Client, bob_client: Client
+) -> None:
+    feed = make_feed(alice_client)
+    assert bob_client.post(f"{FEEDS}{feed['id']}/rotate-secret/").status_code == 404
+    rotated = alice_client.post(f"{FEEDS}{feed['id']}/rotate-secret/")
+    assert rotated.status_code == 200, rotated.content
+    body = rotated.json()
+    assert body["id"] == feed["id"] and body["url"] != feed["url"]
+    assert body["url"].rsplit("/", 1)[0] == feed["url"].rsplit("/", 1)[0]
+    assert fetch(Client(), feed["url"]).status_code == 404
+    assert fetch(Client(), body["url"]).status_code == 200
+    assert "url" not in alice_client.get(FEEDS).json()["results"][0]
+
+
 def test_an_unknown_secret_is_404(client: Client) -> None:
     assert client.get("/rest/v1/feeds/ics/nonsense.ics").status_code == 404
     assert client.get("/rest/v1/feeds/ics/" + "x" * 500 + ".ics").status_code == 404
@@ -244,3 +259,86 @@ def test_a_full_resync_drops_the_fragments_and_the_feed_stays_whole(
     assert calendar_sync(calendar=alice.calendars.get(primary=True)).mode == "full"
     assert not IcsFragment.objects.exists()  # they went with the events they were made from
     assert fetch(Client(), feed["url"]).content == before
+
+
+def private_event(client: Client, summary: str, visibility: str, **more: Any) -> dict[str, Any]:
+    body = {
+        "summary": summary,
+        "description": f"{summary}: the agenda",
+        "location": f"{summary}: the place",
+        "visibility": visibility,
+        "attendees": [{"email": "carol@example.com", "displayName": "Carol"}],
+        "start": {"dateTime": "2026-12-21T10:00:00Z"},
+        "end": {"dateTime": "2026-12-21T11:00:00Z"},
+        **more,
+    }
+    made = send(client, "POST", events_url(), body)
+    assert made.status_code == 201, made.content
+    return dict(made.json())
+
+
+def feed_events(feed: dict[str, Any]) -> dict[str, icalendar.Event]:
+    calendar = parsed(Client(), feed)
+    return {str(e["UID"]): e for e in calendar.events if e.get("RECURRENCE-ID") is None}
+
+
+def test_private_and_confidential_events_are_marked_so_in_a_full_feed(
+    alice_client: Client,
+) -> None:
+    private = private_event(alice_client, "Doctor", "private")
+    confidential = private_event(alice_client, "Lawyer", "confidential")
+    public = private_event(alice_client, "Standup", "public")
+    feed = make_feed(alice_client)
+    assert feed["private_events"] == "full"
+    events = feed_events(feed)
+    assert events[private["iCalUID"]]["CLASS"] == "PRIVATE"
+    assert events[private["iCalUID"]]["SUMMARY"] == "Doctor"  # in full: the owner's own client
+    assert events[confidential["iCalUID"]]["CLASS"] == "CONFIDENTIAL"
+    assert "CLASS" not in events[public["iCalUID"]]
+
+
+def assert_busy_only(event: icalendar.Event, made: dict[str, Any]) -> None:
+    assert event["SUMMARY"] == "Busy" and event["CLASS"] in ("PRIVATE", "CONFIDENTIAL")
+    for hidden in ("DESCRIPTION", "LOCATION", "ATTENDEE", "ORGANIZER", "URL"):
+        assert hidden not in event, hidden
+    assert event.start == edge(made["start"]) and event.end == edge(made["end"])
+
+
+def test_a_busy_feed_shows_private_events_as_busy_time_only(alice_client: Client) -> None:
+    private = private_event(alice_client, "Doctor", "private")
+    weekly: dict[str, Any] = {"recurrence": ["RRULE:FREQ=WEEKLY;COUNT=5"]}
+    weekly |= {"start": {"dateTime": "2026-12-22T10:00:00", "timeZone": "Europe/London"}}
+    weekly |= {"end": {"dateTime": "2026-12-22T11:00:00", "timeZone": "Europe/London"}}
+    series = private_event(alice_client, "Therapy", "confidential", **weekly)
+    public = private_event(alice_client, "Standup", "public")
+    feed = make_feed(alice_client)
+    full = fetch(Client(), feed["url"])
+    changed = send(alice_client, "PATCH", f"{FEEDS}{feed['id']}/", {"private_events": "busy"})
+    assert changed.status_code == 200 and changed.json()["private_events"] == "busy"
+    again = fetch(Client(), feed["url"], HTTP_IF_NONE_MATCH=full["ETag"])
+    assert again.status_code == 200  # a new ETag: clients fetch the busy version
+    events = feed_events(feed)
+    assert_busy_only(events[private["iCalUID"]], private)
+    assert_busy_only(events[series["iCalUID"]], series)
+    rule: Any = events[series["iCalUID"]]["RRULE"]
+    assert rule["COUNT"] == [5]
+    assert events[public["iCalUID"]]["SUMMARY"] == "Standup"
+    assert events[public["iCalUID"]]["LOCATION"] == "Standup: the place"
+    text = fetch(Client(), feed["url"]).content.decode()
+    assert "Doctor" not in text and "Therapy" not in text
+
+
+def test_a_feed_can_be_made_busy_only_from_the_start_and_bad_modes_are_refused(
+    alice_client: Client,
+) -> None:
+    private = private_event(alice_client, "Doctor", "private")
+    body = {"calendars": ["primary"], "private_events": "busy"}
+    created = send(alice_client, "POST", FEEDS, body)
+    assert created.status_code == 201 and created.json()["private_events"] == "busy"
+    assert alice_client.get(FEEDS).json()["results"][0]["private_events"] == "busy"
+    assert_busy_only(feed_events(created.json())[private["iCalUID"]], private)
+    wrong = send(alice_client, "POST", FEEDS, {**body, "private_events": "hidden"})
+    assert wrong.status_code == 400 and "private_events" in wrong.json()["error"]["fields"]
+    feed_id = created.json()["id"]
+    patched = send(alice_client, "PATCH", f"{FEEDS}{feed_id}/", {"private_events": 1})
+    assert patched.status_code == 400
