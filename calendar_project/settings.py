@@ -186,6 +186,13 @@ REST_FRAMEWORK = {
     },
 }
 
+# The admin's password sign-in (calendar_project/admin_login.py): after this many failures
+# for one username, or from one client address, within the window (seconds), attempts are
+# answered 429 until the window ends.
+ADMIN_LOGIN_FAILURES_PER_USERNAME = env_int("ADMIN_LOGIN_FAILURES_PER_USERNAME", 5)
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = env_int("ADMIN_LOGIN_FAILURES_PER_ADDRESS", 20)
+ADMIN_LOGIN_FAILURE_WINDOW = env_int("ADMIN_LOGIN_FAILURE_WINDOW", 900)
+
 # Personal API tokens (django-rest-knox): stored hashed, with expiry, revocable.
 KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model name: calendar_api links to it)
 REST_KNOX = {
