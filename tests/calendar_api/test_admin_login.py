@@ -18,7 +18,7 @@ def admin_user(db: None) -> User:
 
 
 def attempt(client: Client, password: str, username: str = "ops", address: str = "") -> Any:
-    extra = {"REMOTE_ADDR": address} if address else {}
+    extra: dict[str, Any] = {"REMOTE_ADDR": address} if address else {}
     return client.post(LOGIN, {"username": username, "password": password}, **extra)
 
 
