@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "calendar_api.operations.logs.RequestLogMiddleware",  # one log line per request
+    "calendar_api.operations.bodies.LengthRequiredMiddleware",  # chunked bodies: 411
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under any server (ASGI too)
     "django.contrib.sessions.middleware.SessionMiddleware",
