@@ -310,6 +310,9 @@ CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 # catches up from its last event id), and how often it reads the change log meanwhile.
 WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
 WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
+# Live streams one person may hold at once (counted in the cache, across processes); one more
+# answers 429.
+WEB_STREAMS_PER_USER = env_int("WEB_STREAMS_PER_USER", 10)
 # Threads per web process that run requests' synchronous code under ASGI, each with its own
 # database connection (calendar_api/operations/asgi.py).
 WEB_SYNC_THREADS = env_int("WEB_SYNC_THREADS", 8)
