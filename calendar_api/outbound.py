@@ -1,8 +1,9 @@
 """Outgoing HTTP to the receivers of our webhooks: the one place that sends it.
 
 The SSRF guard: a receiver URL must be https, and every address its host resolves to must be a
-public one (not private, loopback, link-local, shared, reserved or multicast), unless
-WEBHOOKS_ALLOW_PRIVATE_URLS allows them (and plain http with them: local development and tests).
+public one (not private, loopback, link-local, shared, reserved or multicast; an IPv6 address
+that embeds an IPv4 one is judged by the IPv4 one, and the deprecated or opaque IPv6 ranges are
+refused whole), unless WEBHOOKS_ALLOW_PRIVATE_URLS allows them (and plain http with them: local development and tests).
 The check runs when an endpoint is saved and again before every delivery, and the request is
 then sent to the very address that was checked (the host name still goes in the Host header,
 TLS SNI and the certificate check), so a DNS answer that changes between the check and the
@@ -23,6 +24,23 @@ from django.conf import settings
 MAX_URL_LENGTH = 2048
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# IPv6 ranges refused whatever address they carry: each either embeds an IPv4 address that a
+# translator or tunnel on the way would reach (so a private one could hide in it) where the
+# embedding cannot be read reliably, or is deprecated and has no business as a receiver.
+REFUSED_V6 = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "::/96",  # IPv4-compatible, deprecated by RFC 4291 section 2.5.5.1 (and :: and ::1)
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT, RFC 2765)
+        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215): the embedding length is the site's own
+        "2001::/32",  # Teredo (RFC 4380): the IPv4 addresses inside are obfuscated
+        "fec0::/10",  # site-local, deprecated by RFC 3879
+    )
+)
+# The well-known NAT64 prefix (RFC 6052): the last 32 bits are the IPv4 address the translator
+# connects to, so 64:ff9b::a9fe:a9fe reaches 169.254.169.254 where the network has NAT64.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 class UnsafeUrl(ValueError):
@@ -106,9 +124,20 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
 
 
 def _is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return _is_public(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in net for net in REFUSED_V6):
+            return False
+        embedded = _embedded_v4(address)
+        if embedded is not None:  # judged alone: the IPv4 address is where the bytes go
+            return _is_public(embedded)
     return address.is_global and not address.is_multicast
+
+
+def _embedded_v4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address reaches."""
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address.ipv4_mapped or address.sixtofour
 
 
 def post(*, url: str, body: bytes, headers: dict[str, str]) -> Answer:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "calendar_api.operations.logs.RequestLogMiddleware",  # one log line per request
+    "calendar_api.operations.bodies.LengthRequiredMiddleware",  # chunked bodies: 411
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under any server (ASGI too)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +187,13 @@ REST_FRAMEWORK = {
     },
 }
 
+# The admin's password sign-in (calendar_project/admin_login.py): after this many failures
+# for one username, or from one client address, within the window (seconds), attempts are
+# answered 429 until the window ends.
+ADMIN_LOGIN_FAILURES_PER_USERNAME = env_int("ADMIN_LOGIN_FAILURES_PER_USERNAME", 5)
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = env_int("ADMIN_LOGIN_FAILURES_PER_ADDRESS", 20)
+ADMIN_LOGIN_FAILURE_WINDOW = env_int("ADMIN_LOGIN_FAILURE_WINDOW", 900)
+
 # Personal API tokens (django-rest-knox): stored hashed, with expiry, revocable.
 KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model name: calendar_api links to it)
 REST_KNOX = {
@@ -302,6 +310,9 @@ CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
 # catches up from its last event id), and how often it reads the change log meanwhile.
 WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
 WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
+# Live streams one person may hold at once (counted in the cache, across processes); one more
+# answers 429.
+WEB_STREAMS_PER_USER = env_int("WEB_STREAMS_PER_USER", 10)
 # Threads per web process that run requests' synchronous code under ASGI, each with its own
 # database connection (calendar_api/operations/asgi.py).
 WEB_SYNC_THREADS = env_int("WEB_SYNC_THREADS", 8)

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from calendar_api.views import operations, web, web_data
 from calendar_api.views.analytics_page import analytics_page
+from calendar_project import admin_login
 
 urlpatterns = [
     path("", web.home, name="web-home"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("web/preferences/", web_data.preferences, name="web-preferences"),
     path("web/progress/", web_data.progress, name="web-progress"),
     path("analytics/", analytics_page, name="web-analytics"),
+    path("admin/login/", admin_login.login),  # before the admin's own: failures are limited
     path("admin/", admin.site.urls),
     path("healthz", operations.healthz, name="healthz"),
     path("readyz", operations.ReadyzView.as_view(), name="readyz"),

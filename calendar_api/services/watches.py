@@ -118,10 +118,15 @@ def watch_request(*, calendar_id: int) -> None:
 
 
 MAX_MESSAGE_NUMBER = 2**63 - 1
-# Message numbers grow per channel, "not sequentially" (Google's guide), but never by a trillion
-# at once: a jump beyond this is refused, so that one bad number cannot make every later genuine
-# notification of the channel look like a replay.
-MAX_MESSAGE_STEP = 2**40
+# Message numbers "increase for each subsequent message on the channel, but they are not
+# sequential" (Google's push guide, developers.google.com/calendar/api/guides/push), so no step
+# is impossible; but one that moves the channel's mark far ahead would make every later genuine
+# notification look like a replay (pentest issue 19, for whoever holds the channel token). A
+# number more than this ahead of the mark is not trusted to move it: its sync is still queued
+# (nothing Google sends is lost) and the mark stays, so the next genuine number is still fresh.
+# Where Google's numbers jump further than this, such messages are only deduplicated by the
+# sync's spacing (SYNC_MIN_INTERVAL), which costs at most one extra sync.
+MAX_MESSAGE_STEP = 1_000_000
 
 
 class Notification(Enum):
@@ -129,7 +134,7 @@ class Notification(Enum):
     SYNC = "sync"  # the channel's first message
     STALE = "stale"  # replayed, out of order, or for a stopped channel
     FORGED = "forged"  # unknown channel or wrong token
-    IMPLAUSIBLE = "implausible"  # a message number too far ahead: refused, nothing changes
+    IMPLAUSIBLE = "implausible"  # a number too far ahead: its sync is queued, the mark stays
 
 
 def notification_receive(
@@ -143,6 +148,7 @@ def notification_receive(
     if channel.stopped_at is not None:
         return Notification.STALE
     if message_number > channel.last_message_number + MAX_MESSAGE_STEP:
+        _sync_soon(channel)
         return Notification.IMPLAUSIBLE
     # Message numbers increase per channel: accept each number once, in order.
     fresh = WatchChannel.objects.filter(
@@ -152,6 +158,10 @@ def notification_receive(
         return Notification.STALE
     if resource_state == "sync":
         return Notification.SYNC
+    _sync_soon(channel)
+    return Notification.ACCEPTED
+
+
+def _sync_soon(channel: WatchChannel) -> None:
     Calendar.objects.filter(pk=channel.calendar_id).update(last_activity_at=timezone.now())
     sync_request(calendar_id=channel.calendar_id, spaced=True)
-    return Notification.ACCEPTED

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -74,17 +75,40 @@ def _cursor(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
+class _StreamResponse(StreamingHttpResponse):
+    """Gives the stream's place back when closed: every server closes a response once it is
+    sent or abandoned (a client that went away), which a generator's `finally` is not
+    promised (one never started, or an async one left suspended, runs none)."""
+
+    def __init__(self, content: Any, place: live.Place) -> None:
+        super().__init__(content, content_type="text/event-stream")
+        self.place = place
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.place.release()
+
+
 @require_GET
 def stream(request: HttpRequest) -> HttpResponseBase:
     """`GET /web/stream/`: the person's store changes as server-sent events."""
     if not request.user.is_authenticated:
         return _unauthorized()
     user: Any = request.user
+    place = live.place_take(user)
+    if place is None:
+        limit = settings.WEB_STREAMS_PER_USER
+        message = f"At most {limit} live streams at once: close one (another tab?) first."
+        return JsonResponse(error_body("too_many_streams", message, 429), status=429)
     after = _cursor(request)
     content: Any = (
-        live.astream(user, after) if isinstance(request, ASGIRequest) else live.stream(user, after)
+        live.astream(user, after, place)
+        if isinstance(request, ASGIRequest)
+        else live.stream(user, after, place)
     )
-    response = StreamingHttpResponse(content, content_type="text/event-stream")
+    response = _StreamResponse(content, place)
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"
     return response

@@ -6,24 +6,57 @@ its cursor and sends each as one event whose `id:` is that cursor, so a browser 
 (EventSource does so by itself) sends `Last-Event-ID` and misses nothing. A stream ends after
 `WEB_STREAM_SECONDS`; the browser reconnects and catches up, which also frees a worker thread
 under WSGI. Under ASGI the loop is an async generator and holds no thread while it waits.
+
+A person holds at most `WEB_STREAMS_PER_USER` streams at once, counted across processes in
+Django's cache (a shared one, e.g. Redis, with several processes): each stream holds one of the
+person's numbered places, renewed with every keepalive and given back when the response is
+closed (the stream ended, or the client went away). A place expires `PLACE_SECONDS` after its
+last renewal, so a crashed process holds none for longer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.cache import cache
 from django.db import close_old_connections
 
 from calendar_api.selectors import changes_after
 
 BATCH = 200
 KEEPALIVE_SECONDS = 15.0
+PLACE_SECONDS = 4 * int(KEEPALIVE_SECONDS)  # a place outlives three missed renewals
+
+
+class Place:
+    """One of a person's stream places in the cache, held by one stream."""
+
+    def __init__(self, key: str) -> None:
+        self.key, self.holder = key, secrets.token_hex(8)
+
+    def renew(self) -> None:
+        cache.touch(self.key, PLACE_SECONDS)
+
+    def release(self) -> None:
+        """Idempotent; a place that expired and was taken by another stream stays theirs."""
+        if cache.get(self.key) == self.holder:
+            cache.delete(self.key)
+
+
+def place_take(user: Any) -> Place | None:
+    """A free place among the person's `WEB_STREAMS_PER_USER`, or None when all are held."""
+    for number in range(int(settings.WEB_STREAMS_PER_USER)):
+        place = Place(f"web-stream:{user.pk}:{number}")
+        if cache.add(place.key, place.holder, PLACE_SECONDS):
+            return place
+    return None
 
 
 def _poll_seconds() -> float:
@@ -76,7 +109,7 @@ class _Clock:
 HELLO = b"retry: 1000\n: connected\n\n"
 
 
-def stream(user: Any, after: int) -> Iterator[bytes]:
+def stream(user: Any, after: int, place: Place) -> Iterator[bytes]:
     """The stream for a threaded (WSGI) server."""
     yield HELLO
     clock = _Clock()
@@ -84,12 +117,13 @@ def stream(user: Any, after: int) -> Iterator[bytes]:
         messages, after = _batch(user, after)
         yield from messages
         if clock.keepalive():
+            place.renew()
             yield b": keepalive\n\n"
         if not messages:
             time.sleep(_poll_seconds())
 
 
-async def astream(user: Any, after: int) -> AsyncIterator[bytes]:
+async def astream(user: Any, after: int, place: Place) -> AsyncIterator[bytes]:
     """The same stream for an ASGI server: waiting holds no thread."""
     yield HELLO
     clock = _Clock()
@@ -99,6 +133,7 @@ async def astream(user: Any, after: int) -> AsyncIterator[bytes]:
         for chunk in messages:
             yield chunk
         if clock.keepalive():
+            await sync_to_async(place.renew, thread_sensitive=False)()
             yield b": keepalive\n\n"
         if not messages:
             await asyncio.sleep(_poll_seconds())

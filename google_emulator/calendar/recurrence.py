@@ -14,6 +14,7 @@ import re
 import secrets
 from typing import Any
 
+from dateutil import rrule as dateutil_rrule
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from google_emulator.calendar import times
@@ -21,6 +22,17 @@ from google_emulator.calendar.models import Event
 
 MAX_INSTANCES = 730  # an unbounded series is expanded this far (two years of a daily one)
 MAX_YEARS = 100
+# Days dateutil may examine while expanding one rule: a little over MAX_YEARS of a daily rule.
+# dateutil checks UNTIL and COUNT only on days that pass every BY* filter, so a rule whose
+# filters never match (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30), or one whose occurrences an EXRULE
+# removes, would otherwise be walked to the year 9999 (pentest issue 19).
+ITERATION_BUDGET = 40_000
+# The frequencies Google Calendar takes: it refuses HOURLY, MINUTELY and SECONDLY rules (400
+# invalid). Its recurring-events guide (developers.google.com/calendar/api/guides/recurringevents)
+# only points at RFC 5545; the four are those its own rule builder offers (Apps Script's
+# RecurrenceRule, developers.google.com/apps-script/reference/calendar/recurrence-rule).
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+PART = re.compile(r"(?:^|;)\s*(FREQ|INTERVAL|COUNT)\s*=\s*([^;]*)", re.IGNORECASE)
 UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6})?(Z)?", re.IGNORECASE)
 INSTANCE_SUFFIX = re.compile(r"^(.+)_(\d{8})(T\d{6}Z)?$")
 COPIED_OUT = ("recurrence", "id")
@@ -116,12 +128,12 @@ def ruleset(master: Event) -> rruleset:
     for line in master.get("recurrence", []):
         name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
         if name in ("RRULE", "EXRULE"):
-            if re.search(r"FREQ=(SECONDLY|MINUTELY)", line, re.IGNORECASE):
-                raise ValueError("unsupported frequency")
-            text = "RRULE:" + _fix_until(line.split(":", 1)[1], start)
-            rule = rrulestr(text, dtstart=start)
+            body = line.split(":", 1)[1]
+            _check_parts(body)
+            rule = rrulestr("RRULE:" + _fix_until(body, start), dtstart=start)
             if not isinstance(rule, rrule):
                 raise ValueError("not a single rule")
+            rule._emulator_budget = ITERATION_BUDGET  # type: ignore[attr-defined]
             (rules.rrule if name == "RRULE" else rules.exrule)(rule)
         elif name in ("RDATE", "EXDATE"):
             for value in _dates(line, start):
@@ -129,6 +141,63 @@ def ruleset(master: Event) -> rruleset:
         else:
             raise ValueError(f"unknown recurrence line {line!r}")
     return rules
+
+
+def _check_parts(body: str) -> None:
+    """FREQ one of FREQUENCIES, INTERVAL and COUNT at least 1 (INTERVAL=0 never advances)."""
+    parts = {key.upper(): value.strip() for key, value in PART.findall(body)}
+    if parts.get("FREQ", "").upper() not in FREQUENCIES:
+        raise ValueError("unsupported frequency")
+    for key in ("INTERVAL", "COUNT"):
+        if key in parts and not (parts[key].isdigit() and int(parts[key]) >= 1):
+            raise ValueError(f"{key} must be at least 1")
+
+
+class ExpansionTooCostly(ValueError):
+    """A rule examined more than ITERATION_BUDGET days: its expansion stops there."""
+
+
+class _BudgetedIterInfo(dateutil_rrule._iterinfo):
+    """dateutil's per-expansion helper, asked for the days of every step of a rule's loop:
+    counting those calls bounds the loop. Rules without `_emulator_budget` are untouched, and
+    the class below it (dateutil's own, or the product's budget when both run in one process,
+    as in the tests) still does its part."""
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        self._emulator_left: int | None = getattr(rule, "_emulator_budget", None)
+
+    def _emulator_spend(self, found: Any) -> Any:
+        if self._emulator_left is not None:
+            _days, first, last = found
+            self._emulator_left -= max(1, last - first)
+            if self._emulator_left < 0:
+                raise ExpansionTooCostly("This rule is too costly to expand.")
+        return found
+
+    def ydayset(self, *args: Any) -> Any:
+        return self._emulator_spend(super().ydayset(*args))
+
+    def mdayset(self, *args: Any) -> Any:
+        return self._emulator_spend(super().mdayset(*args))
+
+    def wdayset(self, *args: Any) -> Any:
+        return self._emulator_spend(super().wdayset(*args))
+
+    def ddayset(self, *args: Any) -> Any:
+        return self._emulator_spend(super().ddayset(*args))
+
+
+# dateutil's rrule._iter builds its helper through this module-level name on every expansion.
+dateutil_rrule._iterinfo = _BudgetedIterInfo  # type: ignore[misc,assignment]
+
+
+def _bounded(values: Any) -> Any:
+    """The occurrences until a rule's budget runs out: the ones found so far stand."""
+    try:
+        yield from values
+    except ExpansionTooCostly:
+        return
 
 
 def check(master: Event) -> None:
@@ -153,7 +222,7 @@ def _occurrences(key: tuple[str, str, str, str], master: Event) -> tuple[dt.date
     found = tuple(
         itertools.takewhile(
             lambda value: value.year <= limit_year,
-            itertools.islice(ruleset(master), MAX_INSTANCES),
+            itertools.islice(_bounded(ruleset(master)), MAX_INSTANCES),
         )
     )
     if len(_CACHE) > 4096:

@@ -175,3 +175,63 @@ def test_a_silent_receiver_times_out(settings: Any) -> None:
         listener.close()
 
     assert answer == outbound.Answer(None, "The receiver did not answer in time.")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "64:ff9b::a9fe:a9fe",  # NAT64 (RFC 6052) to 169.254.169.254, the cloud metadata
+        "64:ff9b::7f00:1",  # NAT64 to 127.0.0.1
+        "64:ff9b::a00:7",  # NAT64 to 10.0.0.7
+        "64:ff9b:1::808:808",  # local-use NAT64 (RFC 8215): refused whatever it embeds
+        "2002:a9fe:a9fe::1",  # 6to4 to 169.254.169.254
+        "2002:c0a8:101::1",  # 6to4 to 192.168.1.1
+        "::a9fe:a9fe",  # IPv4-compatible (deprecated): refused whatever it embeds
+        "::808:808",
+        "::ffff:a9fe:a9fe",  # IPv4-mapped to 169.254.169.254
+        "::ffff:0:808:808",  # IPv4-translated (SIIT)
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo: the IPv4 inside is obfuscated
+        "2001::1",
+        "fec0::1",  # site-local (deprecated)
+    ],
+)
+def test_ipv6_forms_that_embed_a_private_ipv4_or_are_deprecated_are_refused(
+    settings: Any, host: str
+) -> None:
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+
+    with pytest.raises(outbound.UnsafeUrl, match="not a public address"):
+        outbound.url_check(f"https://[{host}]/in")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "64:ff9b::808:808",  # NAT64 to 8.8.8.8: how an IPv6-only network reaches an IPv4 host
+        "2002:808:808::1",  # 6to4 to 8.8.8.8
+        "::ffff:808:808",  # IPv4-mapped 8.8.8.8
+        "2606:4700::1111",  # plain global IPv6
+    ],
+)
+def test_ipv6_forms_that_embed_a_public_ipv4_are_accepted(settings: Any, host: str) -> None:
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+
+    assert str(outbound.url_check(f"https://[{host}]/in").address) == host
+
+
+def test_a_name_that_dns64_maps_to_a_private_ipv4_is_refused_when_sending(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+    sent: list[Any] = []
+    monkeypatch.setattr(outbound, "_pool", lambda target: sent.append(target))
+
+    def dns64(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("64:ff9b::a9fe:a9fe", port, 0, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns64)
+
+    answer = outbound.post(url=f"https://{HOST}/in", body=b"{}", headers={})
+
+    assert answer.status is None and "64:ff9b::a9fe:a9fe" in answer.error
+    assert sent == []

@@ -66,7 +66,7 @@ def test_a_stream_outlives_a_broken_database_connection(alice: Any, settings: An
     async def whole_stream() -> bytes:
         # One executor thread: every poll runs where the connection broke.
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(1))
-        return b"".join([chunk async for chunk in live.astream(alice.user, 0)])
+        return b"".join([chunk async for chunk in live.astream(alice.user, 0, live.Place("test"))])
 
     with mock.patch.object(live, "_batch", breaking):
         body = run_apart(whole_stream())

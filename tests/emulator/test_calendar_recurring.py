@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -247,3 +248,51 @@ def test_it_expands_all_day_series_with_date_instance_ids(calendar: Any) -> None
         "date" in i["start"] and i["id"] == "birthday0001_" + i["start"]["date"].replace("-", "")
         for i in found
     )
+
+
+def _recurring(recurrence: list[str]) -> dict[str, Any]:
+    return {
+        "summary": "Rule",
+        "start": {"dateTime": "2030-01-07T10:00:00Z", "timeZone": "UTC"},
+        "end": {"dateTime": "2030-01-07T11:00:00Z", "timeZone": "UTC"},
+        "recurrence": recurrence,
+    }
+
+
+@pytest.mark.parametrize(
+    "recurrence",
+    [
+        ["RRULE:FREQ=DAILY;INTERVAL=0"],  # never advanced: hung the emulator for good
+        ["RRULE:FREQ=DAILY;INTERVAL=0;COUNT=3"],
+        ["RRULE:FREQ=HOURLY;COUNT=5"],  # Google takes DAILY, WEEKLY, MONTHLY and YEARLY only
+        ["RRULE:FREQ=HOURLY", "EXRULE:FREQ=HOURLY"],  # hung too
+        ["RRULE:FREQ=MINUTELY;COUNT=2"],
+        ["RRULE:FREQ=WEEKLY;COUNT=0"],
+        ["RRULE:FREQ=WEEKLY", "EXRULE:FREQ=HOURLY"],
+    ],
+)
+def test_it_refuses_rules_google_refuses(calendar: Any, recurrence: list[str]) -> None:
+    with pytest.raises(HttpError) as caught:
+        calendar.events().insert(calendarId="primary", body=_recurring(recurrence)).execute()
+
+    assert caught.value.status_code == 400
+    assert caught.value.error_details[0]["reason"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "recurrence",
+    [
+        ["RRULE:FREQ=DAILY", "EXRULE:FREQ=DAILY"],  # every occurrence excluded
+        ["RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"],  # filters that never match
+        ["RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3"],
+    ],
+)
+def test_a_rule_without_occurrences_is_expanded_with_bounded_work(
+    calendar: Any, recurrence: list[str]
+) -> None:
+    began = time.monotonic()
+    made = calendar.events().insert(calendarId="primary", body=_recurring(recurrence)).execute()
+    found = calendar.events().instances(calendarId="primary", eventId=made["id"]).execute()
+
+    assert found["items"] == []
+    assert time.monotonic() - began < 5

@@ -339,3 +339,24 @@ def test_it_answers_400_when_the_token_request_names_no_client(emulator: Emulato
         "error": "invalid_request",
         "error_description": "Could not determine client ID from request.",
     }
+
+
+def test_a_code_issued_with_a_challenge_is_refused_without_a_verifier_in_a_raw_request(
+    emulator: EmulatorServer,
+) -> None:
+    """A PKCE downgrade (pentest issue 19): the token request simply leaves code_verifier out."""
+    flow, code = _code(emulator, [*SIGN_IN, CAL])
+    assert emulator.emulator.state.codes[code].code_challenge_method == "S256"
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+    answer = requests.post(
+        emulator.base_url + "/token",
+        data=form,
+        auth=(DEMO_CLIENT_ID, flow.client_config["client_secret"]),
+        timeout=5,
+    )
+
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "error": "invalid_grant",
+        "error_description": "Missing code verifier.",
+    }

@@ -18,6 +18,7 @@ from calendar_api import validation
 from calendar_api.services.recurrence_rules import ITERATION_BUDGET
 from calendar_api.services.sync import events_store
 from tests.calendar_api.api.conftest import API, events_url, send
+from tests.calendar_api.conftest import truth
 
 pytestmark = pytest.mark.django_db
 START = {"dateTime": "2027-02-10T10:00:00Z", "timeZone": "UTC"}
@@ -94,6 +95,27 @@ def test_interval_zero_answers_400_through_the_api(alice_client: Client, gcal: A
     response = send(alice_client, "POST", events_url(), series("RRULE:FREQ=DAILY;INTERVAL=0"))
     assert response.status_code == 400
     assert "recurrence" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("RRULE:FREQ=DAILY;INTERVAL=0",),
+        ("RRULE:FREQ=DAILY;INTERVAL=0;COUNT=3",),
+        ("RRULE:FREQ=HOURLY;COUNT=5",),
+        ("RRULE:FREQ=HOURLY", "EXRULE:FREQ=HOURLY"),
+    ],
+)
+def test_the_rules_of_pentest_19_answer_400_without_calling_google(
+    alice_client: Client, gcal: Any, lines: tuple[str, ...]
+) -> None:
+    before = truth(gcal)
+
+    response = send(alice_client, "POST", events_url(), series(*lines))
+
+    assert response.status_code == 400
+    assert "recurrence" in response.json()["error"]["fields"]
+    assert truth(gcal) == before
 
 
 def test_exrule_answers_400_through_the_api(alice_client: Client) -> None:

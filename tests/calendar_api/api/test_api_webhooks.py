@@ -98,6 +98,7 @@ def test_bad_input_answers_400_naming_the_field(
         "https://[fe80::1]/hooks",
         "https://[fd00::1]/hooks",
         "https://[::ffff:127.0.0.1]/hooks",
+        "https://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64 to the cloud metadata address
         "https://224.0.0.1/hooks",
         "https://nowhere.invalid/hooks",  # does not resolve
     ],
