@@ -380,7 +380,19 @@ class FreeBusyQuerySerializer(TimeRangeSerializer):
 
 
 class CalendarUpdateSerializer(Body):
-    sync_enabled = serializers.BooleanField()
+    """What a calendar's PATCH may change: every field optional (`{}` changes nothing), and
+    a key that is not one of them answers 400 naming it, as event bodies do."""
+
+    sync_enabled = serializers.BooleanField(required=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Not a field a calendar's PATCH can change."] for name in unknown}
+                )
+        return super().to_internal_value(data)
 
 
 def parsed(serializer_class: type[serializers.Serializer[Any]], data: Any, **kw: Any) -> Any:

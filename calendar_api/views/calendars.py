@@ -41,6 +41,9 @@ class CalendarDetailView(APIView):
     @extend_schema(
         operation_id="calendars_partial_update",
         summary="Choose whether the calendar is synced (its events stored and kept current)",
+        description=(
+            "Every field is optional (`{}` changes nothing); an unknown key answers 400 naming it."
+        ),
         parameters=[doc.CALENDAR_ID],
         request=validation.CalendarUpdateSerializer,
         examples=[OpenApiExample("sync it", value={"sync_enabled": True}, request_only=True)],
@@ -54,5 +57,6 @@ class CalendarDetailView(APIView):
     def patch(self, request: Request, calendar_id: str) -> Response:
         calendar = calendar_of(user=request.user, calendar_id=calendar_id)
         data = validation.parsed(validation.CalendarUpdateSerializer, request.data)
-        calendar = calendar_update(calendar=calendar, sync_enabled=data["sync_enabled"])
+        if "sync_enabled" in data:
+            calendar = calendar_update(calendar=calendar, sync_enabled=data["sync_enabled"])
         return Response(CalendarSerializer(calendar).data)

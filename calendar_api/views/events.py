@@ -237,6 +237,10 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_get",
         summary="One event (from the local store); instance ids of series work too",
+        description=(
+            "A deleted event, or a deleted instance of a series, still reads back: with "
+            '`status: "cancelled"` (as Google\'s events.get answers), until the store forgets it.'
+        ),
         parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.TIME_ZONE, doc.ACCOUNT],
         responses={
             200: doc.EventSerializer,
@@ -302,6 +306,11 @@ class EventDetailView(APIView):
     @extend_schema(
         operation_id="events_delete",
         summary="Delete an event, an instance, or (scope=following) this and following instances",
+        description=(
+            'The event then reads back with `status: "cancelled"` (GET), and is left out of '
+            "lists unless `status=cancelled` is asked for; setting it `confirmed` again (PATCH) "
+            "restores it at Google."
+        ),
         parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE, doc.ACCOUNT],
         responses={204: None, **doc.WRITE_ERRORS},
     )

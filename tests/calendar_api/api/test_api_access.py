@@ -85,6 +85,29 @@ def test_turning_sync_off_forgets_the_stored_events(alice_client: Client) -> Non
     assert alice_client.get(events_url()).status_code == 409
 
 
+def test_a_calendars_patch_is_partial_and_refuses_unknown_keys(alice_client: Client) -> None:
+    url = f"{API}/calendars/primary/"
+    unchanged = send(alice_client, "PATCH", url, {})
+    assert unchanged.status_code == 200 and unchanged.json()["sync_enabled"]
+    refused = send(alice_client, "PATCH", url, {"sync_enabled": False, "colour": "red"})
+    assert refused.status_code == 400
+    assert list(refused.json()["error"]["fields"]) == ["colour"]
+    assert alice_client.get(url).json()["sync_enabled"]  # nothing half-applied
+
+
+def test_the_schema_says_what_a_calendars_patch_takes_and_that_deleted_events_read_back(
+    alice_client: Client,
+) -> None:
+    schema = alice_client.get(f"{API}/schema/", HTTP_ACCEPT="application/json").json()
+    patch = schema["paths"]["/rest/v1/calendars/{calendar_id}/"]["patch"]
+    ref = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert "sync_enabled" in body["properties"] and not body.get("required")
+    event = schema["paths"]["/rest/v1/calendars/{calendar_id}/events/{event_id}/"]
+    assert "cancelled" in event["get"]["description"]
+    assert "cancelled" in event["delete"]["description"]
+
+
 def busy(answer: dict[str, Any], calendar_id: str) -> list[tuple[Any, Any]]:
     spans = answer["calendars"][calendar_id]["busy"]
     return [(instant({"dateTime": x["start"]}), instant({"dateTime": x["end"]})) for x in spans]
