@@ -39,9 +39,9 @@ def main() -> None:
 
     from django.test import Client
 
-    from calendar_api.services import analytics
-    from calendar_api.services.recurrence import Window
-    from calendar_api.startup import heap_freeze
+    from calendar_api.analytics import services as analytics
+    from calendar_api.kits.recurrence import Window
+    from calendar_api.operations.startup import heap_freeze
 
     user, calendar = _big_calendar.fill()
     heap_freeze()  # as a server process does once it has started

@@ -48,8 +48,8 @@ def main() -> None:
     _big_calendar.setup_django()
     from django.test import Client
 
+    from calendar_api.feeds.services import feed_create, feed_render
     from calendar_api.models import Event
-    from calendar_api.services.feeds import feed_create, feed_render
 
     user, calendar = _big_calendar.fill()
     rows = Event.objects.filter(calendar=calendar).count()

@@ -193,8 +193,9 @@ def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
     from django.db import connection
     from django.db.models.constants import OnConflict
 
+    from calendar_api.db import bulk
     from calendar_api.models import Event, IcsFragment, Instance
-    from calendar_api.services import bulk, instances, sync
+    from calendar_api.services import instances, sync
 
     if connection.vendor != "sqlite":
         return None
@@ -355,7 +356,7 @@ def p3_window(name: str, low: dt.datetime, high: dt.datetime, api: str, token: s
         "time_min": low.isoformat(),
         "time_max": high.isoformat(),
     }
-    from calendar_api.services import window_text
+    from calendar_api.reads import window_text
 
     page = local.get(events_url(), params).json()
     assert len(page["results"]) == 250 or not page["next"], name

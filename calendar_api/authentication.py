@@ -14,8 +14,8 @@ from knox.settings import CONSTANTS
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
+from calendar_api.db.prepared import Prepared
 from calendar_api.models import ApiTokenDetails
-from calendar_api.prepared import Prepared
 
 
 class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]

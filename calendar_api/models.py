@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from calendar_api import crypto
-from calendar_api.services.event_fields import readable, storable
+from calendar_api.kits.event_fields import readable, storable
 
 
 class StoredJSONField(models.JSONField):

@@ -11,7 +11,8 @@ from django_tasks import task
 
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar
-from calendar_api.services import instances, scheduler, sync, watches, webhooks
+from calendar_api.services import instances, scheduler, sync, watches
+from calendar_api.webhooks import services as webhooks
 
 
 @task()

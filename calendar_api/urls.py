@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from calendar_api.views.analytics import AnalyticsView
+from calendar_api.analytics.views import AnalyticsView
+from calendar_api.feeds.views import (
+    FeedDetailView,
+    FeedIcsView,
+    FeedListView,
+    FeedRotateSecretView,
+)
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
 from calendar_api.views.connections import (
     ConnectionDetailView,
@@ -12,24 +18,18 @@ from calendar_api.views.connections import (
 )
 from calendar_api.views.errors import handler404
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
-from calendar_api.views.feeds import (
-    FeedDetailView,
-    FeedIcsView,
-    FeedListView,
-    FeedRotateSecretView,
-)
 from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
+from calendar_api.views.push import GoogleNotificationView
 from calendar_api.views.schema import DocsView, SchemaView
 from calendar_api.views.tokens import TokenDetailView, TokenListView
-from calendar_api.views.webhook_endpoints import (
+from calendar_api.webhooks.views import (
     WebhookDeliveryListView,
     WebhookDeliveryReplayView,
     WebhookDetailView,
     WebhookListView,
     WebhookRotateSecretView,
 )
-from calendar_api.views.webhooks import GoogleNotificationView
 
 app_name = "calendar_api"
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from calendar_api.services import recurrence
+from calendar_api.kits import recurrence
 
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
 RFC3339 = re.compile(

@@ -15,7 +15,7 @@ from calendar_api.operations.asgi import OneHopASGIHandler  # noqa: E402
 application = OneHopASGIHandler()
 
 # The system checks (they refuse the development keys with DEBUG off), access-log redaction and
-# a check of pushed calendars, under any server: see calendar_api/startup.py.
-from calendar_api.startup import server_start  # noqa: E402  (needs the app registry)
+# a check of pushed calendars, under any server: see calendar_api/operations/startup.py.
+from calendar_api.operations.startup import server_start  # noqa: E402  (needs the app registry)
 
 server_start()

@@ -354,7 +354,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"structured": structured_formatter(LOG_FORMAT)},
-    "filters": {"redact": {"()": "calendar_api.logs.RedactOAuthParams"}},
+    "filters": {"redact": {"()": "calendar_api.operations.redaction.RedactOAuthParams"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from calendar_api.analytics.page import analytics_page
 from calendar_api.views import operations, web, web_data
-from calendar_api.views.analytics_page import analytics_page
 from calendar_project import admin_login
 
 urlpatterns = [

@@ -7,7 +7,7 @@ An ICS feed's URL holds its secret in the path (/rest/v1/feeds/ics/<secret>.ics)
 OAuth redirect's query holds a code. The access format leaves the query out, and the logger
 class redacts feed secrets (and codes, tokens, state) from every atom, whatever format a host
 sets, and from gunicorn's error lines ("Error handling request /path"), from the master's
-start, before the app is loaded (calendar_api.startup filters the same loggers once it is).
+start, before the app is loaded (calendar_api.operations.startup filters the same loggers once it is).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from gunicorn.glogging import Logger
 if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the checkout, for calendar_api
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calendar_api.logs import RedactOAuthParams, redact
+from calendar_api.operations.redaction import RedactOAuthParams, redact
 
 
 class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no annotations

@@ -48,7 +48,7 @@ def _fresh_cache() -> None:
     each test starts with none."""
     from django.core.cache import cache
 
-    from calendar_api.services import window_text
+    from calendar_api.reads import window_text
 
     cache.clear()
     # Rolled-back test databases reuse row ids with other contents: no prepared event carries

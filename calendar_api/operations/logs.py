@@ -19,7 +19,7 @@ import structlog
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
-from calendar_api.logs import redact
+from calendar_api.operations.redaction import redact
 
 request_logger = structlog.get_logger("calendar.request")
 job_logger = structlog.get_logger("calendar.job")

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.utils import timezone
 
+from calendar_api.kits.event_fields import EventRow
 from calendar_api.models import Calendar, Event, StoreChange
-from calendar_api.services.event_fields import EventRow
-from calendar_api.services.webhooks import deliveries_record
+from calendar_api.webhooks.services import deliveries_record
 
 Kind = StoreChange.Kind
 # google_id -> (etag, status) of the rows as they were before the change.

@@ -25,12 +25,13 @@ from django.http import Http404
 from calendar_api.exceptions import ApiError
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import GoogleConflict, GoogleError, PreconditionFailed
+from calendar_api.kits import recurrence
+from calendar_api.kits.event_fields import event_time, zone
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event
 from calendar_api.pagination import Cursor, Page, page_list, page_queryset
-from calendar_api.selectors import event_row, series_rows
-from calendar_api.services import instances, recurrence
-from calendar_api.services.event_fields import event_time, zone
-from calendar_api.services.recurrence import Window
+from calendar_api.reads.owned import event_row, series_rows
+from calendar_api.services import instances
 from calendar_api.services.sync import events_store
 from calendar_api.services.tokens import google_for
 

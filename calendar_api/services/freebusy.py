@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from calendar_api.kits import recurrence
+from calendar_api.kits.event_fields import zone
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event, GoogleAccount
-from calendar_api.services import instances, recurrence
-from calendar_api.services.event_fields import zone
-from calendar_api.services.recurrence import Window
+from calendar_api.services import instances
 from calendar_api.services.tokens import google_for
 
 Span = tuple[dt.datetime, dt.datetime]

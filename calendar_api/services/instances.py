@@ -29,11 +29,12 @@ from django.db.models import F, Q, QuerySet, TextField
 from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 
+from calendar_api.db import bulk
+from calendar_api.kits import recurrence
+from calendar_api.kits.event_fields import EventRow, event_time, zone
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event, Instance
 from calendar_api.pagination import Cursor, Page, page_queryset
-from calendar_api.services import bulk, recurrence
-from calendar_api.services.event_fields import EventRow, event_time, zone
-from calendar_api.services.recurrence import Window
 
 BATCH = 1000
 # Series built and written together: a daily series has some 1,100 rows over the horizon, so
@@ -630,7 +631,7 @@ def instances_page(
     if not covers(calendar, window):
         return None
     if shown is not None:
-        from calendar_api.services.window_text import window_page
+        from calendar_api.reads.window_text import window_page
 
         return window_page(
             calendar=calendar,

@@ -21,7 +21,7 @@ from calendar_api.services import instances
 from calendar_api.services.changes import changes_prune
 from calendar_api.services.sync import sync_request
 from calendar_api.services.watches import watch_request
-from calendar_api.services.webhooks import deliveries_prune
+from calendar_api.webhooks.services import deliveries_prune
 
 TICK = "scheduler_tick"
 BATCH = 500

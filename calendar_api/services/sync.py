@@ -26,6 +26,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from calendar_api.db import bulk
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
     GoogleError,
@@ -33,16 +34,16 @@ from calendar_api.google.errors import (
     ReauthRequired,
     SyncTokenExpired,
 )
-from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment, Instance
-from calendar_api.operations import metrics
-from calendar_api.services import bulk, changes, instances
-from calendar_api.services.event_fields import (
+from calendar_api.kits.event_fields import (
     EventRow,
     event_columns,
     json_text,
     storable_json,
     storable_text,
 )
+from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment, Instance
+from calendar_api.operations import metrics
+from calendar_api.services import changes, instances
 from calendar_api.services.tokens import google_for
 
 T = TypeVar("T")

@@ -18,7 +18,7 @@ from calendar_api.google import oauth
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import AccessTokenRejected, ReauthRequired
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
-from calendar_api.services.webhooks import reconnect_recorded
+from calendar_api.webhooks.services import reconnect_recorded
 
 logger = logging.getLogger(__name__)
 

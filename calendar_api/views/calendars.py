@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
-from calendar_api.selectors import calendar_of, calendars_of
+from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.serializers import CalendarSerializer
 from calendar_api.services.calendars import calendar_update
 from calendar_api.views import schema as doc

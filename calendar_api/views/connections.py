@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api import pagination
-from calendar_api.selectors import accounts_of
+from calendar_api.reads.owned import accounts_of
 from calendar_api.serializers import ConnectionSerializer
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.sync import account_sync_request

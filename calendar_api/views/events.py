@@ -20,12 +20,12 @@ from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
 from calendar_api.google.errors import PreconditionFailed
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
+from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
-from calendar_api.selectors import calendar_of
 from calendar_api.serializers import event_in_zone
 from calendar_api.services import events as service
-from calendar_api.services.recurrence import Window
 from calendar_api.views import schema as doc
 from calendar_api.views.caching import no_store_view
 

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api import validation
-from calendar_api.selectors import calendar_of, calendars_of
+from calendar_api.kits.recurrence import Window
+from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.services.freebusy import freebusy_query
-from calendar_api.services.recurrence import Window
 from calendar_api.views import schema as doc
 
 FREEBUSY_EXAMPLE = {

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from calendar_api.exceptions import AccessDenied, ApiError, MissingCode, OAuthFailed
 from calendar_api.google import oauth
 from calendar_api.google.errors import GoogleBadResponse, GoogleError
-from calendar_api.selectors import stored_events
+from calendar_api.reads.owned import stored_events
 from calendar_api.services.accounts import Connection, ConsentRequired, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
 from calendar_api.views.errors import sign_in_failed, wants_html

@@ -21,7 +21,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from calendar_api import outbound, validation
+from calendar_api import validation
+from calendar_api.webhooks import outbound
 
 # -- components ---------------------------------------------------------------------------------
 
@@ -553,7 +554,7 @@ class OAuthRedirectDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
 
 
 class NotificationDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.webhooks.GoogleNotificationView"
+    target_class = "calendar_api.views.push.GoogleNotificationView"
 
     def view_replacement(self) -> type:
         answer = inline_serializer("NotificationAnswer", {"status": serializers.CharField()})

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from calendar_api.selectors import accounts_of, calendars_of, change_cursor
+from calendar_api.reads.owned import accounts_of, calendars_of, change_cursor
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.calendars import calendar_update
 from calendar_api.services.preferences import preferences_get

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
 
-from calendar_api.selectors import changes_after
+from calendar_api.reads.owned import changes_after
 
 BATCH = 200
 KEEPALIVE_SECONDS = 15.0

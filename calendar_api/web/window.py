@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from calendar_api.kits.event_fields import event_time
 from calendar_api.models import Calendar
-from calendar_api.selectors import calendars_of
-from calendar_api.services.event_fields import event_time
+from calendar_api.reads.owned import calendars_of
 from calendar_api.services.instances import instances_in_window
 
 # Google Calendar's own event colours, used when a calendar carries none of its own.

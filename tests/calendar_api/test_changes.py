@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from calendar_api import selectors
 from calendar_api.models import StoreChange
+from calendar_api.reads import owned as selectors
 from calendar_api.services.changes import changes_prune
 from calendar_api.services.preferences import preferences_get, preferences_update
 from calendar_api.services.sync import calendar_sync

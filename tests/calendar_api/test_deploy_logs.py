@@ -17,7 +17,7 @@ from django.conf import settings
 from gunicorn.app.base import Application
 from gunicorn.config import Config
 
-from calendar_api.logs import install_redaction
+from calendar_api.operations.redaction import install_redaction
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 SECRET = "Zm9vYmFyX3NlY3JldC1uZXZlci1sb2dnZWQtMTIzNDU2"

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from calendar_api.google.config import load_config
-from calendar_api.logs import install_redaction
 from calendar_api.models import GoogleAccount
 from calendar_api.operations.logs import formatter
+from calendar_api.operations.redaction import install_redaction
 from tests.calendar_api.conftest import INIT, consent, path_of, query
 from tests.emulator.clients import control
 
@@ -162,7 +162,7 @@ def test_a_job_logs_one_line_with_its_task_id_and_calendar(alice: Any, lines: Li
 def test_no_feed_secret_reaches_any_log_line_of_a_feed_flow(
     alice: Any, visitor: Client, lines: Lines, messages: Messages
 ) -> None:
-    install_redaction()  # as every server does when it starts (calendar_api/startup.py)
+    install_redaction()  # as every server does when it starts (calendar_api/operations/startup.py)
     feeds = "/rest/v1/feeds/"
     created = visitor.post(feeds, {"calendars": ["primary"]}, content_type="application/json")
     assert created.status_code == 201

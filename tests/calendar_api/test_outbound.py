@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from calendar_api import outbound
+from calendar_api.webhooks import outbound
 
 HOST = "hooks.test"
 

@@ -1,4 +1,4 @@
-"""Prepared queries (calendar_api/prepared.py): the calendar lookup of every API request gives
+"""Prepared queries (calendar_api/db/prepared.py): the calendar lookup of every API request gives
 what the ORM gives for every shape it takes, builds its SQL once, and takes a value with LIKE's
 special characters literally."""
 
@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from rest_framework.exceptions import AuthenticationFailed
 
-from calendar_api import selectors
+from calendar_api.db.prepared import Prepared
 from calendar_api.models import Calendar, GoogleAccount
-from calendar_api.prepared import Prepared
+from calendar_api.reads import owned as selectors
 
 pytestmark = pytest.mark.django_db
 

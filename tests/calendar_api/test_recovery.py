@@ -121,7 +121,7 @@ def live_channel(calendar: Calendar, token: str = "channel-token") -> WatchChann
 def test_a_web_process_that_starts_has_pushed_calendars_checked(
     alice: GoogleAccount, settings: Any
 ) -> None:
-    from calendar_api.startup import server_start
+    from calendar_api.operations.startup import server_start
 
     calendar = primary_without_polls(alice)
     live_channel(calendar)
@@ -135,7 +135,7 @@ def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
     alice: GoogleAccount, settings: Any
 ) -> None:
     """uvicorn --workers N imports the ASGI application inside each worker's event loop."""
-    from calendar_api.startup import server_start
+    from calendar_api.operations.startup import server_start
 
     calendar = primary_without_polls(alice)
     live_channel(calendar)

@@ -11,7 +11,7 @@ import pytest
 
 from calendar_api import crypto
 from calendar_api.checks import check_google, check_keys
-from calendar_api.logs import RedactOAuthParams
+from calendar_api.operations.redaction import RedactOAuthParams
 from calendar_api.views.oauth import safe_next
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from calendar_api.db import bulk
 from calendar_api.google.errors import GoogleUnavailable
 from calendar_api.models import Calendar, Event, Instance
-from calendar_api.services import bulk
 from calendar_api.services.sync import calendar_sync, calendar_sync_job, prefetched
 from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control

@@ -21,9 +21,9 @@ from django.test import Client
 from calendar_api import tasks
 from calendar_api.google.config import load_config
 from calendar_api.models import GoogleAccount, StoreChange, WebhookDelivery, WebhookEndpoint
-from calendar_api.services import webhooks
 from calendar_api.services.sync import sync_request
 from calendar_api.services.tokens import account_mark_reconnect
+from calendar_api.webhooks import services as webhooks
 from google_emulator import EmulatorServer
 from tests.calendar_api.api.conftest import API, send
 from tests.calendar_api.api.test_api_events import MEETING

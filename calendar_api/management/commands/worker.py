@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from calendar_api.operations.heartbeat import heartbeat_record
-from calendar_api.startup import heap_freeze
+from calendar_api.operations.startup import heap_freeze
 
 # Backend class path (its module) -> (the app that has the command, its name, default options).
 WORKERS: dict[str, tuple[str, str, list[str]]] = {

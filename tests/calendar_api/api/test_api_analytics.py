@@ -205,10 +205,10 @@ def test_analytics_reads_the_instances_the_events_list_gives(
     import datetime as dt
     from collections import Counter
 
+    from calendar_api.analytics.services import busy_in
+    from calendar_api.kits.recurrence import Window
     from calendar_api.models import Calendar
     from calendar_api.services import instances
-    from calendar_api.services.analytics import busy_in
-    from calendar_api.services.recurrence import Window
     from tests.calendar_api.api.test_api_events import every_page
 
     low = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=70)
@@ -267,10 +267,10 @@ def test_an_event_in_two_calendars_counts_once(alice: Any, indexed: bool) -> Non
     report over both counts it once, whichever way each calendar is read."""
     import datetime as dt
 
+    from calendar_api.analytics.services import busy_in
+    from calendar_api.kits.recurrence import Window
     from calendar_api.models import Calendar
     from calendar_api.services import instances
-    from calendar_api.services.analytics import busy_in
-    from calendar_api.services.recurrence import Window
     from calendar_api.services.sync import events_store
 
     mine = alice.calendars.get(primary=True)

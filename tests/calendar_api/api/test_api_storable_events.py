@@ -13,9 +13,9 @@ import pytest
 from django.db import DatabaseError
 from django.test import Client
 
+from calendar_api.kits.event_fields import readable, storable
 from calendar_api.models import Calendar, Event, GoogleAccount
 from calendar_api.services import sync
-from calendar_api.services.event_fields import readable, storable
 from calendar_api.services.sync import calendar_sync, calendar_sync_job
 from tests.calendar_api.api.conftest import events_url, send
 from tests.calendar_api.conftest import primary

@@ -12,7 +12,7 @@ from django.test import Client
 from standardwebhooks.webhooks import Webhook
 
 from calendar_api.models import GoogleAccount, WebhookDelivery, WebhookEndpoint
-from calendar_api.services import webhooks
+from calendar_api.webhooks import services as webhooks
 from tests.calendar_api.api.conftest import API, send
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_rotating_the_secret_signs_with_both_secrets_for_a_day(alice_client: Cli
 
 
 def test_the_endpoint_limit_answers_409(alice_client: Client, monkeypatch: Any) -> None:
-    from calendar_api.views import webhook_endpoints
+    from calendar_api.webhooks import views as webhook_endpoints
 
     monkeypatch.setattr(webhook_endpoints, "MAX_ENDPOINTS", 2)
     assert create(alice_client).status_code == 201

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Instance
 from calendar_api.services import instances
-from calendar_api.services.recurrence import Window
 from tests.calendar_api.api.conftest import API, events_url, send
 from tests.calendar_api.api.test_api_events import every_page, instant
 

@@ -27,9 +27,7 @@ from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
 from calendar_api.exceptions import error_body
-from calendar_api.models import Calendar, CalendarFeed
-from calendar_api.selectors import calendar_of, feeds_of
-from calendar_api.services.feeds import (
+from calendar_api.feeds.services import (
     feed_create,
     feed_delete,
     feed_find,
@@ -38,6 +36,8 @@ from calendar_api.services.feeds import (
     feed_update,
     feed_version,
 )
+from calendar_api.models import Calendar, CalendarFeed
+from calendar_api.reads.owned import calendar_of, feeds_of
 from calendar_api.views import schema as doc
 from calendar_api.views.caching import no_store_view
 

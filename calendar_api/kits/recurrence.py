@@ -19,8 +19,8 @@ from typing import Any
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from calendar_api.services.event_fields import zone
-from calendar_api.services.recurrence_rules import ExpansionTooCostly, budgeted, rule_problem
+from calendar_api.kits.event_fields import zone
+from calendar_api.kits.recurrence_rules import ExpansionTooCostly, budgeted, rule_problem
 
 UTC = dt.UTC
 MAX_INSTANCES = 730  # an endless series is expanded this far (two years of a daily one)

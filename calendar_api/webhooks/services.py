@@ -28,9 +28,9 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from calendar_api import outbound
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.models import GoogleAccount, StoreChange, WebhookDelivery, WebhookEndpoint
+from calendar_api.webhooks import outbound
 
 logger = logging.getLogger(__name__)
 

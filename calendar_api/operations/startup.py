@@ -25,7 +25,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
-from calendar_api.logs import install_redaction
+from calendar_api.operations.redaction import install_redaction
 
 logger = logging.getLogger(__name__)
 

@@ -13,17 +13,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api import validation
-from calendar_api.models import Calendar
-from calendar_api.selectors import calendar_of, calendars_of
-from calendar_api.services.analytics import (
+from calendar_api.analytics.services import (
     analytics_compute,
     analytics_setup,
     report_answer,
     week_start,
     weeks_after,
 )
+from calendar_api.kits.recurrence import Window
+from calendar_api.models import Calendar
+from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.services.events import calendar_require_synced
-from calendar_api.services.recurrence import Window
 from calendar_api.views import schema as doc
 
 MAX_SPAN = dt.timedelta(days=370)  # a year, and a little room for DST and leap days

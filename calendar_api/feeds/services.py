@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
+from calendar_api.kits import ics
 from calendar_api.models import Calendar, CalendarFeed, Event, IcsFragment
-from calendar_api.services import ics
 
 CHUNK = 500
 

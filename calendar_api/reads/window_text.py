@@ -29,11 +29,11 @@ from django.conf import settings
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
+from calendar_api.db.bulk import datetime_read, values_read
 from calendar_api.models import Calendar, Event, Instance
 from calendar_api.pagination import Cursor, Page, page_queryset
 from calendar_api.renderers import RawJSON, dumps
 from calendar_api.serializers import event_in_zone
-from calendar_api.services.bulk import datetime_read, values_read
 
 OWN = ("id", "originalStartTime", "start", "end")  # what differs from row to row
 ROW_FIELDS = ("key", "start", "series_id", "event_id", "event__etag", "end_text", "updated_text")

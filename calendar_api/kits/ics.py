@@ -30,8 +30,8 @@ from typing import Any
 import icalendar
 from django.conf import settings
 
-from calendar_api.services import recurrence
-from calendar_api.services.event_fields import parse_rfc3339, zone
+from calendar_api.kits import recurrence
+from calendar_api.kits.event_fields import parse_rfc3339, zone
 
 PRODID = "-//Google Calendar for Django//ICS feed//EN"
 FORMAT = "2"  # bump when the rendering changes: every stored fragment is then rebuilt

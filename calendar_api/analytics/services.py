@@ -25,10 +25,10 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from calendar_api.db.bulk import Epoch, values_read
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.services import instances
-from calendar_api.services.bulk import Epoch, values_read
-from calendar_api.services.recurrence import Window
 
 # Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
 # float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.

@@ -8,6 +8,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from calendar_api.db.prepared import Prepared
+from calendar_api.kits.event_fields import storable_text
 from calendar_api.models import (
     Calendar,
     CalendarFeed,
@@ -17,8 +19,6 @@ from calendar_api.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from calendar_api.prepared import Prepared
-from calendar_api.services.event_fields import storable_text
 
 
 def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from calendar_api.selectors import calendars_of
-from calendar_api.services.analytics import (
+from calendar_api.analytics import charts
+from calendar_api.analytics.services import (
     Report,
     Setup,
     analytics_compute,
@@ -20,8 +20,8 @@ from calendar_api.services.analytics import (
     week_start,
     weeks_after,
 )
-from calendar_api.services.recurrence import Window
-from calendar_api.views import charts
+from calendar_api.kits.recurrence import Window
+from calendar_api.reads.owned import calendars_of
 from calendar_api.views.web import page
 
 

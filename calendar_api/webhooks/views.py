@@ -13,16 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import outbound, pagination, validation
+from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import WebhookDelivery
-from calendar_api.selectors import (
+from calendar_api.reads.owned import (
     webhook_delivery_of,
     webhook_endpoint_of,
     webhook_endpoints_of,
 )
-from calendar_api.services import webhooks
 from calendar_api.views import schema as doc
+from calendar_api.webhooks import outbound
+from calendar_api.webhooks import services as webhooks
 
 MAX_ENDPOINTS = 20
 DELIVERIES_PAGE_SIZE = 50
