@@ -10,12 +10,13 @@ EMULATOR_PORT ?= 8765
 PYTEST_ARGS ?= -n 2
 EMULATOR_ARGS ?=
 
-.PHONY: help install browser migrate run emulator test lint format bench screenshots clean deploy-check
+.PHONY: help install browser migrate run emulator test lint docs format bench screenshots clean deploy-check
 
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
 	@echo "make test     set up .venv and run the whole test suite"
 	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make docs     build the documentation site (docs/, mkdocs.yml) into site/, strict"
 	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make screenshots  write the README's screenshots of the web calendar"
@@ -88,6 +89,11 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
+# The documentation site (MkDocs + Material, nothing loaded from the internet); --strict fails on
+# a broken link or a page missing from the navigation. Needs only the Python tools.
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -104,4 +110,4 @@ screenshots: install browser
 	$(PY) bench/screenshots.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules calendar_api/static/calendar_api/build
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules calendar_api/static/calendar_api/build site
