@@ -26,9 +26,10 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from calendar_api.db.bulk import Epoch, values_read
+from calendar_api.kits import instance_rows
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
-from calendar_api.services import instances
+from calendar_api.reads import window as read_model
 
 # Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
 # float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
@@ -87,7 +88,7 @@ def busy_in(*, calendars: Sequence[Calendar], window: Window) -> list[Busy]:
     two of them (an invitation) counts once."""
     assert window.low is not None and window.high is not None
     parts = [
-        (_indexed if instances.covers(calendar, window) else _expanded)(calendar, window)
+        (_indexed if read_model.covers(calendar, window) else _expanded)(calendar, window)
         for calendar in calendars
     ]
     if len(parts) == 1:  # the usual case: nothing to compare across calendars
@@ -106,7 +107,7 @@ def _indexed(calendar: Calendar, window: Window) -> dict[str, Busy]:
     event's data, or Django's datetime converters, cost more than the query itself. This loop
     runs once per instance of the window: names are bound locally, guest lists decoded once."""
     rows = (
-        instances.window_rows([calendar], window)
+        read_model.window_rows([calendar], window)
         .filter(busy=True, event__all_day=False)
         .order_by()
         .annotate(begins=Epoch("start"), ends=Epoch("end"))
@@ -128,13 +129,13 @@ def _expanded(calendar: Calendar, window: Window) -> dict[str, Busy]:
     """The same, for a calendar whose stored horizon does not reach the window."""
     assert window.low is not None and window.high is not None
     found = {}
-    items = instances.instances_in_window(
+    items = read_model.instances_in_window(
         calendars=[calendar], time_min=window.low, time_max=window.high
     )
     me = calendar.google_id.lower()
     for item in items:
         event = item.event
-        if "dateTime" not in (event.get("start") or {}) or not instances.busy(event):
+        if "dateTime" not in (event.get("start") or {}) or not instance_rows.busy(event):
             continue
         declined, others = people(event.get("attendees"), me)
         if not declined and item.start < item.end:

@@ -30,6 +30,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from calendar_api.db.bulk import datetime_read, values_read
+from calendar_api.kits.instance_rows import SeriesShape
 from calendar_api.models import Calendar, Event, Instance
 from calendar_api.pagination import Cursor, Page, page_queryset
 from calendar_api.renderers import RawJSON, dumps
@@ -44,8 +45,6 @@ class Source:
     """One stored event, prepared for rendering its rows in one display zone."""
 
     def __init__(self, data: dict[str, Any], calendar_tz: str, shown: ZoneInfo) -> None:
-        from calendar_api.services.instances import SeriesShape
-
         self.shown = shown
         self.own_id = dumps(data.get("id", ""))
         self.series = SeriesShape(data, calendar_tz) if data.get("recurrence") else None

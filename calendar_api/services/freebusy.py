@@ -19,9 +19,10 @@ from django.db.models import Q
 
 from calendar_api.kits import recurrence
 from calendar_api.kits.event_fields import zone
+from calendar_api.kits.instance_rows import busy, shown_id
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event, GoogleAccount
-from calendar_api.services import instances
+from calendar_api.reads import window as read_model
 from calendar_api.services.tokens import google_for
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -38,9 +39,9 @@ def freebusy_query(
     assert window.low is not None and window.high is not None
     tz = zone(time_zone)
     local = {key: c for key, c in calendars.items() if c.sync_enabled and c.last_synced_at}
-    covered = [c for c in local.values() if instances.covers(c, window)]
+    covered = [c for c in local.values() if read_model.covers(c, window)]
     spans, incomplete = _store_busy([c for c in local.values() if c not in covered], window)
-    stored = instances.busy_spans(calendars=covered, window=window)
+    stored = read_model.busy_spans(calendars=covered, window=window)
     spans.update({pk: _merged(found, window) for pk, found in stored.items()})
     answer: dict[str, Any] = {}
     for key, calendar in local.items():
@@ -72,14 +73,14 @@ def _store_busy(
     by_pk = {c.pk: c for c in calendars}
     rows = _rows(calendars, window)
     replaced = {
-        (r["calendar_id"], instances.shown_id(r["data"], by_pk[r["calendar_id"]].time_zone)["id"])
+        (r["calendar_id"], shown_id(r["data"], by_pk[r["calendar_id"]].time_zone)["id"])
         for r in rows
         if r["data"].get("recurringEventId")
     }
     spans: dict[int, list[Span]] = defaultdict(list)
     incomplete: set[int] = set()
     for row in rows:
-        if not instances.busy(row["data"]):
+        if not busy(row["data"]):
             continue
         calendar = by_pk[row["calendar_id"]]
         if not row["is_recurring"]:

@@ -17,24 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, TextField
-from django.db.models.functions import Cast, Greatest
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from calendar_api.db import bulk
 from calendar_api.kits import recurrence
 from calendar_api.kits.event_fields import EventRow, event_time, zone
+from calendar_api.kits.instance_rows import busy, instance_key, original_suffix
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event, Instance
-from calendar_api.pagination import Cursor, Page, page_queryset
 
 BATCH = 1000
 # Series built and written together: a daily series has some 1,100 rows over the horizon, so
@@ -75,47 +72,7 @@ def horizon(*, now: dt.datetime | None = None) -> Window:
     )
 
 
-def covers(calendar: Calendar, window: Window) -> bool:
-    """Whether the stored rows answer `window` in full for this calendar."""
-    low, high = calendar.instances_from, calendar.instances_until
-    if low is None or high is None or window.low is None or window.high is None:
-        return False
-    return low <= window.low and window.high <= high
-
-
 # -- building rows --------------------------------------------------------------------------
-
-
-def busy(event: dict[str, Any]) -> bool:
-    """Whether the event makes its calendar busy (Google's freeBusy rules)."""
-    if event.get("status") == "cancelled" or event.get("transparency") == "transparent":
-        return False
-    attendees = event.get("attendees") or []
-    return not any(a.get("self") and a.get("responseStatus") == "declined" for a in attendees)
-
-
-def original_suffix(original: dict[str, Any], calendar_tz: str) -> str:
-    """The suffix of our id for the instance that originally starts at `original` (an
-    EventDateTime: a date for an all-day series, else a dateTime with its offset)."""
-    return recurrence.instance_suffix(recurrence.dtstart({"start": original}, calendar_tz))
-
-
-def instance_key(series_id: str, suffix: str) -> str:
-    return f"{series_id}_{suffix}"
-
-
-def shown_id(event: dict[str, Any], calendar_tz: str) -> dict[str, Any]:
-    """The event with the id our API shows: an exception (changed or cancelled instance) is
-    named by its series and original start like every instance; other events keep theirs."""
-    series_id = event.get("recurringEventId")
-    original = event.get("originalStartTime")
-    if not series_id or not original:
-        return event
-    try:
-        suffix = original_suffix(original, calendar_tz)
-    except (ValueError, TypeError, KeyError):
-        return event
-    return {**event, "id": instance_key(str(series_id), suffix)}
 
 
 class Row(NamedTuple):
@@ -485,181 +442,3 @@ def extensions_due(*, now: dt.datetime | None = None) -> QuerySet[Calendar]:
 
 
 # -- reading windows ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WindowInstance:
-    """One item of a window: `event` holds Google's Event fields (as `singleEvents=true`
-    shows them; `id` is our API's id), `start`/`end` are UTC, `calendar` is its calendar.
-    `version` is the etag our API gives the item (its stored event's: for an instance never
-    changed, its series'), the If-Match of a write based on what was shown."""
-
-    calendar: Calendar
-    event: dict[str, Any]
-    start: dt.datetime
-    end: dt.datetime
-    version: str = ""
-
-
-def window_rows(calendars: list[Calendar], window: Window) -> QuerySet[Instance]:
-    """The stored rows overlapping the window (for calendars whose horizon covers it)."""
-    assert window.low is not None
-    if not calendars:
-        return Instance.objects.none()
-    bounds = Q()
-    for calendar in calendars:
-        earliest = window.low - dt.timedelta(seconds=calendar.longest_instance)
-        bounds |= Q(calendar=calendar, start__gte=earliest)
-    rows = Instance.objects.filter(bounds, end__gt=window.low)
-    if window.high is not None:
-        rows = rows.filter(start__lt=window.high)
-    return rows
-
-
-class Renderer:
-    """Turns Instance rows into Google's Event dicts, decoding each source event once and
-    working out each series' shape once."""
-
-    def __init__(self, calendars: dict[int, Calendar]) -> None:
-        self.calendars = calendars
-        self.decoded: dict[int, dict[str, Any]] = {}
-        self.series: dict[int, SeriesShape] = {}
-
-    def event(self, row: Instance, text: str) -> dict[str, Any]:
-        data = self.decoded.get(row.event_id)
-        if data is None:
-            data = json.loads(text) if isinstance(text, str) else dict(text)
-            self.decoded[row.event_id] = data
-        if not row.series_id:
-            return data
-        if data.get("recurrence"):
-            assert row.original_start is not None
-            return self._shape(row, data).instance(row.key, row.original_start)
-        return {**data, "id": row.key}
-
-    def _shape(self, row: Instance, master: dict[str, Any]) -> SeriesShape:
-        shape = self.series.get(row.event_id)
-        if shape is None:
-            shape = SeriesShape(master, self.calendars[row.calendar_id].time_zone)
-            self.series[row.event_id] = shape
-        return shape
-
-
-class SeriesShape:
-    """What every unchanged instance of one series shares, worked out once."""
-
-    def __init__(self, master: dict[str, Any], calendar_tz: str) -> None:
-        self.master = master
-        first = recurrence.dtstart(master, calendar_tz)
-        self.zone = first.tzinfo  # None: an all-day series (naive dates)
-        self.calendar_zone = zone(calendar_tz)
-        self.length = recurrence.duration(master, calendar_tz)
-        self.base = recurrence.make_instance(master, first, calendar_tz)
-
-    def instance(self, key: str, original: dt.datetime) -> dict[str, Any]:
-        if self.zone is None:
-            local = original.astimezone(self.calendar_zone).replace(tzinfo=None)
-        else:
-            local = original.astimezone(self.zone)
-        edge = recurrence.edge(self.master, local)
-        return {
-            **self.base,
-            "id": key,
-            "originalStartTime": edge,
-            "start": dict(edge),
-            "end": recurrence.edge(self.master, local + self.length),
-        }
-
-
-def _rendered(rows: QuerySet[Instance]) -> QuerySet[Instance]:
-    return rows.annotate(source=Cast("event__data", TextField())).defer("busy")
-
-
-def instances_in_window(
-    *, calendars: Iterable[Calendar], time_min: dt.datetime, time_max: dt.datetime
-) -> list[WindowInstance]:
-    """Every item of the calendars between time_min and time_max, as Google's `singleEvents=
-    true` list shows it (series expanded, changed instances applied, cancelled ones left out),
-    ordered by start then id. An item is in the window when it starts before time_max and ends
-    after time_min (Google's rule). One indexed query for the calendars whose horizon covers
-    the window; the others are expanded on demand. Read only: nothing asks Google."""
-    window = Window(time_min, time_max)
-    chosen = list(calendars)
-    stored = [c for c in chosen if covers(c, window)]
-    found: list[WindowInstance] = []
-    if stored:
-        renderer = Renderer({c.pk: c for c in stored})
-        for row in _rendered(window_rows(stored, window)):
-            event = renderer.event(row, row.source)  # type: ignore[attr-defined]
-            version = str(renderer.decoded[row.event_id].get("etag") or "")
-            calendar = renderer.calendars[row.calendar_id]
-            found.append(WindowInstance(calendar, event, row.start, row.end, version))
-    for calendar in chosen:
-        if calendar not in stored:
-            found += _expanded_on_demand(calendar, window)
-    found.sort(key=lambda item: (item.start, str(item.event.get("id", ""))))
-    return found
-
-
-def _expanded_on_demand(calendar: Calendar, window: Window) -> list[WindowInstance]:
-    from calendar_api.services.events import expanded_events
-
-    found = []
-    for event in expanded_events(calendar=calendar, window=window):
-        start, _ = event_time(event.get("start"), calendar.time_zone)
-        end, _ = event_time(event.get("end"), calendar.time_zone)
-        if start is not None:
-            version = str(event.get("etag") or "")  # a generated instance: none (no If-Match)
-            found.append(WindowInstance(calendar, event, start, end or start, version))
-    return found
-
-
-def instances_page(
-    *,
-    calendar: Calendar,
-    window: Window,
-    size: int,
-    cursor: Cursor | None,
-    shown: ZoneInfo | None = None,
-    version: int | None = None,
-) -> Page | None:
-    """A page of the calendar's window from the stored rows, in the API's (start, id) order;
-    None when the rows cannot answer it (the window leaves the horizon). With `shown`, the
-    items are the API's JSON texts with times in that zone (see window_text); with `version`
-    too (the calendar's read_version, loaded by this request), the page may come from the
-    per-process page cache."""
-    if not covers(calendar, window):
-        return None
-    if shown is not None:
-        from calendar_api.reads.window_text import window_page
-
-        return window_page(
-            calendar=calendar,
-            window=window,
-            rows=lambda: window_rows([calendar], window),
-            size=size,
-            cursor=cursor,
-            shown=shown,
-            version=version,
-        )
-    rows = _rendered(window_rows([calendar], window))
-    page = page_queryset(rows, size=size, cursor=cursor, ident="key")
-    renderer = Renderer({calendar.pk: calendar})
-    items = [renderer.event(row, row.source) for row in page.items]
-    return Page(items, page.next, page.previous)
-
-
-def busy_spans(
-    *, calendars: list[Calendar], window: Window
-) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Busy (start, end) pairs per calendar pk, for calendars whose horizon covers `window`."""
-    rows = window_rows(calendars, window).filter(busy=True)
-    found: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {c.pk: [] for c in calendars}
-    for calendar_id, start, end in rows.values_list("calendar_id", "start", "end"):
-        found[calendar_id].append((start, end))
-    return found
-
-
-def instance_row(*, calendar: Calendar, key: str) -> Instance | None:
-    """The stored row our API's id names, if the horizon holds it."""
-    return Instance.objects.filter(calendar=calendar, key=key).select_related("event").first()

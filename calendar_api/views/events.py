@@ -22,6 +22,8 @@ from calendar_api import pagination, validation
 from calendar_api.google.errors import PreconditionFailed
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
+from calendar_api.reads import events as stored
+from calendar_api.reads import expanded as listing
 from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
 from calendar_api.serializers import event_in_zone
@@ -65,7 +67,7 @@ MOVE_EXAMPLE = OpenApiExample(
 
 def synced_calendar(request: Request, calendar_id: str, query: dict[str, Any]) -> Calendar:
     calendar = calendar_of(user=request.user, calendar_id=calendar_id, account=query.get("account"))
-    return service.calendar_require_synced(calendar=calendar)
+    return stored.calendar_require_synced(calendar=calendar)
 
 
 def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
@@ -101,7 +103,7 @@ def _matches(header: str, etag: str) -> bool:
     return "*" in tags or (bool(etag) and etag in tags)
 
 
-def check_preconditions(request: Request, target: service.Target) -> None:
+def check_preconditions(request: Request, target: stored.Target) -> None:
     """A client's If-Match must name the stored etag, and its If-None-Match must not (412):
     two clients editing one event cannot overwrite each other's change unseen."""
     if_match = request.headers.get("If-Match")
@@ -172,7 +174,7 @@ class EventListView(APIView):
             validation.EventListQuerySerializer,
             {k: v for k, v in query.items() if k != "account"},
         )
-        wanted = service.EventQuery(
+        wanted = listing.EventQuery(
             window=Window(data.get("time_min"), data.get("time_max")),
             q=data.get("q", ""),
             statuses=frozenset(data.get("status") or _default_statuses(data)),
@@ -181,7 +183,7 @@ class EventListView(APIView):
         )
         cursor = pagination.decode(data.get("cursor"))
         shown = validation.parse_zone(data.get("time_zone") or calendar.time_zone)
-        page = service.events_list(
+        page = stored.events_list(
             calendar=calendar,
             query=wanted,
             size=data["page_size"],
@@ -229,7 +231,7 @@ class EventListView(APIView):
 def _default_statuses(data: dict[str, Any]) -> frozenset[str]:
     if data.get("updated_min") is not None:
         return frozenset({"confirmed", "tentative", "cancelled"})
-    return service.LIVE
+    return listing.LIVE
 
 
 @no_store_view
@@ -252,7 +254,7 @@ class EventDetailView(APIView):
     def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
         query = validation.query_data(request.query_params, allowed=validation.EVENT_READ_QUERY)
         calendar = synced_calendar(request, calendar_id, query)
-        target = service.event_target(calendar=calendar, event_id=event_id)
+        target = stored.event_target(calendar=calendar, event_id=event_id)
         headers = etag_header(target.version)
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and _matches(if_none_match, target.version):
@@ -287,7 +289,7 @@ class EventDetailView(APIView):
     ) -> Response:
         query = write_query(request)
         calendar = synced_calendar(request, calendar_id, query)
-        target = service.event_target(calendar=calendar, event_id=event_id)
+        target = stored.event_target(calendar=calendar, event_id=event_id)
         options = write_options(query)
         check_preconditions(request, target)
         body = event_body(request, partial=partial, current=target.data)
@@ -317,7 +319,7 @@ class EventDetailView(APIView):
     def delete(self, request: Request, calendar_id: str, event_id: str) -> Response:
         query = write_query(request)
         calendar = synced_calendar(request, calendar_id, query)
-        target = service.event_target(calendar=calendar, event_id=event_id)
+        target = stored.event_target(calendar=calendar, event_id=event_id)
         options = write_options(query)
         check_preconditions(request, target)
         if options["scope"] == "following":
@@ -360,7 +362,7 @@ class EventInstancesView(APIView):
         data = validation.parsed(
             validation.InstancesQuerySerializer, {k: v for k, v in query.items() if k != "account"}
         )
-        page = service.event_instances(
+        page = stored.event_instances(
             calendar=calendar,
             series_id=event_id,
             window=Window(data.get("time_min"), data.get("time_max")),

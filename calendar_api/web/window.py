@@ -13,7 +13,7 @@ from typing import Any
 from calendar_api.kits.event_fields import event_time
 from calendar_api.models import Calendar
 from calendar_api.reads.owned import calendars_of
-from calendar_api.services.instances import instances_in_window
+from calendar_api.reads.window import instances_in_window
 
 # Google Calendar's own event colours, used when a calendar carries none of its own.
 PALETTE = ("#039be5", "#33b679", "#8e24aa", "#e67c73", "#f6bf26", "#616161")

@@ -208,7 +208,7 @@ def test_analytics_reads_the_instances_the_events_list_gives(
     from calendar_api.analytics.services import busy_in
     from calendar_api.kits.recurrence import Window
     from calendar_api.models import Calendar
-    from calendar_api.services import instances
+    from calendar_api.reads import window as read_model
     from tests.calendar_api.api.test_api_events import every_page
 
     low = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=70)
@@ -244,7 +244,7 @@ def test_analytics_reads_the_instances_the_events_list_gives(
     )
     assert len(expected) > 20
     assert found == expected
-    assert instances.covers(calendar, Window(low, high)) == indexed
+    assert read_model.covers(calendar, Window(low, high)) == indexed
 
 
 def test_the_schema_documents_analytics_and_feeds_with_examples(client: Client) -> None:
@@ -270,6 +270,7 @@ def test_an_event_in_two_calendars_counts_once(alice: Any, indexed: bool) -> Non
     from calendar_api.analytics.services import busy_in
     from calendar_api.kits.recurrence import Window
     from calendar_api.models import Calendar
+    from calendar_api.reads import window as read_model
     from calendar_api.services import instances
     from calendar_api.services.sync import events_store
 
@@ -297,7 +298,7 @@ def test_an_event_in_two_calendars_counts_once(alice: Any, indexed: bool) -> Non
     if not indexed:
         Calendar.objects.filter(pk=team.pk).update(instances_until=low)
         team.refresh_from_db()
-    assert instances.covers(team, window) == indexed
+    assert read_model.covers(team, window) == indexed
     mine.refresh_from_db()
 
     def starts(*calendars: Calendar) -> list[float]:

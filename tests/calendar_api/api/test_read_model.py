@@ -11,6 +11,7 @@ from django.test import Client
 
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Instance
+from calendar_api.reads import window as read_model
 from calendar_api.services import instances
 from tests.calendar_api.api.conftest import API, events_url, send
 from tests.calendar_api.api.test_api_events import every_page, instant
@@ -100,9 +101,9 @@ def test_the_store_holds_instance_rows_over_the_horizon(alice_client: Client, pr
     assert calendar.instances_until - calendar.instances_from > dt.timedelta(days=1000)
     assert Instance.objects.filter(calendar=calendar, series_id=SERIES).count() > 10
     week = Window(*WINDOWS["week"])
-    assert instances.instances_page(calendar=calendar, window=week, size=10, cursor=None)
+    assert read_model.instances_page(calendar=calendar, window=week, size=10, cursor=None)
     beyond = Window(*WINDOWS["beyond the horizon"])
-    assert instances.instances_page(calendar=calendar, window=beyond, size=10, cursor=None) is None
+    assert read_model.instances_page(calendar=calendar, window=beyond, size=10, cursor=None) is None
 
 
 def test_windows_equal_googles_single_events_lists(alice_client: Client, gcal: Any) -> None:

@@ -13,6 +13,7 @@ from django.test import Client
 
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
+from calendar_api.reads import window as read_model
 from calendar_api.reads import window_text
 from calendar_api.renderers import ApiJSONRenderer, RawJSON
 from calendar_api.serializers import event_in_zone
@@ -33,7 +34,7 @@ def both(calendar: Calendar, window: Window, zone: str) -> tuple[list[Any], list
     for into, zone_shown in ((texts, shown), (dicts, None)):
         cursor = None
         while True:
-            page = instances.instances_page(
+            page = read_model.instances_page(
                 calendar=calendar, window=window, size=7, cursor=cursor, shown=zone_shown
             )
             assert page is not None
