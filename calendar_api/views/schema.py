@@ -1,20 +1,19 @@
 """OpenAPI 3: the schema at `/rest/v1/schema/`, self-contained docs at `/rest/v1/docs/`, and the
 shared pieces every endpoint's documentation uses (Google's Event shape, the error shape and the
-error responses with examples)."""
+error responses with examples). Each endpoint documents itself beside its view with
+`extend_schema`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -161,7 +160,6 @@ def _month_edge(months_ahead: int) -> str:
 
 
 MOMENT = validation.MOMENT_SCHEMA
-EMAIL = {"type": "string", "format": "email"}
 TIME_ZONE_REF = validation.TIME_ZONE_SCHEMA
 
 
@@ -240,30 +238,35 @@ SCOPE = OpenApiParameter(
 # -- responses -----------------------------------------------------------------------------------
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> OpenApiResponse:
+def error_response(status: int, code: str, message: str, **extra: Any) -> OpenApiResponse:
+    """An error answer in the API's one error shape, with its body as the example."""
     body = {"error": {"code": code, "message": message, "status": status, **extra}}
     return OpenApiResponse(
         ErrorSerializer, description=message, examples=[OpenApiExample(code, value=body)]
     )
 
 
-BAD_REQUEST = _error(
+BAD_REQUEST = error_response(
     400,
     "invalid",
     "The request is invalid.",
     fields={"end": ["The end must be after the start."]},
 )
-UNAUTHENTICATED = _error(401, "not_authenticated", "Authentication credentials were not provided.")
-FORBIDDEN = _error(403, "permission_denied", "CSRF Failed: CSRF token missing.")
-NOT_FOUND = _error(404, "not_found", "Not found.")
-NOT_SYNCED = _error(409, "calendar_not_synced", "This calendar is not synced.")
-CONFLICT = _error(409, "conflict", "The identifier already exists at Google.")
-GONE = _error(410, "gone", "The resource was deleted at Google.")
-PRECONDITION = _error(
+UNAUTHENTICATED = error_response(
+    401, "not_authenticated", "Authentication credentials were not provided."
+)
+FORBIDDEN = error_response(403, "permission_denied", "CSRF Failed: CSRF token missing.")
+NOT_FOUND = error_response(404, "not_found", "Not found.")
+NOT_SYNCED = error_response(409, "calendar_not_synced", "This calendar is not synced.")
+CONFLICT = error_response(409, "conflict", "The identifier already exists at Google.")
+GONE = error_response(410, "gone", "The resource was deleted at Google.")
+PRECONDITION = error_response(
     412, "precondition_failed", "The event was changed elsewhere; reload it and try again."
 )
-THROTTLED = _error(429, "throttled", "Request was throttled. Expected available in 30 seconds.")
-UNAVAILABLE = _error(
+THROTTLED = error_response(
+    429, "throttled", "Request was throttled. Expected available in 30 seconds."
+)
+UNAVAILABLE = error_response(
     503, "google_unavailable", "Google is unavailable right now; please try again shortly."
 )
 
@@ -340,10 +343,13 @@ class DocsView(SpectacularSwaggerView):
     template_name = "calendar_api/swagger_ui.html"  # with lang and colours that pass axe
 
 
-# -- documentation of the other endpoints (without touching their modules) ------------------
+# -- shared by the endpoints' extend_schema ---------------------------------------------------
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """How ApiTokenAuthentication appears in the schema (drf-spectacular registers an extension
+    when its class is defined: urls.py imports this module for SchemaView)."""
+
     target_class = "calendar_api.authentication.ApiTokenAuthentication"
     name = "apiToken"
 
@@ -355,240 +361,12 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
         }
 
 
-def _documented(target: Any, **methods: Any) -> type:
-    """A subclass of `target` whose methods carry these extend_schema documents."""
-    documented: type = extend_schema_view(**methods)(type(target.__name__, (target,), {}))
-    return documented
-
-
-def _results(name: str, item: Any) -> Any:
+def list_page(name: str, item: Any) -> Any:
     """A list in the API's one list shape (a short list has no next or previous page)."""
     links = {key: serializers.URLField(allow_null=True) for key in ("next", "previous")}
     return inline_serializer(name, {**links, "results": item})
 
 
-class ConnectionListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.connections.ConnectionListView"
-
-    def view_replacement(self) -> type:
-        from calendar_api.serializers import ConnectionSerializer
-
-        page = _results("ConnectionList", ConnectionSerializer(many=True))
-        return _documented(
-            self.target_class,
-            get=extend_schema(
-                operation_id="connections_list",
-                summary="The user's connected Google accounts, with sync and push state",
-                responses={200: page, **READ_ERRORS},
-            ),
-        )
-
-
-class ConnectionDetailDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.connections.ConnectionDetailView"
-
-    def view_replacement(self) -> type:
-        from calendar_api.serializers import ConnectionSerializer
-
-        return _documented(
-            self.target_class,
-            get=extend_schema(
-                operation_id="connections_get",
-                summary="One connected account",
-                responses={200: ConnectionSerializer, **READ_ERRORS},
-            ),
-            delete=extend_schema(
-                operation_id="connections_delete",
-                summary="Disconnect: stop push channels, revoke at Google, forget tokens and events",
-                responses={204: None, 403: FORBIDDEN, **READ_ERRORS},
-            ),
-        )
-
-
-class ConnectionSyncDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.connections.ConnectionSyncView"
-
-    def view_replacement(self) -> type:
-        queued = inline_serializer(
-            "SyncQueued", {"queued": serializers.ListField(child=serializers.IntegerField())}
-        )
-        return _documented(
-            self.target_class,
-            post=extend_schema(
-                operation_id="connections_sync",
-                summary="Queue a sync of the account's synced calendars",
-                request=None,
-                responses={202: queued, 403: FORBIDDEN, **READ_ERRORS},
-            ),
-        )
-
-
-class TokenListDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.tokens.TokenListView"
-
-    def view_replacement(self) -> type:
-        from calendar_api.views.tokens import (
-            CreatedTokenSerializer,
-            TokenInputSerializer,
-            TokenSerializer,
-        )
-
-        return _documented(
-            self.target_class,
-            get=extend_schema(
-                operation_id="tokens_list",
-                summary="The user's personal API tokens (never their secrets)",
-                responses={200: _results("TokenList", TokenSerializer(many=True)), **READ_ERRORS},
-            ),
-            post=extend_schema(
-                operation_id="tokens_create",
-                summary="Create a personal API token (from a signed-in browser session only)",
-                request=TokenInputSerializer,
-                examples=[
-                    OpenApiExample(
-                        "read-only", value={"name": "reporting", "scope": "read"}, request_only=True
-                    )
-                ],
-                responses={
-                    201: CreatedTokenSerializer,
-                    400: BAD_REQUEST,
-                    403: FORBIDDEN,
-                    409: _error(
-                        409, "token_limit_reached", "You have as many API tokens as allowed."
-                    ),
-                    **READ_ERRORS,
-                },
-            ),
-        )
-
-
-class TokenDetailDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.tokens.TokenDetailView"
-
-    def view_replacement(self) -> type:
-        return _documented(
-            self.target_class,
-            delete=extend_schema(
-                operation_id="tokens_delete",
-                summary="Revoke a personal API token",
-                responses={204: None, 403: FORBIDDEN, **READ_ERRORS},
-            ),
-        )
-
-
-OAUTH_ERRORS = {
-    400: _error(400, "state_mismatch", "The OAuth state is missing, unknown or already used."),
-    401: _error(401, "reconnect_required", "Google no longer accepts the stored grant."),
-    403: _error(403, "access_denied", "Access to Google Calendar was not granted."),
-    409: _error(409, "account_linked_elsewhere", "This Google account belongs to another user."),
-    429: THROTTLED,
-    503: UNAVAILABLE,
-}
-
-
-class OAuthInitDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.oauth.GoogleCalendarInitView"
-
-    def view_replacement(self) -> type:
-        return _documented(
-            self.target_class,
-            get=extend_schema(
-                operation_id="oauth_init",
-                summary="Start connecting Google Calendar: a redirect (302) to Google's consent",
-                auth=[],
-                parameters=[
-                    OpenApiParameter(
-                        "login_hint",
-                        # An e-mail address as Django checks it (at most 320 characters); empty
-                        # is the same as none.
-                        {"type": "string", "maxLength": 320, "anyOf": [EMAIL, {"maxLength": 0}]},
-                        description="The Google account to suggest.",
-                    ),
-                    OpenApiParameter("next", OpenApiTypes.STR, description="Local path after."),
-                ],
-                responses={
-                    302: OpenApiResponse(description="To Google's consent page."),
-                    400: _error(400, "invalid_login_hint", "login_hint must be an e-mail address."),
-                    401: _error(401, "authentication_failed", "Invalid token."),
-                    429: THROTTLED,
-                },
-            ),
-        )
-
-
-class OAuthRedirectDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.oauth.GoogleCalendarRedirectView"
-
-    def view_replacement(self) -> type:
-        connected = inline_serializer(
-            "Connected",
-            {
-                "account": inline_serializer(
-                    "ConnectedAccount", {"email": serializers.EmailField()}
-                ),
-                "events": EventSerializer(many=True),
-            },
-        )
-        return _documented(
-            self.target_class,
-            get=extend_schema(
-                operation_id="oauth_redirect",
-                summary="Google's answer: check state, exchange the code, return primary's events",
-                auth=[],
-                parameters=[
-                    OpenApiParameter(name, OpenApiTypes.STR, description=text)
-                    for name, text in (
-                        ("state", "The state from init."),
-                        ("code", "Google's authorization code."),
-                        ("error", "Google's error, e.g. access_denied."),
-                        ("scope", "What was granted."),
-                    )
-                ],
-                responses={
-                    200: connected,
-                    303: OpenApiResponse(description="To the `next` path given to init."),
-                    **OAUTH_ERRORS,
-                },
-            ),
-        )
-
-
-class NotificationDoc(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    target_class = "calendar_api.views.push.GoogleNotificationView"
-
-    def view_replacement(self) -> type:
-        answer = inline_serializer("NotificationAnswer", {"status": serializers.CharField()})
-        text = {"type": "string", "minLength": 1, "maxLength": 256}
-        headers = [
-            OpenApiParameter(name, kind, OpenApiParameter.HEADER, required=required)
-            for name, kind, required in (
-                ("X-Goog-Channel-ID", text, True),
-                ("X-Goog-Channel-Token", text, False),
-                (
-                    "X-Goog-Message-Number",
-                    {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"},
-                    True,
-                ),
-                ("X-Goog-Resource-State", text, False),
-                ("X-Goog-Resource-ID", text, False),
-            )
-        ]
-        return _documented(
-            self.target_class,
-            post=extend_schema(
-                operation_id="google_notifications",
-                summary="Google's push notifications (checked by channel id and token)",
-                auth=[],
-                request=None,
-                parameters=headers,
-                responses={
-                    200: answer,
-                    400: _error(400, "malformed_notification", "Missing channel headers."),
-                    403: _error(403, "unknown_channel", "Unknown channel or wrong token."),
-                },
-            ),
-        )
-
-
 def calendar_page(item: type[serializers.Serializer[Any]]) -> Any:
-    return _results("CalendarList", item(many=True))
+    """The calendars, in the one list shape."""
+    return list_page("CalendarList", item(many=True))
