@@ -23,7 +23,7 @@ from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
 from calendar_api.services.api_tokens import api_token_create, live_tokens
-from calendar_api.views import schema as doc
+from calendar_api.views import openapi as doc
 from calendar_api.views.caching import no_store_view
 
 

@@ -1,7 +1,8 @@
 """OpenAPI 3: the schema at `/rest/v1/schema/`, self-contained docs at `/rest/v1/docs/`, and the
-shared pieces every endpoint's documentation uses (Google's Event shape, the error shape and the
-error responses with examples). Each endpoint documents itself beside its view with
-`extend_schema`."""
+pieces every endpoint's documentation shares (the error shape and the error responses with
+examples, common parameters, the one list shape, the API-token security scheme). Each endpoint
+documents itself beside its view with `extend_schema`; Google's Event and freeBusy shapes are in
+`openapi_models.py`."""
 
 from __future__ import annotations
 
@@ -41,111 +42,19 @@ class ErrorSerializer(serializers.Serializer[Any]):
     error = ErrorDetailSerializer()
 
 
-class EventDateTimeOutSerializer(serializers.Serializer[Any]):
-    date = serializers.CharField(required=False, help_text="All-day: YYYY-MM-DD (end exclusive).")
-    dateTime = serializers.CharField(required=False, help_text="RFC 3339 with offset.")
-    timeZone = serializers.CharField(required=False, help_text="IANA zone of the event.")
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """How ApiTokenAuthentication appears in the schema (drf-spectacular registers an extension
+    when its class is defined: urls.py imports this module for SchemaView)."""
 
+    target_class = "calendar_api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
 
-class PersonSerializer(serializers.Serializer[Any]):
-    email = serializers.CharField(required=False)
-    displayName = serializers.CharField(required=False)
-    self = serializers.BooleanField(required=False)
-
-
-class AttendeeOutSerializer(PersonSerializer):
-    optional = serializers.BooleanField(required=False)
-    responseStatus = serializers.CharField(required=False)
-    comment = serializers.CharField(required=False)
-    additionalGuests = serializers.IntegerField(required=False)
-    organizer = serializers.BooleanField(required=False)
-    resource = serializers.BooleanField(required=False)
-
-
-class ReminderOutSerializer(serializers.Serializer[Any]):
-    method = serializers.CharField()
-    minutes = serializers.IntegerField()
-
-
-class RemindersOutSerializer(serializers.Serializer[Any]):
-    useDefault = serializers.BooleanField(required=False)
-    overrides = ReminderOutSerializer(many=True, required=False)
-
-
-class EventSerializer(serializers.Serializer[Any]):
-    """Google Calendar's Event resource, as Google returned it (field names unchanged). A
-    cancelled event may carry only `id`, `status` and, for an instance, `recurringEventId` and
-    `originalStartTime`."""
-
-    kind = serializers.CharField(required=False)
-    etag = serializers.CharField(required=False)
-    id = serializers.CharField()
-    status = serializers.CharField(required=False, help_text="confirmed, tentative or cancelled")
-    htmlLink = serializers.CharField(required=False)
-    created = serializers.CharField(required=False)
-    updated = serializers.CharField(required=False)
-    summary = serializers.CharField(required=False)
-    description = serializers.CharField(required=False)
-    location = serializers.CharField(required=False)
-    colorId = serializers.CharField(required=False)
-    creator = PersonSerializer(required=False)
-    organizer = PersonSerializer(required=False)
-    start = EventDateTimeOutSerializer(required=False)
-    end = EventDateTimeOutSerializer(required=False)
-    recurrence = serializers.ListField(child=serializers.CharField(), required=False)
-    recurringEventId = serializers.CharField(required=False)
-    originalStartTime = EventDateTimeOutSerializer(required=False)
-    transparency = serializers.CharField(required=False)
-    visibility = serializers.CharField(required=False)
-    iCalUID = serializers.CharField(required=False)
-    sequence = serializers.IntegerField(required=False)
-    attendees = AttendeeOutSerializer(many=True, required=False)
-    attendeesOmitted = serializers.BooleanField(required=False)
-    reminders = RemindersOutSerializer(required=False)
-    eventType = serializers.CharField(required=False)
-    hangoutLink = serializers.CharField(required=False)
-    conferenceData = serializers.DictField(required=False, help_text="Google's ConferenceData.")
-    attachments = serializers.ListField(child=serializers.DictField(), required=False)
-    extendedProperties = serializers.DictField(
-        required=False, help_text="`private` and `shared`: string to string maps."
-    )
-    source = serializers.DictField(required=False, help_text="`url` and `title`.")  # type: ignore[assignment]
-    guestsCanInviteOthers = serializers.BooleanField(required=False)
-    guestsCanModify = serializers.BooleanField(required=False)
-    guestsCanSeeOtherGuests = serializers.BooleanField(required=False)
-    anyoneCanAddSelf = serializers.BooleanField(required=False)
-    privateCopy = serializers.BooleanField(required=False)
-    locked = serializers.BooleanField(required=False)
-    endTimeUnspecified = serializers.BooleanField(required=False)
-    workingLocationProperties = serializers.DictField(required=False)
-    outOfOfficeProperties = serializers.DictField(required=False)
-    focusTimeProperties = serializers.DictField(required=False)
-    birthdayProperties = serializers.DictField(required=False)
-
-
-class EventPageSerializer(serializers.Serializer[Any]):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = EventSerializer(many=True)
-
-
-class BusySerializer(serializers.Serializer[Any]):
-    start = serializers.CharField()
-    end = serializers.CharField()
-
-
-class FreeBusyCalendarSerializer(serializers.Serializer[Any]):
-    busy = BusySerializer(many=True)
-    errors = serializers.ListField(child=serializers.DictField(), required=False)  # type: ignore[assignment]
-
-
-class FreeBusySerializer(serializers.Serializer[Any]):
-    """Google's calendar#freeBusy response."""
-
-    kind = serializers.CharField()
-    timeMin = serializers.CharField()
-    timeMax = serializers.CharField()
-    calendars = serializers.DictField(child=FreeBusyCalendarSerializer())
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (`gcal_...`) from POST /rest/v1/auth/tokens/.",
+        }
 
 
 # -- parameters ----------------------------------------------------------------------------------
@@ -283,6 +192,18 @@ WRITE_ERRORS = {
     503: UNAVAILABLE,
 }
 
+
+def list_page(name: str, item: Any) -> Any:
+    """A list in the API's one list shape (a short list has no next or previous page)."""
+    links = {key: serializers.URLField(allow_null=True) for key in ("next", "previous")}
+    return inline_serializer(name, {**links, "results": item})
+
+
+def calendar_page(item: type[serializers.Serializer[Any]]) -> Any:
+    """The calendars, in the one list shape."""
+    return list_page("CalendarList", item(many=True))
+
+
 # -- what serializers cannot say -----------------------------------------------------------------
 
 # Event fields that Google sets: a client may echo them back from a GET, and they are dropped.
@@ -341,32 +262,3 @@ class DocsView(SpectacularSwaggerView):
     permission_classes = [AllowAny]
     url_name = "calendar_api:schema"
     template_name = "calendar_api/swagger_ui.html"  # with lang and colours that pass axe
-
-
-# -- shared by the endpoints' extend_schema ---------------------------------------------------
-
-
-class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    """How ApiTokenAuthentication appears in the schema (drf-spectacular registers an extension
-    when its class is defined: urls.py imports this module for SchemaView)."""
-
-    target_class = "calendar_api.authentication.ApiTokenAuthentication"
-    name = "apiToken"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A personal API token (`gcal_...`) from POST /rest/v1/auth/tokens/.",
-        }
-
-
-def list_page(name: str, item: Any) -> Any:
-    """A list in the API's one list shape (a short list has no next or previous page)."""
-    links = {key: serializers.URLField(allow_null=True) for key in ("next", "previous")}
-    return inline_serializer(name, {**links, "results": item})
-
-
-def calendar_page(item: type[serializers.Serializer[Any]]) -> Any:
-    """The calendars, in the one list shape."""
-    return list_page("CalendarList", item(many=True))
