@@ -28,8 +28,9 @@ from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
 from calendar_api.serializers import event_in_zone
 from calendar_api.services import events as service
-from calendar_api.views import schema as doc
+from calendar_api.views import openapi as doc
 from calendar_api.views.caching import no_store_view
+from calendar_api.views.openapi_models import EventPageSerializer, EventSerializer
 
 EVENT_EXAMPLE = {
     "summary": "Team meeting",
@@ -159,7 +160,7 @@ class EventListView(APIView):
         summary="List events (from the local store), ordered by start",
         parameters=LIST_PARAMETERS,
         responses={
-            200: doc.EventPageSerializer,
+            200: EventPageSerializer,
             400: doc.BAD_REQUEST,
             409: doc.NOT_SYNCED,
             **doc.READ_ERRORS,
@@ -200,8 +201,8 @@ class EventListView(APIView):
         request=validation.EventInputSerializer,
         examples=BODY_EXAMPLES,
         responses={
-            201: doc.EventSerializer,
-            200: doc.EventSerializer,
+            201: EventSerializer,
+            200: EventSerializer,
             **{**doc.WRITE_ERRORS, 409: doc.NOT_SYNCED},
         },
     )
@@ -245,7 +246,7 @@ class EventDetailView(APIView):
         ),
         parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.TIME_ZONE, doc.ACCOUNT],
         responses={
-            200: doc.EventSerializer,
+            200: EventSerializer,
             400: doc.BAD_REQUEST,
             409: doc.NOT_SYNCED,
             **doc.READ_ERRORS,
@@ -268,7 +269,7 @@ class EventDetailView(APIView):
         parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE, doc.ACCOUNT],
         request=validation.EventInputSerializer,
         examples=BODY_EXAMPLES[:2],
-        responses={200: doc.EventSerializer, **doc.WRITE_ERRORS},
+        responses={200: EventSerializer, **doc.WRITE_ERRORS},
     )
     def put(self, request: Request, calendar_id: str, event_id: str) -> Response:
         return self._write(request, calendar_id, event_id, partial=False)
@@ -279,7 +280,7 @@ class EventDetailView(APIView):
         parameters=[doc.CALENDAR_ID, doc.EVENT_ID, doc.SEND_UPDATES, doc.SCOPE, doc.ACCOUNT],
         request=validation.EventInputSerializer(partial=True),
         examples=[MOVE_EXAMPLE],
-        responses={200: doc.EventSerializer, **doc.WRITE_ERRORS},
+        responses={200: EventSerializer, **doc.WRITE_ERRORS},
     )
     def patch(self, request: Request, calendar_id: str, event_id: str) -> Response:
         return self._write(request, calendar_id, event_id, partial=True)
@@ -350,7 +351,7 @@ class EventInstancesView(APIView):
             doc.ACCOUNT,
         ],
         responses={
-            200: doc.EventPageSerializer,
+            200: EventPageSerializer,
             400: doc.BAD_REQUEST,
             409: doc.NOT_SYNCED,
             **doc.READ_ERRORS,

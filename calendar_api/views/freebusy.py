@@ -11,7 +11,8 @@ from calendar_api import validation
 from calendar_api.kits.recurrence import Window
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.services.freebusy import freebusy_query
-from calendar_api.views import schema as doc
+from calendar_api.views import openapi as doc
+from calendar_api.views.openapi_models import FreeBusySerializer
 
 FREEBUSY_EXAMPLE = {
     "kind": "calendar#freeBusy",
@@ -55,7 +56,7 @@ class FreeBusyView(APIView):
             doc.ACCOUNT,
         ],
         responses={
-            200: doc.FreeBusySerializer,
+            200: FreeBusySerializer,
             400: doc.BAD_REQUEST,
             503: doc.UNAVAILABLE,
             **doc.READ_ERRORS,

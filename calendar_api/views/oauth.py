@@ -11,6 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,9 +30,25 @@ from calendar_api.google.errors import GoogleBadResponse, GoogleError
 from calendar_api.reads.owned import stored_events
 from calendar_api.services.accounts import Connection, ConsentRequired, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
+from calendar_api.views import openapi as doc
 from calendar_api.views.errors import sign_in_failed, wants_html
+from calendar_api.views.openapi_models import EventSerializer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
+OAUTH_ERRORS = {
+    400: doc.error_response(
+        400, "state_mismatch", "The OAuth state is missing, unknown or already used."
+    ),
+    401: doc.error_response(
+        401, "reconnect_required", "Google no longer accepts the stored grant."
+    ),
+    403: doc.error_response(403, "access_denied", "Access to Google Calendar was not granted."),
+    409: doc.error_response(
+        409, "account_linked_elsewhere", "This Google account belongs to another user."
+    ),
+    429: doc.THROTTLED,
+    503: doc.UNAVAILABLE,
+}
 
 
 class InvalidLoginHint(ApiError):
@@ -56,6 +80,31 @@ class NoStoreView(APIView):
 class GoogleCalendarInitView(NoStoreView):
     """`GET /rest/v1/calendar/init/`: redirect (302) to Google's consent page."""
 
+    @extend_schema(
+        operation_id="oauth_init",
+        summary="Start connecting Google Calendar: a redirect (302) to Google's consent",
+        auth=[],
+        parameters=[
+            OpenApiParameter(
+                "login_hint",
+                # An e-mail address as Django checks it (at most 320 characters); empty is the
+                # same as none.
+                {
+                    "type": "string",
+                    "maxLength": 320,
+                    "anyOf": [{"type": "string", "format": "email"}, {"maxLength": 0}],
+                },
+                description="The Google account to suggest.",
+            ),
+            OpenApiParameter("next", OpenApiTypes.STR, description="Local path after."),
+        ],
+        responses={
+            302: OpenApiResponse(description="To Google's consent page."),
+            400: doc.error_response(400, InvalidLoginHint.code, InvalidLoginHint.default_detail),
+            401: doc.error_response(401, "authentication_failed", "Invalid token."),
+            429: doc.THROTTLED,
+        },
+    )
     def get(self, request: Request) -> HttpResponseRedirect:
         redirect_host = urlsplit(settings.GOOGLE_REDIRECT_URI).netloc
         if request.get_host() != redirect_host:
@@ -99,6 +148,33 @@ class GoogleCalendarRedirectView(NoStoreView):
     A failure in a browser (one asking for HTML, e.g. Back and Continue again after
     connecting) gets a page in words; other clients keep the JSON error."""
 
+    @extend_schema(
+        operation_id="oauth_redirect",
+        summary="Google's answer: check state, exchange the code, return primary's events",
+        auth=[],
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.STR, description=text)
+            for name, text in (
+                ("state", "The state from init."),
+                ("code", "Google's authorization code."),
+                ("error", "Google's error, e.g. access_denied."),
+                ("scope", "What was granted."),
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "Connected",
+                {
+                    "account": inline_serializer(
+                        "ConnectedAccount", {"email": serializers.EmailField()}
+                    ),
+                    "events": EventSerializer(many=True),
+                },
+            ),
+            303: OpenApiResponse(description="To the `next` path given to init."),
+            **OAUTH_ERRORS,
+        },
+    )
     def get(self, request: Request) -> HttpResponse:
         try:
             return self._answer(request)

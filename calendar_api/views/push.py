@@ -7,6 +7,8 @@ incremental sync. Forged notifications get 403 and cause no work; replayed or st
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +17,7 @@ from rest_framework.views import APIView
 from calendar_api.exceptions import ApiError
 from calendar_api.operations.metrics import WEBHOOK_NOTIFICATIONS
 from calendar_api.services.watches import MAX_MESSAGE_NUMBER, Notification, notification_receive
+from calendar_api.views import openapi as doc
 
 
 class ForgedNotification(ApiError):
@@ -38,6 +41,20 @@ def message_number(text: str) -> int | None:
     return number if 1 <= number <= MAX_MESSAGE_NUMBER else None
 
 
+# Google's channel headers, as the view reads them.
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 256}
+HEADERS = [
+    OpenApiParameter(name, kind, OpenApiParameter.HEADER, required=required)
+    for name, kind, required in (
+        ("X-Goog-Channel-ID", _TEXT, True),
+        ("X-Goog-Channel-Token", _TEXT, False),
+        ("X-Goog-Message-Number", {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}, True),
+        ("X-Goog-Resource-State", _TEXT, False),
+        ("X-Goog-Resource-ID", _TEXT, False),
+    )
+]
+
+
 class GoogleNotificationView(APIView):
     authentication_classes: list[type] = []  # Google's POSTs carry the channel token instead
     permission_classes = [AllowAny]
@@ -45,6 +62,18 @@ class GoogleNotificationView(APIView):
     # one indexed lookup and no work.
     throttle_classes: list[type] = []
 
+    @extend_schema(
+        operation_id="google_notifications",
+        summary="Google's push notifications (checked by channel id and token)",
+        auth=[],
+        request=None,
+        parameters=HEADERS,
+        responses={
+            200: inline_serializer("NotificationAnswer", {"status": serializers.CharField()}),
+            400: doc.error_response(400, "malformed_notification", "Missing channel headers."),
+            403: doc.error_response(403, "unknown_channel", "Unknown channel or wrong token."),
+        },
+    )
     def post(self, request: Request) -> Response:
         headers = request.headers
         number = message_number(headers.get("X-Goog-Message-Number", ""))

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -22,6 +23,7 @@ from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
 from calendar_api.services.api_tokens import api_token_create, live_tokens
+from calendar_api.views import openapi as doc
 from calendar_api.views.caching import no_store_view
 
 
@@ -71,10 +73,34 @@ class CreatedTokenSerializer(TokenSerializer):
 
 @no_store_view
 class TokenListView(APIView):
+    @extend_schema(
+        operation_id="tokens_list",
+        summary="The user's personal API tokens (never their secrets)",
+        responses={200: doc.list_page("TokenList", TokenSerializer(many=True)), **doc.READ_ERRORS},
+    )
     def get(self, request: Request) -> Response:
         tokens = live_tokens(user=request.user).order_by("-created")
         return Response(pagination.single_page(TokenSerializer(tokens, many=True).data))
 
+    @extend_schema(
+        operation_id="tokens_create",
+        summary="Create a personal API token (from a signed-in browser session only)",
+        request=TokenInputSerializer,
+        examples=[
+            OpenApiExample(
+                "read-only", value={"name": "reporting", "scope": "read"}, request_only=True
+            )
+        ],
+        responses={
+            201: CreatedTokenSerializer,
+            400: doc.BAD_REQUEST,
+            403: doc.FORBIDDEN,
+            409: doc.error_response(
+                409, "token_limit_reached", "You have as many API tokens as allowed."
+            ),
+            **doc.READ_ERRORS,
+        },
+    )
     def post(self, request: Request) -> Response:
         """Create a token. Its secret is shown in this answer only; it is stored hashed."""
         if not isinstance(request.successful_authenticator, SessionAuthentication):
@@ -86,6 +112,11 @@ class TokenListView(APIView):
 
 
 class TokenDetailView(APIView):
+    @extend_schema(
+        operation_id="tokens_delete",
+        summary="Revoke a personal API token",
+        responses={204: None, 403: doc.FORBIDDEN, **doc.READ_ERRORS},
+    )
     def delete(self, request: Request, token_key: str) -> Response:
         if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", token_key):
             raise Http404("No such token.")

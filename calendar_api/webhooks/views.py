@@ -21,7 +21,7 @@ from calendar_api.reads.owned import (
     webhook_endpoint_of,
     webhook_endpoints_of,
 )
-from calendar_api.views import schema as doc
+from calendar_api.views import openapi as doc
 from calendar_api.webhooks import outbound
 from calendar_api.webhooks import services as webhooks
 
@@ -175,13 +175,13 @@ DELIVERY_EXAMPLE = {
         },
     },
 }
-INVALID_URL = doc._error(
+INVALID_URL = doc.error_response(
     400,
     "invalid",
     "The request is invalid.",
     fields={"url": ["127.0.0.1 resolves to 127.0.0.1, which is not a public address."]},
 )
-CONFLICT = doc._error(409, "endpoint_disabled", EndpointDisabled.default_detail)
+CONFLICT = doc.error_response(409, "endpoint_disabled", EndpointDisabled.default_detail)
 WRITE_ERRORS = {400: INVALID_URL, 403: doc.FORBIDDEN, **doc.READ_ERRORS}
 
 
@@ -193,7 +193,7 @@ class WebhookListView(APIView):
         operation_id="webhooks_list",
         summary="The user's webhook endpoints (never their secrets)",
         responses={
-            200: doc._results("WebhookList", WebhookEndpointSerializer(many=True)),
+            200: doc.list_page("WebhookList", WebhookEndpointSerializer(many=True)),
             **doc.READ_ERRORS,
         },
     )
@@ -210,7 +210,7 @@ class WebhookListView(APIView):
         examples=[CREATE_EXAMPLE, CREATED_EXAMPLE],
         responses={
             201: WebhookCreatedSerializer,
-            409: doc._error(409, "too_many_endpoints", TooManyEndpoints.default_detail),
+            409: doc.error_response(409, "too_many_endpoints", TooManyEndpoints.default_detail),
             **WRITE_ERRORS,
         },
     )
@@ -311,7 +311,7 @@ class WebhookDeliveryListView(APIView):
             )
         ],
         responses={
-            200: doc._results("WebhookDeliveryPage", WebhookDeliverySerializer(many=True)),
+            200: doc.list_page("WebhookDeliveryPage", WebhookDeliverySerializer(many=True)),
             400: doc.BAD_REQUEST,
             **doc.READ_ERRORS,
         },
