@@ -16,6 +16,7 @@ from rest_framework.permissions import BasePermission
 
 from calendar_api.db.prepared import Prepared
 from calendar_api.models import ApiTokenDetails
+from calendar_api.services.api_tokens import api_token_used
 
 
 class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
@@ -40,8 +41,6 @@ class ApiTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
             except (TypeError, binascii.Error) as exc:
                 raise exceptions.AuthenticationFailed("Invalid token.") from exc
             if compare_digest(digest, auth_token.digest):
-                from calendar_api.services.api_tokens import api_token_used
-
                 api_token_used(token=auth_token)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed("Invalid token.")

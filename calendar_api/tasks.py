@@ -1,23 +1,70 @@
-"""Background jobs (Django's tasks API via django-tasks): load the row, call the service."""
+"""Background jobs (Django's tasks API): each loads its row, calls the service that does the
+work, and owns its retries. They are queued through jobs.py, never from here directly."""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
+import random
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
-from calendar_api.google.errors import GoogleError
+from calendar_api import jobs
+from calendar_api.google.errors import GoogleError, QuotaExceeded, ReauthRequired
 from calendar_api.models import Calendar
+from calendar_api.operations import metrics
 from calendar_api.services import instances, scheduler, sync, watches
 from calendar_api.webhooks import services as webhooks
+
+logger = logging.getLogger(__name__)
+RETRY_BASE_SECONDS = 5
+RETRY_CAP_SECONDS = 900
 
 
 @task()
 def sync_calendar(calendar_id: int, attempt: int = 0) -> str:
-    return sync.calendar_sync_job(calendar_id=calendar_id, attempt=attempt)
+    """Sync, and on a temporary failure (a `retryable` error, or a bug) try again later with
+    exponential backoff and jitter, capped; a spent quota pauses the account."""
+    calendar = Calendar.objects.select_related("account").filter(pk=calendar_id).first()
+    if calendar is None or not sync.account_usable(calendar.account):
+        sync.sync_unqueue(calendar_id=calendar_id)
+        metrics.SYNCS.labels(kind="none", outcome="skipped").inc()
+        return "skipped"
+    kind = "incremental" if calendar.sync_token else "full"
+    result = _synced(calendar, attempt)
+    ok = result in ("full", "incremental")
+    metrics.SYNCS.labels(kind=result if ok else kind, outcome="ok" if ok else result).inc()
+    return result
+
+
+def _synced(calendar: Calendar, attempt: int) -> str:
+    try:
+        return sync.calendar_sync(calendar=calendar).mode
+    except ReauthRequired:
+        return "reconnect_required"
+    except QuotaExceeded as exc:
+        sync.account_pause(account=calendar.account, seconds=exc.retry_after or 3600)
+        sync.sync_error_record(calendar=calendar, code=exc.code)
+        return "paused"
+    except GoogleError as exc:
+        sync.sync_error_record(calendar=calendar, code=exc.code)
+        return _retry(calendar, attempt, exc.retry_after) if exc.retryable else "failed"
+    except Exception as exc:  # a bug or a database error: recorded and retried, never silent
+        logger.exception("Sync of calendar %s failed", calendar.pk)
+        sync.sync_error_record(calendar=calendar, code=f"internal_error: {type(exc).__name__}")
+        return _retry(calendar, attempt, None)
+
+
+def _retry(calendar: Calendar, attempt: int, retry_after: int | None) -> str:
+    delay = backoff_seconds(attempt, retry_after)
+    sync.sync_request(calendar_id=calendar.pk, delay=delay, attempt=attempt + 1)
+    return "retrying"
+
+
+def backoff_seconds(attempt: int, retry_after: int | None = None) -> float:
+    """Exponential backoff with jitter (Google's error guide), never sooner than Retry-After."""
+    ceiling = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempt)
+    return max(float(retry_after or 0), random.uniform(ceiling / 2, ceiling))  # noqa: S311
 
 
 @task()
@@ -56,14 +103,9 @@ def scheduler_tick() -> str:
     extended = scheduler.extensions_claim()
     pruned = scheduler.housekeeping_due()
     requeued = webhooks.deliveries_overdue()
-    scheduler_start(delay=settings.SCHEDULER_TICK)
+    jobs.scheduler_tick(delay=settings.SCHEDULER_TICK)
     return (
         f"{len(stalled)} stalled syncs queued again, {len(polls)} polls, "
         f"{len(renewals)} renewals, {len(extended)} horizons moved on, {pruned} old job results deleted, "
         f"{len(requeued)} overdue webhook deliveries queued again"
     )
-
-
-def scheduler_start(*, delay: float = 0) -> None:
-    run_after = timezone.now() + dt.timedelta(seconds=delay)
-    transaction.on_commit(lambda: scheduler_tick.using(run_after=run_after).enqueue())

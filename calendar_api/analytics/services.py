@@ -30,6 +30,7 @@ from calendar_api.kits import instance_rows
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.reads import window as read_model
+from calendar_api.services.preferences import preferences_get
 
 # Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
 # float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
@@ -390,8 +391,6 @@ class Setup:
 def analytics_setup(*, user: Any, time_zone: str | None = None) -> Setup:
     """The zone (asked for, else the user's preference, else their primary calendar's, else
     UTC) and the user's working hours."""
-    from calendar_api.services.preferences import preferences_get
-
     preferences = preferences_get(user=user)
     name = time_zone or preferences.time_zone or _primary_zone(user) or "UTC"
     days = tuple(sorted({int(d) for d in preferences.work_days or [] if 0 <= int(d) <= 6}))

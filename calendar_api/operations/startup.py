@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from calendar_api.operations.redaction import install_redaction
+from calendar_api.services.scheduler import pushed_calendars_check
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,6 @@ def _pushed_calendars_check_apart() -> None:
 
 
 def _pushed_calendars_check() -> None:
-    from calendar_api.services.scheduler import pushed_calendars_check
-
     try:
         pushed_calendars_check()
     except DatabaseError:  # not migrated yet: nothing is pushed either

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
+from calendar_api import jobs
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted
 from calendar_api.google import oauth
@@ -99,10 +100,8 @@ def _keep_grant(
 
 def _after_connect(*, account_id: int) -> None:
     """Sync the other enabled calendars, open push channels, and make sure the scheduler runs."""
-    from calendar_api.tasks import scheduler_start  # tasks import the services: import late
-
     if tick_is_stale():
-        scheduler_start()
+        jobs.scheduler_tick()
     for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):
         if not calendar.sync_token:
             sync_request(calendar_id=calendar.pk)

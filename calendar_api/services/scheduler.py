@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from knox.models import AuthToken
 
+from calendar_api import jobs
 from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChannel
 from calendar_api.services import instances
 from calendar_api.services.changes import changes_prune
@@ -164,9 +164,7 @@ def extensions_claim(*, now: dt.datetime | None = None) -> list[int]:
 
 
 def instances_extend_request(*, calendar_id: int) -> None:
-    from calendar_api import tasks  # tasks import the services: import late
-
-    transaction.on_commit(lambda: tasks.extend_instances.enqueue(calendar_id))
+    jobs.extend_instances(calendar_id=calendar_id)
 
 
 def housekeeping_due(*, now: dt.datetime | None = None) -> int:

@@ -15,7 +15,6 @@ import datetime as dt
 import itertools
 import logging
 import queue
-import random
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,12 +25,10 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from calendar_api import jobs
 from calendar_api.db import bulk
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
-    GoogleError,
-    QuotaExceeded,
-    ReauthRequired,
     SyncTokenExpired,
 )
 from calendar_api.kits.event_fields import (
@@ -336,65 +333,24 @@ def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
     return len(stored)
 
 
-def calendar_sync_job(*, calendar_id: int, attempt: int = 0) -> str:
-    """What the background job runs: sync, and on a temporary failure try again later with
-    exponential backoff and jitter (capped); a spent quota pauses the account."""
-    calendar = Calendar.objects.select_related("account").filter(pk=calendar_id).first()
-    if calendar is None or not _account_usable(calendar.account):
-        Calendar.objects.filter(pk=calendar_id).update(sync_queued=False, sync_queued_at=None)
-        metrics.SYNCS.labels(kind="none", outcome="skipped").inc()
-        return "skipped"
-    kind = "incremental" if calendar.sync_token else "full"
-    result = _sync_job_run(calendar, attempt)
-    ok = result in ("full", "incremental")
-    metrics.SYNCS.labels(kind=result if ok else kind, outcome="ok" if ok else result).inc()
-    return result
+def sync_unqueue(*, calendar_id: int) -> None:
+    """A queued sync that will not run (the calendar or its account is gone or unusable)."""
+    Calendar.objects.filter(pk=calendar_id).update(sync_queued=False, sync_queued_at=None)
 
 
-def _sync_job_run(calendar: Calendar, attempt: int) -> str:
-    calendar_id = calendar.pk
-    try:
-        return calendar_sync(calendar=calendar).mode
-    except ReauthRequired:
-        return "reconnect_required"
-    except QuotaExceeded as exc:
-        _pause(calendar.account, exc.retry_after or 3600)
-        _record_error(calendar, exc.code)
-        return "paused"
-    except GoogleError as exc:
-        _record_error(calendar, exc.code)
-        if exc.retryable:
-            return _retry_later(calendar_id, attempt, exc.retry_after)
-        return "failed"
-    except Exception as exc:  # a bug or a database error: recorded and retried, never silent
-        logger.exception("Sync of calendar %s failed", calendar_id)
-        _record_error(calendar, f"internal_error: {type(exc).__name__}")
-        return _retry_later(calendar_id, attempt, None)
-
-
-def _retry_later(calendar_id: int, attempt: int, retry_after: int | None) -> str:
-    delay = backoff_seconds(attempt, retry_after)
-    sync_request(calendar_id=calendar_id, delay=delay, attempt=attempt + 1)
-    return "retrying"
-
-
-def backoff_seconds(attempt: int, retry_after: int | None = None) -> float:
-    ceiling = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempt)
-    return max(float(retry_after or 0), random.uniform(ceiling / 2, ceiling))  # noqa: S311
-
-
-def _account_usable(account: GoogleAccount) -> bool:
+def account_usable(account: GoogleAccount) -> bool:
+    """Active, and not paused after spending its quota."""
     if account.status != GoogleAccount.Status.ACTIVE:
         return False
     return account.paused_until is None or account.paused_until <= timezone.now()
 
 
-def _pause(account: GoogleAccount, seconds: int) -> None:
+def account_pause(*, account: GoogleAccount, seconds: int) -> None:
     until = timezone.now() + dt.timedelta(seconds=seconds)
     GoogleAccount.objects.filter(pk=account.pk).update(paused_until=until)
 
 
-def _record_error(calendar: Calendar, code: str) -> None:
+def sync_error_record(*, calendar: Calendar, code: str) -> None:
     """Shown by the calendars API, the admin and `sync_status` until a sync succeeds."""
     logger.warning("Sync of calendar %s failed: %s", calendar.pk, code)
     Calendar.objects.filter(pk=calendar.pk).update(
@@ -412,7 +368,6 @@ def sync_request(
     `spaced` (push notifications): the job runs no sooner than SYNC_MIN_INTERVAL seconds after
     the last sync, so a flood of notifications is one sync and at most one follow-up, however
     long the flood lasts against short syncs."""
-    from calendar_api import tasks  # tasks import the services: import late
 
     def enqueue() -> None:
         now = timezone.now()
@@ -425,10 +380,8 @@ def sync_request(
                 if not mine.update(sync_queued=True, sync_queued_at=now):
                     return
                 wait = _spacing(calendar_id, now) if spaced else 0
-            job = tasks.sync_calendar
-            if wait:
-                job = job.using(run_after=now + dt.timedelta(seconds=wait))
-            job.enqueue(calendar_id, attempt)
+            run_after = now + dt.timedelta(seconds=wait) if wait else None
+            jobs.sync_calendar(calendar_id=calendar_id, attempt=attempt, run_after=run_after)
 
     transaction.on_commit(enqueue)
 

@@ -17,10 +17,10 @@ import uuid
 from enum import Enum
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from calendar_api import jobs
 from calendar_api.google.config import is_loopback, load_config
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
@@ -112,9 +112,7 @@ def watch_renew(*, calendar: Calendar) -> WatchChannel | None:
 
 
 def watch_request(*, calendar_id: int) -> None:
-    from calendar_api import tasks  # tasks import the services: import late
-
-    transaction.on_commit(lambda: tasks.renew_watch.enqueue(calendar_id))
+    jobs.renew_watch(calendar_id=calendar_id)
 
 
 MAX_MESSAGE_NUMBER = 2**63 - 1

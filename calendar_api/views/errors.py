@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from calendar_api.exceptions import json_handler404, json_handler500
+from calendar_api.views.pages import page
 
 SIGN_IN_PROBLEMS = {
     "state_mismatch": (
@@ -39,8 +40,6 @@ def wants_html(request: HttpRequest) -> bool:
 
 
 def _page(request: HttpRequest, status: int, **context: Any) -> HttpResponse:
-    from calendar_api.views.web import page
-
     defaults = {"back_url": "/", "back_label": "Back to your calendar", "status": status}
     return page(request, "calendar_api/error.html", {**defaults, **context}, status=status)
 

@@ -14,7 +14,7 @@ from health_check.views import HealthCheckView
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from calendar_api.operations.health import readiness_checks
-from calendar_api.operations.metrics import metrics_text
+from calendar_api.operations.scrape import metrics_text
 
 
 @never_cache

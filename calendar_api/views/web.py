@@ -9,14 +9,12 @@ which FullCalendar inserts its rules.
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,25 +23,11 @@ from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.calendars import calendar_update
 from calendar_api.services.preferences import preferences_get
 from calendar_api.services.sync import account_sync_request
+from calendar_api.views.pages import page
 from calendar_api.web.window import Shown, shown_calendars
 
-CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'nonce-{nonce}'; "
-    "script-src 'self'; connect-src 'self'; object-src 'none'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri")]
 WEEKDAYS += [("SA", "Sat"), ("SU", "Sun")]
-
-
-def page(
-    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
-) -> HttpResponse:
-    """Render a page under the strict Content-Security-Policy."""
-    nonce = secrets.token_urlsafe(16)
-    response = render(request, template, {**context, "csp_nonce": nonce}, status=status)
-    response["Content-Security-Policy"] = CSP.format(nonce=nonce)
-    return response
 
 
 def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, object]:

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from calendar_api import jobs
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.models import GoogleAccount, StoreChange, WebhookDelivery, WebhookEndpoint
 from calendar_api.webhooks import outbound
@@ -181,14 +182,7 @@ def _store(rows: list[WebhookDelivery]) -> int:
 
 def delivery_enqueue(*, delivery_ids: list[int], at: dt.datetime | None = None) -> None:
     """Queue a delivery job for each once the current transaction commits."""
-    from calendar_api import tasks  # tasks import the services: import late
-
-    def enqueue() -> None:
-        job = tasks.deliver_webhook if at is None else tasks.deliver_webhook.using(run_after=at)
-        for delivery_id in delivery_ids:
-            job.enqueue(delivery_id)
-
-    transaction.on_commit(enqueue)
+    jobs.deliver_webhooks(delivery_ids=delivery_ids, at=at)
 
 
 def delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:

@@ -14,9 +14,10 @@ from django.utils import timezone
 from calendar_api import crypto
 from calendar_api.google.errors import ReauthRequired
 from calendar_api.models import Calendar, Event, GoogleAccount, Instance, WatchChannel
-from calendar_api.services.sync import calendar_sync, calendar_sync_job
+from calendar_api.services.sync import calendar_sync
 from calendar_api.services.tokens import account_access_token
 from calendar_api.services.watches import watch_start
+from calendar_api.tasks import sync_calendar
 from tests.calendar_api.conftest import fault
 from tests.emulator.clients import CLIENT_ID, control
 
@@ -58,7 +59,7 @@ def test_invalid_grant_on_refresh_marks_the_account_for_reconnection(
     alice.refresh_from_db()
     assert alice.status == "reconnect_required"
     assert not WatchChannel.objects.filter(stopped_at=None).exists()
-    assert calendar_sync_job(calendar_id=alice.calendars.get(primary=True).pk) == "skipped"
+    assert sync_calendar.call(calendar_id=alice.calendars.get(primary=True).pk) == "skipped"
 
 
 def test_the_api_says_a_reconnect_is_needed_and_reconnecting_restores(

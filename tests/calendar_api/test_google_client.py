@@ -11,6 +11,7 @@ import pytest
 from calendar_api.google import client, errors
 from calendar_api.models import Event
 from calendar_api.services import sync
+from calendar_api.tasks import sync_calendar
 from google_emulator.calendar.generate import generate
 from tests.emulator.clients import control
 
@@ -79,7 +80,7 @@ def test_a_sync_retries_a_retryable_error_and_not_a_permanent_one(alice: Any, go
 
     calendar = alice.calendars.get(primary=True)
     fault(google, "calendar.events.list", status=503, times=10)
-    assert sync.calendar_sync_job(calendar_id=calendar.pk) == "retrying"
+    assert sync_calendar.call(calendar_id=calendar.pk) == "retrying"
     google.emulator.clear_faults()
     fault(google, "calendar.events.list", status=404, reason="notFound", times=10)
-    assert sync.calendar_sync_job(calendar_id=calendar.pk) == "failed"
+    assert sync_calendar.call(calendar_id=calendar.pk) == "failed"

@@ -14,7 +14,8 @@ from django.utils import timezone
 from calendar_api.db import bulk
 from calendar_api.google.errors import GoogleUnavailable
 from calendar_api.models import Calendar, Event, Instance
-from calendar_api.services.sync import calendar_sync, calendar_sync_job, prefetched
+from calendar_api.services.sync import calendar_sync, prefetched
+from calendar_api.tasks import sync_calendar
 from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control
 from tests.support.jobs import job_results
@@ -148,7 +149,7 @@ def test_the_job_backs_off_and_requeues_on_a_temporary_failure(
     fault(google, "calendar.events.list", times=10, status=503)
     started = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert calendar_sync_job(calendar_id=primary(alice).pk) == "retrying"
+        assert sync_calendar.call(calendar_id=primary(alice).pk) == "retrying"
     [queued] = job_results(tasks.sync_calendar)  # on the database queue or on RQ
     assert queued.task.run_after > started + dt.timedelta(seconds=2)
     assert primary(alice).last_sync_error == "google_unavailable"
@@ -156,10 +157,10 @@ def test_the_job_backs_off_and_requeues_on_a_temporary_failure(
 
 def test_a_spent_quota_pauses_the_account(alice: Any, google: Any) -> None:
     fault(google, "calendar.events.list", times=1, status=403, reason="quotaExceeded")
-    assert calendar_sync_job(calendar_id=primary(alice).pk) == "paused"
+    assert sync_calendar.call(calendar_id=primary(alice).pk) == "paused"
     alice.refresh_from_db()
     assert alice.paused_until is not None
-    assert calendar_sync_job(calendar_id=primary(alice).pk) == "skipped"
+    assert sync_calendar.call(calendar_id=primary(alice).pk) == "skipped"
 
 
 def test_a_sync_already_running_collapses_new_triggers_into_one_follow_up(alice: Any) -> None:

@@ -20,6 +20,7 @@ from django.test import Client
 
 from calendar_api import tasks
 from calendar_api.google.config import load_config
+from calendar_api.jobs import scheduler_tick
 from calendar_api.models import GoogleAccount, StoreChange, WebhookDelivery, WebhookEndpoint
 from calendar_api.services.sync import sync_request
 from calendar_api.services.tokens import account_mark_reconnect
@@ -179,7 +180,7 @@ def test_a_worker_killed_during_the_attempt_leaves_the_message_to_another_worker
     # (and so the other workers' delayed jobs) for as long as the machine ran.
     wait_for(lambda: not {p for p, _ in processes()} & set(forked), "end of its scheduler", [])
 
-    tasks.scheduler_start()  # the scheduler's safety net finds the overdue delivery
+    scheduler_tick()  # the scheduler's safety net finds the overdue delivery
     survivor = start_worker()
     [delivery] = settle(endpoint, [survivor])
 

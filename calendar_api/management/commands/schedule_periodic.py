@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from calendar_api import jobs
 from calendar_api.services.scheduler import tick_is_stale
-from calendar_api.tasks import scheduler_start
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
             self.stdout.write("The scheduler is already running.")
             return
         with transaction.atomic():
-            scheduler_start()
+            jobs.scheduler_tick()
         self.stdout.write("Scheduler started: the workers run its ticks.")

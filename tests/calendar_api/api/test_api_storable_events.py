@@ -16,7 +16,8 @@ from django.test import Client
 from calendar_api.kits.event_fields import readable, storable
 from calendar_api.models import Calendar, Event, GoogleAccount
 from calendar_api.services import sync
-from calendar_api.services.sync import calendar_sync, calendar_sync_job
+from calendar_api.services.sync import calendar_sync
+from calendar_api.tasks import sync_calendar
 from tests.calendar_api.api.conftest import events_url, send
 from tests.calendar_api.conftest import primary
 
@@ -97,7 +98,7 @@ def test_a_sync_that_fails_for_any_reason_is_recorded_and_retried(
 
     monkeypatch.setattr(sync, "_upsert", broken)
     monkeypatch.setattr(sync, "sync_request", lambda **kw: queued.append(kw))
-    assert calendar_sync_job(calendar_id=calendar.pk, attempt=2) == "retrying"
+    assert sync_calendar.call(calendar_id=calendar.pk, attempt=2) == "retrying"
 
     failed = Calendar.objects.get(pk=calendar.pk)
     assert failed.last_sync_error == "internal_error: DatabaseError"
@@ -109,6 +110,6 @@ def test_a_sync_that_fails_for_any_reason_is_recorded_and_retried(
     assert shown["sync_failures"] == 1
 
     monkeypatch.undo()
-    assert calendar_sync_job(calendar_id=calendar.pk) == "incremental"
+    assert sync_calendar.call(calendar_id=calendar.pk) == "incremental"
     mended = Calendar.objects.get(pk=calendar.pk)
     assert (mended.last_sync_error, mended.sync_failures) == ("", 0)

@@ -1,0 +1,58 @@
+"""What `/metrics` answers: this host's counters (every process's, in multiprocess mode; they
+are defined in operations/metrics.py) and the product's state, read from the database at scrape
+time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from calendar_api.models import GoogleAccount, WatchChannel
+from calendar_api.operations.queues import oldest_waiting_seconds
+
+
+class ProductStateCollector(Collector):
+    """Gauges read from the database at scrape time: accounts, expiring channels, the queue."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        accounts = GaugeMetricFamily(
+            "gcal_accounts", "Connected Google accounts, by status.", labels=["status"]
+        )
+        counts = dict(
+            GoogleAccount.objects.values_list("status").annotate(n=Count("pk")).order_by()
+        )
+        for status in GoogleAccount.Status.values:
+            accounts.add_metric([status], counts.get(status, 0))
+        yield accounts
+        soon = timezone.now() + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+        expiring = WatchChannel.objects.filter(stopped_at__isnull=True, expires_at__lt=soon)
+        yield GaugeMetricFamily(
+            "gcal_watch_channels_expiring",
+            "Open push channels that expire within WATCH_RENEW_MARGIN (renewal is due).",
+            value=expiring.count(),
+        )
+        yield GaugeMetricFamily(
+            "gcal_queue_oldest_seconds",
+            "Seconds the oldest due job has waited in the queue (0 when empty).",
+            value=oldest_waiting_seconds(),
+        )
+
+
+def metrics_text() -> bytes:
+    """This host's metrics (every process's, in multiprocess mode) and the product's state."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    else:
+        registry = REGISTRY
+    state = CollectorRegistry()
+    state.register(ProductStateCollector())
+    return generate_latest(registry) + generate_latest(state)
