@@ -15,7 +15,7 @@ EMULATOR_ARGS ?=
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
 	@echo "make test     set up .venv and run the whole test suite"
-	@echo "make lint     ruff (lint + format check) and mypy"
+	@echo "make lint     ruff (lint + format check), mypy and the import layers (import-linter)"
 	@echo "make docs     build the documentation site (docs/, mkdocs.yml) into site/, strict"
 	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
 	@echo "make bench    run the benchmarks in bench/"
@@ -88,6 +88,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 # The documentation site (MkDocs + Material, nothing loaded from the internet); --strict fails on
 # a broken link or a page missing from the navigation. Needs only the Python tools.

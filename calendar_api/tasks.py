@@ -9,10 +9,9 @@ import random
 from django.conf import settings
 from django_tasks import task
 
-from calendar_api import jobs
+from calendar_api import jobs, metrics
 from calendar_api.google.errors import GoogleError, QuotaExceeded, ReauthRequired
 from calendar_api.models import Calendar
-from calendar_api.operations import metrics
 from calendar_api.services import instances, scheduler, sync, watches
 from calendar_api.webhooks import services as webhooks
 

@@ -10,6 +10,7 @@ from calendar_api.feeds.views import (
     FeedListView,
     FeedRotateSecretView,
 )
+from calendar_api.viewkit.openapi import DocsView, SchemaView
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
 from calendar_api.views.connections import (
     ConnectionDetailView,
@@ -20,7 +21,6 @@ from calendar_api.views.errors import handler404
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
 from calendar_api.views.freebusy import FreeBusyView
 from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
-from calendar_api.views.openapi import DocsView, SchemaView
 from calendar_api.views.push import GoogleNotificationView
 from calendar_api.views.tokens import TokenDetailView, TokenListView
 from calendar_api.webhooks.views import (

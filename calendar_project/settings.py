@@ -218,10 +218,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums as components, then what serializers cannot say (the time zones, event bodies'
-    # closed set of fields, webhook URLs' scheme): calendar_api/views/openapi.py.
+    # closed set of fields, webhook URLs' scheme): calendar_api/viewkit/openapi.py.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "calendar_api.views.openapi.schema_finish",
+        "calendar_api.viewkit.openapi.schema_finish",
     ],
     "SERVERS": [{"url": PUBLIC_BASE_URL_FOR_SCHEMA, "description": "this service"}],
 }

@@ -22,7 +22,7 @@ from calendar_api.analytics.services import (
 )
 from calendar_api.kits.recurrence import Window
 from calendar_api.reads.owned import calendars_of
-from calendar_api.views.pages import page
+from calendar_api.viewkit.pages import page
 
 
 @dataclass(frozen=True)

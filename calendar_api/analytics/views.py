@@ -24,7 +24,7 @@ from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.reads.events import calendar_require_synced
 from calendar_api.reads.owned import calendar_of, calendars_of
-from calendar_api.views import openapi as doc
+from calendar_api.viewkit import openapi as doc
 
 MAX_SPAN = dt.timedelta(days=370)  # a year, and a little room for DST and leap days
 

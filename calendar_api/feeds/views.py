@@ -38,8 +38,8 @@ from calendar_api.feeds.services import (
 )
 from calendar_api.models import Calendar, CalendarFeed
 from calendar_api.reads.owned import calendar_of, feeds_of
-from calendar_api.views import openapi as doc
-from calendar_api.views.caching import no_store_view
+from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.caching import no_store_view
 
 MAX_SECRET = 64
 PRIVATE_EVENTS_HELP = (

@@ -28,7 +28,7 @@ from googleapiclient.errors import HttpError
 
 from calendar_api.google import errors
 from calendar_api.google.config import load_config
-from calendar_api.operations.metrics import google_request_count
+from calendar_api.metrics import google_request_count
 
 NUM_RETRIES = 3  # googleapiclient retries 5xx, 429 and 403 rate limits with backoff
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}

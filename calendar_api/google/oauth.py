@@ -31,7 +31,7 @@ from calendar_api.google.errors import (
     InvalidGrant,
     ReauthRequired,
 )
-from calendar_api.operations.metrics import google_request_count
+from calendar_api.metrics import google_request_count
 
 OPENID_SCOPES = ("openid", "https://www.googleapis.com/auth/userinfo.email")
 SCOPE_ALIASES = {

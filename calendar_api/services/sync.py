@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from calendar_api import jobs
+from calendar_api import jobs, metrics
 from calendar_api.db import bulk
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
@@ -39,7 +39,6 @@ from calendar_api.kits.event_fields import (
     storable_text,
 )
 from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment, Instance
-from calendar_api.operations import metrics
 from calendar_api.services import changes, instances
 from calendar_api.services.tokens import google_for
 

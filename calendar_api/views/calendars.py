@@ -11,7 +11,7 @@ from calendar_api import pagination, validation
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.serializers import CalendarSerializer
 from calendar_api.services.calendars import calendar_update
-from calendar_api.views import openapi as doc
+from calendar_api.viewkit import openapi as doc
 
 
 class CalendarListView(APIView):

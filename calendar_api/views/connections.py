@@ -14,7 +14,7 @@ from calendar_api.reads.owned import accounts_of
 from calendar_api.serializers import ConnectionSerializer
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.sync import account_sync_request
-from calendar_api.views import openapi as doc
+from calendar_api.viewkit import openapi as doc
 
 
 class ConnectionListView(APIView):

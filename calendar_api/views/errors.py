@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from calendar_api.exceptions import json_handler404, json_handler500
-from calendar_api.views.pages import page
+from calendar_api.viewkit.pages import page
 
 SIGN_IN_PROBLEMS = {
     "state_mismatch": (

@@ -28,9 +28,9 @@ from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
 from calendar_api.serializers import event_in_zone
 from calendar_api.services import events as service
-from calendar_api.views import openapi as doc
-from calendar_api.views.caching import no_store_view
-from calendar_api.views.openapi_models import EventPageSerializer, EventSerializer
+from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.caching import no_store_view
+from calendar_api.viewkit.openapi_models import EventPageSerializer, EventSerializer
 
 EVENT_EXAMPLE = {
     "summary": "Team meeting",

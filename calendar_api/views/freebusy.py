@@ -11,8 +11,8 @@ from calendar_api import validation
 from calendar_api.kits.recurrence import Window
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.services.freebusy import freebusy_query
-from calendar_api.views import openapi as doc
-from calendar_api.views.openapi_models import FreeBusySerializer
+from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.openapi_models import FreeBusySerializer
 
 FREEBUSY_EXAMPLE = {
     "kind": "calendar#freeBusy",

@@ -30,9 +30,9 @@ from calendar_api.google.errors import GoogleBadResponse, GoogleError
 from calendar_api.reads.owned import stored_events
 from calendar_api.services.accounts import Connection, ConsentRequired, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
-from calendar_api.views import openapi as doc
+from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.openapi_models import EventSerializer
 from calendar_api.views.errors import sign_in_failed, wants_html
-from calendar_api.views.openapi_models import EventSerializer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
 OAUTH_ERRORS = {

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api.exceptions import ApiError
-from calendar_api.operations.metrics import WEBHOOK_NOTIFICATIONS
+from calendar_api.metrics import WEBHOOK_NOTIFICATIONS
 from calendar_api.services.watches import MAX_MESSAGE_NUMBER, Notification, notification_receive
-from calendar_api.views import openapi as doc
+from calendar_api.viewkit import openapi as doc
 
 
 class ForgedNotification(ApiError):

@@ -23,8 +23,8 @@ from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
 from calendar_api.services.api_tokens import api_token_create, live_tokens
-from calendar_api.views import openapi as doc
-from calendar_api.views.caching import no_store_view
+from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.caching import no_store_view
 
 
 class SessionRequired(ApiError):

@@ -23,7 +23,7 @@ from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.calendars import calendar_update
 from calendar_api.services.preferences import preferences_get
 from calendar_api.services.sync import account_sync_request
-from calendar_api.views.pages import page
+from calendar_api.viewkit.pages import page
 from calendar_api.web.window import Shown, shown_calendars
 
 WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri")]

@@ -20,7 +20,7 @@ from rest_framework import serializers
 from calendar_api.exceptions import error_body
 from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
-from calendar_api.views.caching import no_store
+from calendar_api.viewkit.caching import no_store
 from calendar_api.web import live
 from calendar_api.web.window import sync_progress, window_events
 

@@ -21,7 +21,7 @@ from calendar_api.reads.owned import (
     webhook_endpoint_of,
     webhook_endpoints_of,
 )
-from calendar_api.views import openapi as doc
+from calendar_api.viewkit import openapi as doc
 from calendar_api.webhooks import outbound
 from calendar_api.webhooks import services as webhooks
 

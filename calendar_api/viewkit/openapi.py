@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -22,7 +23,6 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from calendar_api import validation
-from calendar_api.webhooks import outbound
 
 # -- components ---------------------------------------------------------------------------------
 
@@ -220,7 +220,7 @@ def _event_input(component: dict[str, Any]) -> None:
 
 def _webhook_url(component: dict[str, Any]) -> None:
     """https (or http too where private addresses are allowed, as in development)."""
-    scheme = "https?" if outbound.allow_private() else "https"
+    scheme = "https?" if settings.WEBHOOKS_ALLOW_PRIVATE_URLS else "https"
     component["properties"]["url"]["pattern"] = f"^{scheme}://[^\\s/?#]+"
 
 
