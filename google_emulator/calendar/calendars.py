@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from google_emulator.calendar import colors, common, sharing, times, tokens
 from google_emulator.calendar.models import Calendar, etag_for
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
 from google_emulator.state import AccessToken
 
 ROLES = ("freeBusyReader", "reader", "writer", "owner")

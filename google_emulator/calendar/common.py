@@ -11,9 +11,9 @@ from google_emulator import scopes
 from google_emulator.calendar import conference, sharing
 from google_emulator.calendar import schema as calendar_schema
 from google_emulator.calendar.models import Calendar
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
 from google_emulator.oauth import authenticate
-from google_emulator.server import Ctx
 from google_emulator.state import AccessToken
 
 CAL = scopes.CAL

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from google_emulator.calendar.models import Calendar, CalendarStore, Event
-from google_emulator.server import Ctx
+from google_emulator.context import Ctx
 
 MEET = "hangoutsMeet"
 ICON = "https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png"

@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from google_emulator.calendar import generate as generator
 from google_emulator.calendar import push
+from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
-from google_emulator.server import Ctx, Route
 
 MAX_GENERATE = 200_000
 

@@ -21,8 +21,8 @@ from google_emulator.calendar import (
 )
 from google_emulator.calendar.models import Calendar, Event, etag_for
 from google_emulator.calendar.query import Query
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
 from google_emulator.state import AccessToken
 
 BASE32HEX = "0123456789abcdefghijklmnopqrstuv"

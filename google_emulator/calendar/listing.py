@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from google_emulator import scopes
 from google_emulator.calendar import common, query, recurrence, select, sharing, tokens
 from google_emulator.calendar.models import Calendar
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
 
 DEFAULT_REMINDERS = [{"method": "popup", "minutes": 10}]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from google_emulator.calendar import common, times, tokens
 from google_emulator.calendar.models import Calendar
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
 
 MAX_PAGE = 2500
 DEFAULT_PAGE = 250

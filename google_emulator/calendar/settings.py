@@ -6,8 +6,8 @@ from werkzeug.wrappers import Response
 
 from google_emulator.calendar import common
 from google_emulator.calendar.models import etag_for
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
 
 DEFAULTS = {
     "autoAddHangouts": "true",
