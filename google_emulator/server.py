@@ -20,7 +20,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from google_emulator import control, discovery, oauth
-from google_emulator.calendar import push
+from google_emulator.calendar import notify
 from google_emulator.calendar import routes as calendar_routes
 from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, OAuthError
@@ -185,7 +185,7 @@ class Emulator:
         self.clear_faults()
         self.quota.clear()
         self.latency_ms = 0
-        push.set_faults(None)
+        notify.set_faults(None)
 
     def save(self) -> None:
         if self.state_file is not None:
