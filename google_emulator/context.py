@@ -18,7 +18,8 @@ from google_emulator.errors import GoogleError
 from google_emulator.faults import Fault, FaultRate
 from google_emulator.keys import SigningKey
 from google_emulator.quota import Quota
-from google_emulator.state import AccessToken, State
+from google_emulator.state import State
+from google_emulator.state.oauth import AccessToken
 
 Handler = Callable[..., Response]
 

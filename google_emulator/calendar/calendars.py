@@ -8,10 +8,10 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import changes, colors, common, sharing, times, tokens
-from google_emulator.calendar.models import Calendar, etag_for
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.state import AccessToken
+from google_emulator.state.calendar import Calendar, etag_for
+from google_emulator.state.oauth import AccessToken
 
 ROLES = ("freeBusyReader", "reader", "writer", "owner")
 CONFERENCE = {"allowedConferenceSolutionTypes": ["hangoutsMeet"]}

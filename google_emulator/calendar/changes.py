@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from google_emulator.calendar import notify, times
-from google_emulator.calendar.models import Calendar, Event, etag_for
 from google_emulator.context import Ctx
+from google_emulator.state.calendar import Calendar, Event, etag_for
 
 
 def save(ctx: Ctx, calendar: Calendar, event: Event) -> Event:

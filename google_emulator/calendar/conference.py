@@ -11,8 +11,8 @@ import hashlib
 from typing import Any
 
 from google_emulator.calendar import changes
-from google_emulator.calendar.models import Calendar, CalendarStore, Event
 from google_emulator.context import Ctx
+from google_emulator.state.calendar import Calendar, CalendarStore, Event
 
 MEET = "hangoutsMeet"
 ICON = "https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png"

@@ -19,11 +19,11 @@ from google_emulator.calendar import (
     select,
     times,
 )
-from google_emulator.calendar.models import Calendar, Event
 from google_emulator.calendar.query import Query
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.state import AccessToken
+from google_emulator.state.calendar import Calendar, Event
+from google_emulator.state.oauth import AccessToken
 
 BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
 TIME_FIELDS = ("start", "end", "recurrence")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from google_emulator.calendar.models import Calendar, CalendarStore, Channel
+from google_emulator.state.calendar import Calendar, CalendarStore, Channel
 
 DELIVERY_TIMEOUT = 2.0
 REORDER_WAIT = 1.0  # seconds a held notification waits for a later one to overtake it

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 
 from google_emulator import scopes
 from google_emulator.calendar import common, notify
-from google_emulator.calendar.models import Calendar, Channel
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
+from google_emulator.state.calendar import Calendar, Channel
 
 DEFAULT_TTL = 604800  # seconds: Google's default channel lifetime (7 days)
 MAX_TTL = 2592000  # 30 days
