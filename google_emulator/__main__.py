@@ -14,7 +14,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
-from google_emulator import EmulatorServer, start
+from google_emulator import EmulatorServer, dropin, start
 from google_emulator.calendar.generate import generate
 from google_emulator.state import Client
 
@@ -132,8 +132,6 @@ def serve(argv: list[str]) -> int:
 
 
 def dropin_parser(name: str) -> argparse.ArgumentParser:
-    from google_emulator import dropin
-
     parser = argparse.ArgumentParser(
         prog=f"python -m google_emulator {name}", description=dropin.__doc__
     )
@@ -154,8 +152,6 @@ def dropin_parser(name: str) -> argparse.ArgumentParser:
 
 
 def exec_command(argv: list[str]) -> int:
-    from google_emulator import dropin
-
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         print(
             "usage: python -m google_emulator exec [options] -- COMMAND [ARGS...]", file=sys.stderr
@@ -169,8 +165,6 @@ def exec_command(argv: list[str]) -> int:
 
 
 def env_command(argv: list[str]) -> int:
-    from google_emulator import dropin
-
     args = dropin_parser("env").parse_args(argv)
     args.client = merge_clients(args.client)
     return dropin.env_main(args)

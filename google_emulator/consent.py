@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from google_emulator.scopes import SIGN_IN, description
-from google_emulator.state import Account
+from google_emulator.state.oauth import Account
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in - Google Accounts (emulator)</title>

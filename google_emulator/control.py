@@ -7,10 +7,10 @@ from dataclasses import fields
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import control as calendar_control
+from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
 from google_emulator.faults import Fault, parse_rate
 from google_emulator.seed import add_account
-from google_emulator.server import Ctx, Route
 
 FAULT_FIELDS = {f.name for f in fields(Fault)}
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx, Route
 
 SERVED = {("calendar", "v3"), ("oauth2", "v2")}  # the APIs the emulator answers
 SCOPE_KEY = re.compile(r'"(https://[a-z.]+/[^"\s]*)":\s*\{\s*"description":\s*"((?:[^"\\]|\\.)*)"')

@@ -17,10 +17,18 @@ from urllib.parse import unquote, urlencode
 from werkzeug.wrappers import Response
 
 from google_emulator import consent, scopes
+from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, OAuthError, json_response
 from google_emulator.keys import ISSUER
-from google_emulator.server import Ctx, Route
-from google_emulator.state import CODE_TTL, AccessToken, Account, AuthCode, Client, Grant, new_token
+from google_emulator.state.oauth import (
+    CODE_TTL,
+    AccessToken,
+    Account,
+    AuthCode,
+    Client,
+    Grant,
+    new_token,
+)
 from google_emulator.tls import GOOGLE_HOSTS
 
 AUTH_PARAMS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from google_emulator.discovery import scope_description
+
 CAL = "https://www.googleapis.com/auth/calendar"
 EMAIL = "https://www.googleapis.com/auth/userinfo.email"
 PROFILE = "https://www.googleapis.com/auth/userinfo.profile"
@@ -47,20 +49,14 @@ def with_openid(scopes: list[str]) -> list[str]:
     return [*scopes, "openid"]
 
 
-def _google_description(scope: str) -> str | None:
-    from google_emulator.discovery import scope_description
-
-    return scope_description(scope)
-
-
 def unknown(scopes: list[str]) -> list[str]:
     """The scopes no Google API defines (any scope a discovery document names is valid)."""
-    return [s for s in scopes if s not in DESCRIPTIONS and _google_description(s) is None]
+    return [s for s in scopes if s not in DESCRIPTIONS and scope_description(s) is None]
 
 
 def description(scope: str) -> str:
     """The consent page's words for `scope`."""
-    return DESCRIPTIONS.get(scope) or _google_description(scope) or scope
+    return DESCRIPTIONS.get(scope) or scope_description(scope) or scope
 
 
 def invalid_message(bad: list[str]) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from google_emulator.calendar.seed import seed_calendars
-from google_emulator.state import Account, State
+from google_emulator.state import State
+from google_emulator.state.oauth import Account
 
 ACCOUNTS = [
     Account("104365471209375301001", "alice@example.com", "Alice Example", "Alice", "Example"),

@@ -1,9 +1,8 @@
-"""The emulator's WSGI application, its routing, fault injection and control endpoints."""
+"""The emulator's WSGI application: routing to the handlers, fault injection, its server thread."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import socket
 import ssl
@@ -12,65 +11,34 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from google_emulator import control, discovery, oauth
+from google_emulator.calendar import notify
+from google_emulator.calendar import routes as calendar_routes
+from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, OAuthError
 from google_emulator.faults import RATE_KINDS, DropConnection, Fault, FaultRate
 from google_emulator.keys import SigningKey
 from google_emulator.quota import Quota
-from google_emulator.state import AccessToken, State
+from google_emulator.seed import build_state
+from google_emulator.state import State
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
-
-__all__ = ["Ctx", "Emulator", "EmulatorServer", "Fault", "Route"]  # Fault: tests import it here
-Handler = Callable[..., Response]
+__all__ = ["Emulator", "EmulatorServer", "Fault"]  # Fault: tests import it here
 BAD_INPUT = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError)
 log = logging.getLogger("google_emulator")
-
-
-@dataclass(frozen=True)
-class Route:
-    path: str
-    methods: tuple[str, ...]
-    method_id: str  # the discovery method id, e.g. "calendar.events.list", or "oauth.token"
-    handler: Handler
-
-
-@dataclass
-class Ctx:
-    """What a handler gets: the request, the emulator, and the caller's token once checked."""
-
-    request: Request
-    emulator: Emulator
-    token: AccessToken | None = None
-    method_id: str = ""
-
-    @property
-    def state(self) -> State:
-        return self.emulator.state
-
-    @property
-    def base_url(self) -> str:
-        return self.request.host_url.rstrip("/")
-
-    def json(self) -> Any:
-        if not self.request.get_data():
-            return {}
-        try:
-            return json.loads(self.request.get_data(as_text=True))
-        except ValueError as exc:
-            raise GoogleError(400, "parseError", f"Parse Error: {exc}") from exc
+ROUTES = [*oauth.ROUTES, *calendar_routes.ROUTES, *discovery.ROUTES, *control.ROUTES]
 
 
 @dataclass
 class Emulator:
-    """The WSGI app. `routes` come from the OAuth and Calendar modules."""
+    """The WSGI app: `ROUTES` (OAuth, Calendar, discovery, control) with faults and quota."""
 
     state: State
     auto_consent: bool = False
@@ -84,13 +52,9 @@ class Emulator:
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        from google_emulator import control, discovery, oauth
-        from google_emulator.calendar import routes as calendar_routes
-
-        routes = [*oauth.ROUTES, *calendar_routes.ROUTES, *discovery.ROUTES, *control.ROUTES]
-        self.routes = routes
+        self.routes = ROUTES
         self.url_map = Map(
-            [Rule(r.path, endpoint=i, methods=r.methods) for i, r in enumerate(routes)]
+            [Rule(r.path, endpoint=i, methods=r.methods) for i, r in enumerate(ROUTES)]
         )
         self._fault_lock = threading.Lock()
 
@@ -205,8 +169,6 @@ class Emulator:
 
     def reset(self, seed: str | None = None) -> None:
         """Back to a freshly seeded state (keeping registered clients), with no faults."""
-        from google_emulator.seed import build_state
-
         fresh = build_state(seed or self.seed)
         with self.state.lock:
             fresh.clients.update(self.state.clients)
@@ -223,9 +185,7 @@ class Emulator:
         self.clear_faults()
         self.quota.clear()
         self.latency_ms = 0
-        from google_emulator.calendar import push
-
-        push.set_faults(None)
+        notify.set_faults(None)
 
     def save(self) -> None:
         if self.state_file is not None:

@@ -7,9 +7,9 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import common, sharing
-from google_emulator.calendar.models import Calendar, etag_for
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
+from google_emulator.state.calendar import Calendar, etag_for
 
 SCOPE_TYPES = ("default", "user", "group", "domain")
 

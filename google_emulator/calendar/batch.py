@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
 
 MAX_PARTS = 1000
 Part = tuple[str, Response]

@@ -7,11 +7,11 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from google_emulator.calendar import colors, common, sharing, times, tokens
-from google_emulator.calendar.models import Calendar, etag_for
+from google_emulator.calendar import changes, colors, common, sharing, times, tokens
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
-from google_emulator.state import AccessToken
+from google_emulator.state.calendar import Calendar, etag_for
+from google_emulator.state.oauth import AccessToken
 
 ROLES = ("freeBusyReader", "reader", "writer", "owner")
 CONFERENCE = {"allowedConferenceSolutionTypes": ["hangoutsMeet"]}
@@ -271,13 +271,11 @@ def calendars_delete(ctx: Ctx, calendar_id: str) -> Response:
 
 
 def calendars_clear(ctx: Ctx, calendar_id: str) -> Response:
-    from google_emulator.calendar import events
-
     token = common.caller(ctx, common.CALENDARS_WRITE)
     calendar = common.calendar_for(ctx, token, calendar_id, need="owner")
     if not calendar.primary:
         raise GoogleError(400, "invalid", "Only a primary calendar can be cleared.")
     for event in list(calendar.events.values()):
         if event.get("status") != "cancelled":
-            events.save(ctx, calendar, {**event, "status": "cancelled"})
+            changes.save(ctx, calendar, {**event, "status": "cancelled"})
     return common.empty()

@@ -7,7 +7,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import common
-from google_emulator.server import Ctx
+from google_emulator.context import Ctx
 
 FOREGROUND = "#1d1d1d"
 CALENDAR_BACKGROUNDS = (

@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 from google_emulator import scopes
 from google_emulator.calendar import conference, sharing
 from google_emulator.calendar import schema as calendar_schema
-from google_emulator.calendar.models import Calendar
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
 from google_emulator.oauth import authenticate
-from google_emulator.server import Ctx
-from google_emulator.state import AccessToken
+from google_emulator.state.calendar import Calendar
+from google_emulator.state.oauth import AccessToken
 
 CAL = scopes.CAL
 APP = CAL + ".app.created"  # treated as full access: the emulator does not track the app

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from google_emulator.calendar.models import Calendar, CalendarStore, Event
-from google_emulator.server import Ctx
+from google_emulator.calendar import changes
+from google_emulator.context import Ctx
+from google_emulator.state.calendar import Calendar, CalendarStore, Event
 
 MEET = "hangoutsMeet"
 ICON = "https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png"
@@ -91,7 +92,5 @@ def complete_pending(ctx: Ctx) -> None:
     """Create the conferences still pending (Google does it moments after the write)."""
     if not ctx.state.calendars.pending_conferences:
         return
-    from google_emulator.calendar import events
-
     for calendar, event in pending(ctx.state.calendars):
-        events.save(ctx, calendar, succeeded(event))
+        changes.save(ctx, calendar, succeeded(event))

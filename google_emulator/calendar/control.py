@@ -7,9 +7,9 @@ import time
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import generate as generator
-from google_emulator.calendar import push
+from google_emulator.calendar import notify
+from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
-from google_emulator.server import Ctx, Route
 
 MAX_GENERATE = 200_000
 
@@ -17,7 +17,7 @@ MAX_GENERATE = 200_000
 def channels(ctx: Ctx) -> Response:
     found = [
         {**c.to_api(), "address": c.address, "calendarId": c.calendar_id, "owner": c.owner}
-        for c in push.live(ctx.state.calendars)
+        for c in notify.live(ctx.state.calendars)
     ]
     return json_response({"channels": found})
 
@@ -57,20 +57,20 @@ def clear_quota(ctx: Ctx) -> Response:
 def set_push_faults(ctx: Ctx) -> Response:
     """`{"drop": 0.2, "duplicate": 0.1, "delay_ms": 500, "reorder": 0.3, "seed": 1}`."""
     try:
-        faults = push.PushFaults.parse(ctx.json())
+        faults = notify.PushFaults.parse(ctx.json())
     except ValueError as exc:
         raise GoogleError(400, "invalid", str(exc)) from exc
-    push.set_faults(faults)
+    notify.set_faults(faults)
     return json_response(faults.as_dict())
 
 
 def get_push_faults(ctx: Ctx) -> Response:
-    faults = push.current_faults()
+    faults = notify.current_faults()
     return json_response(faults.as_dict() if faults else {})
 
 
 def clear_push_faults(ctx: Ctx) -> Response:
-    push.set_faults(None)
+    notify.set_faults(None)
     return json_response({})
 
 
@@ -88,7 +88,7 @@ def generate(ctx: Ctx) -> Response:
         raise GoogleError(400, "invalid", f"count must be 0..{MAX_GENERATE}", location="count")
     started = time.perf_counter()
     generator.generate(ctx.state.calendars, calendar, count, int(body.get("seed", 0)))
-    push.changed(ctx.state.calendars, calendar)
+    notify.changed(ctx.state.calendars, calendar)
     elapsed = round(time.perf_counter() - started, 3)
     return json_response(
         {

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from google_emulator.calendar import recurrence, schema, times
-from google_emulator.calendar.models import Calendar, Event
 from google_emulator.errors import GoogleError
+from google_emulator.state.calendar import Calendar, Event
 
 ID_PATTERN = re.compile(r"^[a-v0-9]{5,1024}$")
 READ_ONLY = (

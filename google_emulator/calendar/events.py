@@ -10,20 +10,20 @@ from werkzeug.wrappers import Response
 
 from google_emulator import scopes
 from google_emulator.calendar import (
+    changes,
     common,
     conference,
     eventdata,
-    push,
     quickadd,
     recurrence,
     select,
     times,
 )
-from google_emulator.calendar.models import Calendar, Event, etag_for
 from google_emulator.calendar.query import Query
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
-from google_emulator.state import AccessToken
+from google_emulator.state.calendar import Calendar, Event
+from google_emulator.state.oauth import AccessToken
 
 BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
 TIME_FIELDS = ("start", "end", "recurrence")
@@ -31,25 +31,6 @@ TIME_FIELDS = ("start", "end", "recurrence")
 
 def new_id() -> str:
     return "".join(secrets.choice(BASE32HEX) for _ in range(26))
-
-
-def save(ctx: Ctx, calendar: Calendar, event: Event) -> Event:
-    """Store a changed event: new etag, `updated`, change sequence; tell the watchers."""
-    store = ctx.state.calendars
-    seq = store.next_seq()
-    stamp = times.now_ms()
-    event["etag"] = etag_for(seq)
-    event["updated"] = stamp
-    if not event.get("created"):
-        event["created"] = stamp
-    calendar.events[event["id"]] = event
-    calendar.changed[event["id"]] = seq
-    calendar.created.setdefault(event["id"], seq)
-    calendar.version, calendar.updated = seq, stamp
-    push.changed(store, calendar)
-    for listener in ctx.emulator.listeners:  # in-process observers: (calendar id, event id)
-        listener(calendar.id, event["id"])
-    return event
 
 
 def find(calendar: Calendar, event_id: str) -> Event | None:
@@ -133,7 +114,7 @@ def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str
     eventdata.check(body)
     event = eventdata.complete({**body, "id": event_id}, calendar, None)
     _conference(ctx, calendar, event, None)
-    return save(ctx, calendar, event)
+    return changes.save(ctx, calendar, event)
 
 
 def insert(ctx: Ctx, calendar_id: str) -> Response:
@@ -173,7 +154,7 @@ def import_(ctx: Ctx, calendar_id: str) -> Response:
     if isinstance(raw.get("organizer"), dict) and isinstance(raw["organizer"].get("email"), str):
         event["organizer"] = {"email": raw["organizer"]["email"]}
     _conference(ctx, calendar, event, same)
-    return shown(ctx, calendar, save(ctx, calendar, event))
+    return shown(ctx, calendar, changes.save(ctx, calendar, event))
 
 
 def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
@@ -193,10 +174,10 @@ def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
         return shown(ctx, source, current)
     if current["id"] in target.events:
         raise GoogleError(409, "duplicate", "The requested identifier already exists.")
-    save(ctx, source, {**current, "status": "cancelled"})
+    changes.save(ctx, source, {**current, "status": "cancelled"})
     moved = {k: v for k, v in current.items() if k not in ("etag", "updated")}
     moved["organizer"] = {"email": target.id, "displayName": target.summary, "self": True}
-    return shown(ctx, target, save(ctx, target, moved))
+    return shown(ctx, target, changes.save(ctx, target, moved))
 
 
 def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Response:
@@ -209,7 +190,7 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
     _conference(ctx, calendar, event, current)
     if any(event.get(name) != current.get(name) for name in TIME_FIELDS):
         event["sequence"] = int(current.get("sequence", 0)) + 1
-    return shown(ctx, calendar, save(ctx, calendar, event))
+    return shown(ctx, calendar, changes.save(ctx, calendar, event))
 
 
 def update(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
@@ -245,7 +226,7 @@ def patch(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
 def _cancel_exceptions(ctx: Ctx, calendar: Calendar, master_id: str) -> None:
     for event in list(calendar.events.values()):
         if event.get("recurringEventId") == master_id and event.get("status") != "cancelled":
-            save(ctx, calendar, {**event, "status": "cancelled"})
+            changes.save(ctx, calendar, {**event, "status": "cancelled"})
 
 
 def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
@@ -255,11 +236,11 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     _check_if_match(ctx, current)
     if "recurringEventId" in current:
         keep = ("kind", "etag", "id", "created", "recurringEventId", "originalStartTime")
-        save(
+        changes.save(
             ctx, calendar, {**{k: current[k] for k in keep if k in current}, "status": "cancelled"}
         )
     else:
-        save(ctx, calendar, {**current, "status": "cancelled"})
+        changes.save(ctx, calendar, {**current, "status": "cancelled"})
         if current.get("recurrence"):
             _cancel_exceptions(ctx, calendar, current["id"])
     return common.empty()
@@ -286,4 +267,4 @@ def quick_add(ctx: Ctx, calendar_id: str) -> Response:
     }
     eventdata.check(body)
     event = eventdata.complete({**body, "id": new_id()}, calendar, None)
-    return shown(ctx, calendar, save(ctx, calendar, event))
+    return shown(ctx, calendar, changes.save(ctx, calendar, event))

@@ -8,9 +8,9 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import common, recurrence, sharing, times
-from google_emulator.calendar.models import Calendar, Event
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
+from google_emulator.state.calendar import Calendar, Event
 
 MAX_CALENDARS = 50
 Interval = tuple[dt.datetime, dt.datetime]

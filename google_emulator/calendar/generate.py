@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from google_emulator.calendar import seed, times
-from google_emulator.calendar.models import Calendar, CalendarStore, Event
+from google_emulator.state.calendar import Calendar, CalendarStore, Event
 
 SUMMARIES = ("Meeting", "Call", "Review", "Workshop", "Lunch", "Focus time", "Interview", "Demo")
 OTHER_ZONES = ("America/New_York", "Asia/Tokyo")

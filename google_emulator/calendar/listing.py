@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from google_emulator import scopes
 from google_emulator.calendar import common, query, recurrence, select, sharing, tokens
-from google_emulator.calendar.models import Calendar
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
+from google_emulator.state.calendar import Calendar
 
 DEFAULT_REMINDERS = [{"method": "popup", "minutes": 10}]
 

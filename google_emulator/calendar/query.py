@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from google_emulator.calendar import common, times, tokens
-from google_emulator.calendar.models import Calendar
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
+from google_emulator.state.calendar import Calendar
 
 MAX_PAGE = 2500
 DEFAULT_PAGE = 250

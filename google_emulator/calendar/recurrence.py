@@ -18,7 +18,7 @@ from dateutil import rrule as dateutil_rrule
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from google_emulator.calendar import times
-from google_emulator.calendar.models import Event
+from google_emulator.state.calendar import Event
 
 MAX_INSTANCES = 730  # an unbounded series is expanded this far (two years of a daily one)
 MAX_YEARS = 100

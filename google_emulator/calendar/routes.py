@@ -13,7 +13,7 @@ from google_emulator.calendar import (
     push,
     settings,
 )
-from google_emulator.server import Route
+from google_emulator.context import Route
 
 V3 = "/calendar/v3"
 LIST = V3 + "/users/me/calendarList"

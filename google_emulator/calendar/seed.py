@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from google_emulator.calendar import eventdata, recurrence, times
-from google_emulator.calendar.models import Calendar, CalendarStore, Event, etag_for
+from google_emulator.state.calendar import Calendar, CalendarStore, Event, etag_for
 
 ALICE, BOB, CAROL = "alice@example.com", "bob@example.com", "carol@example.com"
 WORK_ID = "c_a1ce0000000000000000000000000001@group.calendar.google.com"

@@ -14,9 +14,9 @@ from typing import Any
 
 from google_emulator.calendar import recurrence, times
 from google_emulator.calendar.common import dumps
-from google_emulator.calendar.models import Calendar, Event
 from google_emulator.calendar.query import Query
 from google_emulator.calendar.tokens import SortKey
+from google_emulator.state.calendar import Calendar, Event
 
 CACHE_SIZE = 16
 TEXT_FIELDS = ("summary", "description", "location")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import common
-from google_emulator.calendar.models import etag_for
+from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
-from google_emulator.server import Ctx
+from google_emulator.state.calendar import etag_for
 
 DEFAULTS = {
     "autoAddHangouts": "true",

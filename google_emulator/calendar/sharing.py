@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from google_emulator.calendar.models import Calendar, CalendarStore
+from google_emulator.state.calendar import Calendar, CalendarStore
 
 ROLES = ("none", "freeBusyReader", "reader", "writer", "owner")
 

@@ -14,8 +14,8 @@ import binascii
 import json
 from typing import Any
 
-from google_emulator.calendar.models import Calendar, CalendarStore
 from google_emulator.errors import GoogleError
+from google_emulator.state.calendar import Calendar, CalendarStore
 
 SortKey = tuple[int, str]
 

@@ -10,7 +10,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
 from google_emulator import EmulatorServer
-from google_emulator.calendar import push
+from google_emulator.calendar import notify
 from tests.emulator.clients import Listener, control, listener, service
 
 SLOT = {
@@ -87,11 +87,11 @@ def hook() -> Any:
 def watch(calendar: Any, hook: Listener) -> None:
     body = {"id": "chan-faults", "type": "web_hook", "address": hook.address}
     calendar.events().watch(calendarId="primary", body=body).execute()
-    push.wait_idle()
+    notify.wait_idle()
 
 
 def numbers(hook: Listener) -> list[int]:
-    push.wait_idle()
+    notify.wait_idle()
     found = []
     while not hook.received.empty():
         found.append(int(hook.received.get_nowait()["X-Goog-Message-Number"]))
@@ -133,4 +133,4 @@ def test_push_faults_reorder_notifications(
 def test_bad_push_faults_are_a_400(emulator: EmulatorServer, body: Any) -> None:
     response = requests.post(emulator.base_url + "/__emulator__/push-faults", json=body, timeout=5)
     assert response.status_code == 400
-    assert push.current_faults() is None
+    assert notify.current_faults() is None

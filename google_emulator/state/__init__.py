@@ -1,103 +1,44 @@
 """The emulator's in-memory state: clients, accounts, grants, tokens and calendars.
 
-Everything sits behind one re-entrant lock; handlers take it for the whole request, which keeps
-the emulator simple and correct under a threaded server. The state can be saved to and loaded
-from a JSON file (`--state FILE`).
+The records are in `oauth` (clients, accounts, codes, tokens, grants) and `calendar`
+(calendars, events, channels); `State` holds them all. Everything sits behind one re-entrant
+lock; handlers take it for the whole request, which keeps the emulator simple and correct under
+a threaded server. The state can be saved to and loaded from a JSON file (`--state FILE`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
-from google_emulator.calendar.models import CalendarStore
+from google_emulator.state.calendar import CalendarStore
+from google_emulator.state.oauth import (
+    ACCESS_TOKEN_TTL,
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    MAX_REFRESH_TOKENS,
+    AccessToken,
+    Account,
+    AuthCode,
+    Client,
+    Grant,
+    RefreshToken,
+    new_token,
+)
 
-DEMO_CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
-DEMO_CLIENT_SECRET = "emulator-client-secret"  # noqa: S105 - a public demo value
+__all__ = [
+    "DEMO_CLIENT_ID",
+    "DEMO_CLIENT_SECRET",
+    "Client",
+    "State",
+]  # the names imported from here
 T = TypeVar("T")
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-MAX_REFRESH_TOKENS = 100  # per account and client, as Google does
-CODE_TTL = 600
-ACCESS_TOKEN_TTL = 3599
-
-
-@dataclass
-class Client:
-    client_id: str
-    client_secret: str
-    redirect_uris: list[str] = field(default_factory=list)  # empty: any http(s) loopback URI
-
-    def accepts(self, redirect_uri: str) -> bool:
-        if self.redirect_uris:
-            return redirect_uri in self.redirect_uris
-        parts = urlsplit(redirect_uri)
-        return parts.scheme in ("http", "https") and (parts.hostname or "") in LOOPBACK_HOSTS
-
-
-@dataclass
-class Account:
-    sub: str
-    email: str
-    name: str
-    given_name: str
-    family_name: str
-    locale: str = "en"
-    picture: str = ""
-
-
-@dataclass
-class AuthCode:
-    code: str
-    client_id: str
-    redirect_uri: str
-    email: str
-    scopes: list[str]
-    code_challenge: str
-    code_challenge_method: str
-    issue_refresh: bool
-    nonce: str
-    expires_at: float
-
-
-@dataclass
-class RefreshToken:
-    token: str
-    client_id: str
-    email: str
-    scopes: list[str]
-    created_at: float
-
-
-@dataclass
-class AccessToken:
-    token: str
-    client_id: str
-    email: str
-    scopes: list[str]
-    expires_at: float
-    refresh_token: str = ""
-
-
-@dataclass
-class Grant:
-    """What one account has granted one client (the union with include_granted_scopes)."""
-
-    client_id: str
-    email: str
-    scopes: list[str]
-    offline: bool = False
-
-
-def new_token(prefix: str, nbytes: int = 48) -> str:
-    return prefix + secrets.token_urlsafe(nbytes)
 
 
 @dataclass
