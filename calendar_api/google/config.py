@@ -26,7 +26,7 @@ GOOGLE_CALENDAR_ENDPOINT = "https://www.googleapis.com/calendar/v3/"
 GOOGLE_BATCH_URI = "https://www.googleapis.com/batch/calendar/v3"
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 
-# The emulator's built-in demo client (see google_emulator/state.py).
+# The emulator's built-in demo client (see google_emulator/state/oauth.py).
 EMULATOR_CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
 EMULATOR_CLIENT_SECRET = "emulator-client-secret"  # noqa: S105 - a public demo value
 
