@@ -16,15 +16,16 @@ Insights and Clockwise; the README lists them):
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+# Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
+# float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
+from calendar_api.analytics.spans import Span, clip, gaps, hours, length, overlap, union, within
 from calendar_api.db.bulk import Epoch, values_read
 from calendar_api.kits import instance_rows
 from calendar_api.kits.recurrence import Window
@@ -32,9 +33,6 @@ from calendar_api.models import Calendar
 from calendar_api.reads import window as read_model
 from calendar_api.services.preferences import preferences_get
 
-# Times are seconds since 1970 (UTC) as floats: a year holds tens of thousands of spans, and
-# float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
-Span = tuple[float, float]
 FOCUS_MIN = 2 * 3600.0
 TOP = 10
 
@@ -160,80 +158,6 @@ def people(attendees: Any, me: str) -> tuple[bool, People]:
         elif email and not attendee.get("resource") and answer != "declined":
             others.append((email, str(attendee.get("displayName") or "")))
     return declined, tuple(others)
-
-
-# -- interval arithmetic -----------------------------------------------------------------------
-
-
-def union(spans: Iterable[Sequence[Any]]) -> list[Span]:
-    """The sorted, disjoint spans covering the same time (touching ones joined). A span is
-    anything whose first two items are its start and end: a year's Busy tuples go in as they
-    are, without a pair made of each."""
-    # Ordered by start alone: floats compare several times faster than tuples, and the merge
-    # below needs no order among spans that start together.
-    ordered = sorted(spans, key=itemgetter(0))
-    if not ordered:
-        return []
-    merged: list[Span] = []
-    low, high = ordered[0][0], ordered[0][1]
-    for span in ordered:
-        start, end = span[0], span[1]
-        if start > high:
-            merged.append((low, high))
-            low, high = start, end
-        elif end > high:
-            high = end
-    merged.append((low, high))
-    return merged
-
-
-def clip(spans: Iterable[Span], low: float, high: float) -> list[Span]:
-    # Conditional expressions rather than min() and max(): this runs over every counted span.
-    return [
-        (s if s > low else low, e if e < high else high) for s, e in spans if s < high and e > low
-    ]
-
-
-def within(merged: Sequence[Span], span: Span) -> list[Span]:
-    """The sorted, disjoint `merged` spans clipped to `span`, found by bisection."""
-    first = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
-    last = bisect.bisect_left(merged, (span[1], span[1]))
-    return clip(merged[first:last], *span)
-
-
-def overlap(merged: Sequence[Span], span: Span) -> float:
-    """How many seconds of `span` the sorted, disjoint `merged` spans cover."""
-    total = 0.0
-    index = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
-    while index < len(merged) and merged[index][0] < span[1]:
-        start, end = max(merged[index][0], span[0]), min(merged[index][1], span[1])
-        total += max(0.0, end - start)
-        index += 1
-    return total
-
-
-def gaps(merged: Sequence[Span], span: Span) -> list[Span]:
-    """The parts of `span` that the sorted, disjoint `merged` spans leave free."""
-    free: list[Span] = []
-    cursor = span[0]
-    index = max(0, bisect.bisect_right(merged, (span[0], span[0])) - 1)
-    while index < len(merged) and merged[index][0] < span[1]:
-        start, end = merged[index]
-        if start > cursor:
-            free.append((cursor, start))
-        cursor = max(cursor, end)
-        index += 1
-    if cursor < span[1]:
-        free.append((cursor, span[1]))
-    return free
-
-
-def hours(seconds: float) -> float:
-    return round(seconds / 3600, 2)
-
-
-def length(spans: Iterable[Span]) -> float:
-    return sum(end - start for start, end in spans)
 
 
 # -- the report --------------------------------------------------------------------------------

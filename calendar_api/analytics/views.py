@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import validation
+from calendar_api import queries, validation
 from calendar_api.analytics.services import (
     analytics_compute,
     analytics_setup,
@@ -29,7 +29,7 @@ from calendar_api.viewkit import openapi as doc
 MAX_SPAN = dt.timedelta(days=370)  # a year, and a little room for DST and leap days
 
 
-class AnalyticsQuerySerializer(validation.TimeRangeSerializer):
+class AnalyticsQuerySerializer(queries.TimeRangeSerializer):
     calendar = serializers.ListField(
         child=serializers.CharField(max_length=1024), required=False, max_length=50
     )
@@ -178,7 +178,7 @@ class AnalyticsView(APIView):
     def get(self, request: Request) -> Response:
         data = validation.parsed(
             AnalyticsQuerySerializer,
-            validation.query_dict(request.query_params, lists=("calendar",)),
+            queries.query_dict(request.query_params, lists=("calendar",)),
         )
         calendars = _calendars(request.user, data.get("calendar") or [])
         setup = analytics_setup(user=request.user, time_zone=data.get("time_zone"))

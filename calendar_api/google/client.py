@@ -61,30 +61,43 @@ def execute(request: Any) -> Any:
     return response
 
 
+# Google's answers by status (https://developers.google.com/calendar/api/guides/errors); a
+# 403 or 410 depends on its reason too (see _by_reason), anything else is worth a retry later.
+BY_STATUS: dict[int, type[errors.GoogleError]] = {
+    400: errors.GoogleBadRequest,
+    401: errors.AccessTokenRejected,
+    403: errors.GoogleForbidden,
+    404: errors.GoogleNotFound,
+    409: errors.GoogleConflict,
+    410: errors.SyncTokenExpired,
+    412: errors.PreconditionFailed,
+}
+
+
 def map_http_error(exc: HttpError) -> errors.GoogleError:
-    status = exc.status_code
-    reasons = {d.get("reason") for d in (exc.error_details or []) if isinstance(d, dict)}
+    reasons = {str(d.get("reason")) for d in (exc.error_details or []) if isinstance(d, dict)}
     message = str(exc.reason or "")
     retry_after = _retry_after(exc)
-    if status == 401:
-        return errors.AccessTokenRejected(message)
+    special = _by_reason(exc.status_code, reasons, retry_after, message)
+    if special is not None:
+        return special
+    kind = BY_STATUS.get(exc.status_code)
+    if kind is None:
+        return errors.GoogleUnavailable(retry_after=retry_after)
+    return kind(message)
+
+
+def _by_reason(
+    status: int, reasons: set[str], retry_after: int | None, message: str
+) -> errors.GoogleError | None:
+    """Rate limits (429, or 403 with a rate-limit reason), a spent quota, a deleted resource."""
     if status == 429 or (status == 403 and reasons & RATE_LIMIT_REASONS):
         return errors.RateLimited(retry_after=retry_after or 30)
     if status == 403 and "quotaExceeded" in reasons:
         return errors.QuotaExceeded(retry_after=retry_after or 3600)
-    if status == 410:
-        gone = "deleted" in reasons
-        return errors.GoogleGone(message) if gone else errors.SyncTokenExpired(message)
-    simple: dict[int, type[errors.GoogleError]] = {
-        400: errors.GoogleBadRequest,
-        403: errors.GoogleForbidden,
-        404: errors.GoogleNotFound,
-        409: errors.GoogleConflict,
-        412: errors.PreconditionFailed,
-    }
-    if status in simple:
-        return simple[status](message)
-    return errors.GoogleUnavailable(retry_after=retry_after)
+    if status == 410 and "deleted" in reasons:
+        return errors.GoogleGone(message)
+    return None
 
 
 def _retry_after(exc: HttpError) -> int | None:

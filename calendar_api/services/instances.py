@@ -15,10 +15,9 @@ calendar's longest instance, then serialization; see `instances_in_window`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,11 +26,10 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from calendar_api.db import bulk
-from calendar_api.kits import recurrence
-from calendar_api.kits.event_fields import EventRow, event_time, zone
-from calendar_api.kits.instance_rows import busy, instance_key, original_suffix
+from calendar_api.kits.event_fields import EventRow
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event, Instance
+from calendar_api.services.instance_build import Row, series_rows, single_row
 
 BATCH = 1000
 # Series built and written together: a daily series has some 1,100 rows over the horizon, so
@@ -70,110 +68,6 @@ def horizon(*, now: dt.datetime | None = None) -> Window:
         low=today - dt.timedelta(days=settings.INSTANCES_PAST_DAYS),
         high=today + dt.timedelta(days=settings.INSTANCES_FUTURE_DAYS + 1),
     )
-
-
-# -- building rows --------------------------------------------------------------------------
-
-
-class Row(NamedTuple):
-    """An Instance row to write (plain values: a full sync writes tens of thousands)."""
-
-    event_id: int
-    key: str
-    series_id: str
-    original_start: dt.datetime | None
-    start: dt.datetime
-    end: dt.datetime
-    busy: bool
-
-
-def _single_row(calendar: Calendar, row: Event | EventRow) -> Row | None:
-    if row.status == "cancelled" or row.start is None or row.end is None or row.pk is None:
-        return None
-    end = max(row.end, row.start)
-    return Row(row.pk, row.google_id, "", None, row.start, end, busy(row.data))
-
-
-def _exception_row(calendar: Calendar, row: Event, master: Event | None) -> Row | None:
-    found = _single_row(calendar, row)
-    original = row.data.get("originalStartTime")
-    if found is None or master is None or not original:
-        return found
-    suffix = original_suffix(original, calendar.time_zone)
-    return found._replace(
-        key=instance_key(row.recurring_event_id, suffix),
-        series_id=row.recurring_event_id,
-        original_start=event_time(original, calendar.time_zone)[0],
-    )
-
-
-def _is_occurrence(master: Event, calendar: Calendar, original: dt.datetime | None) -> bool:
-    """Whether the series (still) has an instance originally starting at `original` (UTC)."""
-    if original is None:
-        return False
-    tiny = dt.timedelta(microseconds=1)
-    with contextlib.suppress(ValueError, TypeError, KeyError, OverflowError):
-        found, _ = recurrence.occurrences(
-            master.data, calendar.time_zone, Window(low=original, high=original + tiny)
-        )
-        return any(_utc(value, calendar) == original for value in found)
-    return False
-
-
-def _utc(value: dt.datetime, calendar: Calendar) -> dt.datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=zone(calendar.time_zone)).astimezone(dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
-def _generated(calendar: Calendar, master: Event, span: Window) -> list[Row]:
-    tz = calendar.time_zone
-    try:
-        starts, _ = recurrence.occurrences(master.data, tz, span)
-        length = recurrence.duration(master.data, tz)
-    except (ValueError, TypeError, KeyError, OverflowError):
-        return []
-    is_busy = busy(master.data)
-    all_day = bool(starts) and starts[0].tzinfo is None
-    prefix = master.google_id + "_"
-    made = []
-    for value in starts:
-        begin = _utc(value, calendar)
-        end = max(_utc(value + length, calendar), begin)
-        suffix = value.strftime("%Y%m%d") if all_day else begin.strftime("%Y%m%dT%H%M%SZ")
-        made.append(Row(master.pk, prefix + suffix, master.google_id, begin, begin, end, is_busy))
-    return made
-
-
-def series_rows(
-    calendar: Calendar, master: Event | None, exceptions: list[Event], span: Window
-) -> list[Row]:
-    """The rows of one series: its unchanged instances in `span` and its live exceptions, as
-    Google's singleEvents shows them (nothing of a cancelled series; an exception that is no
-    longer one of the series' occurrences is not shown)."""
-    if master is None:  # an instance of a series this calendar does not hold: shown on its own
-        return [r for r in (_single_row(calendar, e) for e in exceptions) if r is not None]
-    if master.status == "cancelled" or not master.data.get("recurrence"):
-        return []
-    generated = {row.key: row for row in _generated(calendar, master, span)}
-    rows: list[Row] = []
-    for exception in exceptions:
-        key = _exception_key(exception, master, calendar)
-        replaced = generated.pop(key, None) is not None
-        row = _exception_row(calendar, exception, master)
-        if row is None or not key:
-            continue
-        if replaced or _is_occurrence(master, calendar, row.original_start):
-            rows.append(row)
-    return rows + list(generated.values())
-
-
-def _exception_key(exception: Event, master: Event, calendar: Calendar) -> str:
-    original = exception.data.get("originalStartTime")
-    if not original:
-        return ""
-    suffix = original_suffix(original, calendar.time_zone)
-    return instance_key(exception.recurring_event_id, suffix)
 
 
 # -- keeping rows current -------------------------------------------------------------------
@@ -225,7 +119,7 @@ def instances_refresh(
     for row in _sources(calendar, Q(google_id__in=event_ids)):
         if not row.recurring_event_id and not row.is_recurring:
             singles.add(row.google_id)
-            rows += [r for r in [_single_row(calendar, row)] if r is not None]
+            rows += [r for r in [single_row(calendar, row)] if r is not None]
     _save(calendar, rows)
     return len(rows) + _save_series(calendar, sorted(series_ids - singles - {""}), span)
 
@@ -256,15 +150,21 @@ def instances_add_singles(*, calendar: Calendar, events: list[EventRow]) -> int:
     """Rows for the single events among freshly stored `events` (a full sync's page): built
     from the rows in hand; only their ids are read back, by index."""
     singles = [e for e in events if not e.is_recurring and not e.recurring_event_id]
-    missing = [e.google_id for e in singles if e.pk is None]
-    if missing:
-        found = Event.objects.filter(calendar=calendar, google_id__in=missing).order_by()
-        pks = dict(found.values_list("google_id", "pk"))
-        for event in singles:
-            event.pk = event.pk or pks.get(event.google_id)
-    rows = [row for row in (_single_row(calendar, event) for event in singles) if row]
+    _read_pks(calendar, singles)
+    rows = [row for row in (single_row(calendar, event) for event in singles) if row]
     _save(calendar, rows)
     return len(rows)
+
+
+def _read_pks(calendar: Calendar, events: list[EventRow]) -> None:
+    """Fill in the row ids the bulk upsert did not give back (read by index)."""
+    missing = [e.google_id for e in events if e.pk is None]
+    if not missing:
+        return
+    found = Event.objects.filter(calendar=calendar, google_id__in=missing).order_by()
+    pks = dict(found.values_list("google_id", "pk"))
+    for event in events:
+        event.pk = event.pk or pks.get(event.google_id)
 
 
 class FullBuild:

@@ -14,10 +14,7 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
-import queue
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -38,6 +35,7 @@ from calendar_api.kits.event_fields import (
     storable_json,
     storable_text,
 )
+from calendar_api.kits.prefetch import prefetched
 from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment, Instance
 from calendar_api.services import changes, instances
 from calendar_api.services.tokens import google_for
@@ -60,7 +58,6 @@ UPSERT_FIELDS = [
 ]
 INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
 RETRY_BASE_SECONDS = 5
-END = object()  # what prefetched's thread gets once the pages run out
 RETRY_CAP_SECONDS = 900
 
 
@@ -131,102 +128,89 @@ def _apply(calendar: Calendar, google: GoogleClient, *, full: bool) -> SyncOutco
     # holds the lock only while it writes.
     first = next(pages, {})
     with transaction.atomic():
-        # Hold the calendar row while writing (no key lock: other updates of the row wait only
-        # for this write): a disconnect that deletes it either waits and then deletes these
-        # rows too, or has deleted it already. Unlocked, the two failed on a foreign key.
-        held = Calendar.objects.select_for_update(no_key=True).filter(pk=calendar.pk)
-        if not list(held.values_list("pk", flat=True)):
+        if not _held(calendar):
             return SyncOutcome("skipped")  # disconnected meanwhile
-        # A resync (after a 410) records what differs from the rows it replaces; the first
-        # full sync records only that the calendar was synced.
-        previous = changes.previous_of(calendar=calendar) if full and calendar.sync_token else {}
-        if full:
-            instances.instances_reset(calendar=calendar)
-            events_wipe(calendar=calendar)
-        changed = 0
-        next_token = ""
-        build = instances.FullBuild(calendar) if full else None
-        seen: set[str] = set()
+        run = _Pass.begin(calendar, full=full)
         # A full sync's instance rows are inserted on a thread of their own while the next
         # rows are built (bulk.writes_behind): the database's work overlaps Python's.
         with bulk.writes_behind(Instance) if full else contextlib.nullcontext():
             for page in itertools.chain([first], pages):
-                items = page.get("items", [])
-                stored = _upsert(calendar, items, previous=previous if full else None)
-                changed += len(stored)
-                if not full:  # a full sync brings old events too: their age is no lag
-                    metrics.sync_lag_observe(items)
-                if previous:
-                    seen.update(_google_id(item) for item in items)
-                if build is not None:
-                    build.page(stored)
-                else:
-                    _refresh_instances(calendar, stored)
-                next_token = page.get("nextSyncToken", next_token)
-            if previous:
-                changes.changes_record_vanished(calendar=calendar, previous=previous, seen=seen)
-            if build is not None:
-                build.finish()
+                run.store(page)
+            run.close()
+        run.record()
+    calendar.sync_token = run.next_token
+    return SyncOutcome("full" if full else "incremental", run.changed)
+
+
+def _held(calendar: Calendar) -> bool:
+    """Hold the calendar row while writing (no key lock: other updates of the row wait only
+    for this write): a disconnect that deletes it either waits and then deletes these rows
+    too, or has deleted it already. Unlocked, the two failed on a foreign key. False when it
+    is gone."""
+    held = Calendar.objects.select_for_update(no_key=True).filter(pk=calendar.pk)
+    return bool(list(held.values_list("pk", flat=True)))
+
+
+@dataclass
+class _Pass:
+    """One pass of a sync over Google's pages, inside its transaction: what it stored."""
+
+    calendar: Calendar
+    full: bool
+    previous: changes.Previous
+    build: instances.FullBuild | None
+    changed: int = 0
+    next_token: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    @classmethod
+    def begin(cls, calendar: Calendar, *, full: bool) -> _Pass:
+        """A resync (after a 410) records what differs from the rows it replaces; the first
+        full sync records only that the calendar was synced."""
+        previous = changes.previous_of(calendar=calendar) if full and calendar.sync_token else {}
+        if full:
+            instances.instances_reset(calendar=calendar)
+            events_wipe(calendar=calendar)
+        build = instances.FullBuild(calendar) if full else None
+        return cls(calendar, full, previous, build)
+
+    def store(self, page: dict[str, Any]) -> None:
+        items = page.get("items", [])
+        stored = _upsert(self.calendar, items, previous=self.previous if self.full else None)
+        self.changed += len(stored)
+        if not self.full:  # a full sync brings old events too: their age is no lag
+            metrics.sync_lag_observe(items)
+        if self.previous:
+            self.seen.update(_google_id(item) for item in items)
+        if self.build is not None:
+            self.build.page(stored)
+        else:
+            _refresh_instances(self.calendar, stored)
+        self.next_token = page.get("nextSyncToken", self.next_token)
+
+    def close(self) -> None:
+        if self.previous:
+            changes.changes_record_vanished(
+                calendar=self.calendar, previous=self.previous, seen=self.seen
+            )
+        if self.build is not None:
+            self.build.finish()
+
+    def record(self) -> None:
+        """The new sync token and the calendar's sync state, in the pass's transaction."""
         now = timezone.now()
-        marks: dict[str, Any] = {"last_activity_at": now} if changed and not full else {}
-        Calendar.objects.filter(pk=calendar.pk).update(
-            sync_token=next_token,
+        marks: dict[str, Any] = {"last_activity_at": now} if self.changed and not self.full else {}
+        Calendar.objects.filter(pk=self.calendar.pk).update(
+            sync_token=self.next_token,
             last_synced_at=now,
             last_sync_error="",
             last_sync_error_at=None,
             sync_failures=0,
             **marks,
         )
-        if full or changed:
-            changes.changes_record_synced(
-                calendar=calendar, mode="full" if full else "incremental", changed=changed
-            )
-    calendar.sync_token = next_token
-    return SyncOutcome("full" if full else "incremental", changed)
-
-
-def prefetched(pages: Iterator[T]) -> Iterator[T]:
-    """Yield what `pages` yields, fetching the next item in a thread while the caller works
-    on this one, and no further: two pages in memory at most. An error of the fetch is
-    raised here; when the caller stops early, the thread stops too."""
-    box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
-    wanted = threading.Semaphore(1)  # released each time the caller takes an item
-    stop = threading.Event()
-
-    def put(entry: tuple[bool, Any]) -> bool:
-        while not stop.is_set():
-            with contextlib.suppress(queue.Full):
-                box.put(entry, timeout=0.1)
-                return True
-        return False
-
-    def fetch() -> None:
-        try:
-            while not stop.is_set():
-                if not wanted.acquire(timeout=0.1):
-                    continue
-                page = next(pages, END)
-                if page is END:
-                    break
-                if not put((True, page)):
-                    return
-        except BaseException as exc:  # handed to the caller's thread
-            put((False, exc))
-            return
-        put((False, None))
-
-    threading.Thread(target=fetch, name="sync-prefetch", daemon=True).start()
-    try:
-        while True:
-            more, value = box.get()
-            if not more:
-                if value is not None:
-                    raise value
-                return
-            wanted.release()
-            yield value
-    finally:
-        stop.set()
+        if self.full or self.changed:
+            mode = "full" if self.full else "incremental"
+            changes.changes_record_synced(calendar=self.calendar, mode=mode, changed=self.changed)
 
 
 def _upsert(
@@ -241,10 +225,7 @@ def _upsert(
     database, its events are stored one by one and a bad one is skipped and logged, so that
     one event never stops the calendar's sync. Returns the rows stored."""
     rows = [row for row in (_row(calendar, item) for item in items) if row is not None]
-    if previous is None:
-        previous = changes.previous_of(calendar=calendar, ids=[row.google_id for row in rows])
-    if previous or calendar.sync_token:
-        changes.changes_record_events(calendar=calendar, events=rows, previous=previous)
+    _changes_record(calendar, rows, previous)
     if not rows:
         return []
     try:
@@ -253,6 +234,15 @@ def _upsert(
     except DatabaseError:
         return [row for row in rows if _upsert_one(calendar, row)]
     return rows
+
+
+def _changes_record(
+    calendar: Calendar, rows: list[EventRow], previous: changes.Previous | None
+) -> None:
+    if previous is None:
+        previous = changes.previous_of(calendar=calendar, ids=[row.google_id for row in rows])
+    if previous or calendar.sync_token:
+        changes.changes_record_events(calendar=calendar, events=rows, previous=previous)
 
 
 def _refresh_instances(calendar: Calendar, rows: list[EventRow]) -> None:

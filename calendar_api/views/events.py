@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import pagination, validation
+from calendar_api import pagination, queries, validation
 from calendar_api.google.errors import PreconditionFailed
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
@@ -73,7 +73,7 @@ def synced_calendar(request: Request, calendar_id: str, query: dict[str, Any]) -
 
 def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
     data = validation.parsed(
-        validation.TimeRangeSerializer,
+        queries.TimeRangeSerializer,
         {"time_zone": query["time_zone"]} if "time_zone" in query else {},
     )
     return validation.parse_zone(data.get("time_zone") or calendar.time_zone)
@@ -86,12 +86,12 @@ def page_response(request: Request, page: pagination.Page, tz: ZoneInfo) -> Resp
 
 
 def write_query(request: Request) -> dict[str, Any]:
-    return validation.query_data(request.query_params, allowed=validation.EVENT_WRITE_QUERY)
+    return queries.query_data(request.query_params, allowed=queries.EVENT_WRITE_QUERY)
 
 
 def write_options(query: dict[str, Any]) -> dict[str, Any]:
     options = {k: v for k, v in query.items() if k != "account"}
-    return dict(validation.parsed(validation.WriteQuerySerializer, options))
+    return dict(validation.parsed(queries.WriteQuerySerializer, options))
 
 
 def etag_header(etag: str) -> dict[str, str]:
@@ -167,12 +167,12 @@ class EventListView(APIView):
         },
     )
     def get(self, request: Request, calendar_id: str) -> Response:
-        query = validation.query_data(
-            request.query_params, allowed=validation.EVENT_LIST_QUERY, lists=("status",)
+        query = queries.query_data(
+            request.query_params, allowed=queries.EVENT_LIST_QUERY, lists=("status",)
         )
         calendar = synced_calendar(request, calendar_id, query)
-        data = validation.parsed_query(
-            validation.EventListQuerySerializer,
+        data = queries.parsed_query(
+            queries.EventListQuerySerializer,
             {k: v for k, v in query.items() if k != "account"},
         )
         wanted = listing.EventQuery(
@@ -253,7 +253,7 @@ class EventDetailView(APIView):
         },
     )
     def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
-        query = validation.query_data(request.query_params, allowed=validation.EVENT_READ_QUERY)
+        query = queries.query_data(request.query_params, allowed=queries.EVENT_READ_QUERY)
         calendar = synced_calendar(request, calendar_id, query)
         target = stored.event_target(calendar=calendar, event_id=event_id)
         headers = etag_header(target.version)
@@ -358,10 +358,10 @@ class EventInstancesView(APIView):
         },
     )
     def get(self, request: Request, calendar_id: str, event_id: str) -> Response:
-        query = validation.query_data(request.query_params, allowed=validation.INSTANCES_QUERY)
+        query = queries.query_data(request.query_params, allowed=queries.INSTANCES_QUERY)
         calendar = synced_calendar(request, calendar_id, query)
         data = validation.parsed(
-            validation.InstancesQuerySerializer, {k: v for k, v in query.items() if k != "account"}
+            queries.InstancesQuerySerializer, {k: v for k, v in query.items() if k != "account"}
         )
         page = stored.event_instances(
             calendar=calendar,

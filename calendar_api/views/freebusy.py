@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import validation
+from calendar_api import queries
 from calendar_api.kits.recurrence import Window
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.services.freebusy import freebusy_query
@@ -64,11 +64,11 @@ class FreeBusyView(APIView):
         examples=[OpenApiExample("busy", value=FREEBUSY_EXAMPLE, response_only=True)],
     )
     def get(self, request: Request) -> Response:
-        query = validation.query_data(
-            request.query_params, allowed=validation.FREEBUSY_QUERY, lists=("calendar",)
+        query = queries.query_data(
+            request.query_params, allowed=queries.FREEBUSY_QUERY, lists=("calendar",)
         )
         account = query.pop("account", None)
-        data = validation.parsed_query(validation.FreeBusyQuerySerializer, query)
+        data = queries.parsed_query(queries.FreeBusyQuerySerializer, query)
         names = data.get("calendar")
         if names:
             calendars = {

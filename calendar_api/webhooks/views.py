@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api import pagination, validation
+from calendar_api import pagination, queries, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import WebhookDelivery
 from calendar_api.reads.owned import (
@@ -319,9 +319,7 @@ class WebhookDeliveryListView(APIView):
     def get(self, request: Request, endpoint_id: int) -> Response:
         endpoint = webhook_endpoint_of(user=request.user, endpoint_id=endpoint_id)
         # As plain data: an empty value is refused, not taken for an absent one.
-        query = validation.parsed(
-            DeliveryQuerySerializer, validation.query_dict(request.query_params)
-        )
+        query = validation.parsed(DeliveryQuerySerializer, queries.query_dict(request.query_params))
         rows = endpoint.deliveries.all()
         if "status" in query:
             rows = rows.filter(status=query["status"])

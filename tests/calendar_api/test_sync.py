@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from calendar_api.db import bulk
 from calendar_api.google.errors import GoogleUnavailable
+from calendar_api.kits.prefetch import prefetched
 from calendar_api.models import Calendar, Event, Instance
-from calendar_api.services.sync import calendar_sync, prefetched
+from calendar_api.services.sync import calendar_sync
 from calendar_api.tasks import sync_calendar
 from tests.calendar_api.conftest import change_at_google, fault, primary, stored, truth
 from tests.emulator.clients import control

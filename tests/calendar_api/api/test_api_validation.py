@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from calendar_api import queries
 from calendar_api.models import Event
 from tests.calendar_api.api.conftest import API, events_url, send
 from tests.calendar_api.api.test_api_events import MEETING
@@ -201,24 +202,22 @@ def test_an_empty_time_zone_answers_400(alice_client: Client, path: str) -> None
 
 
 def test_a_kept_query_is_validated_once_and_a_refused_one_every_time() -> None:
-    """validation.parsed_query keeps what a valid query gave (a copy each time); a refused
+    """queries.parsed_query keeps what a valid query gave (a copy each time); a refused
     query is refused again, never kept."""
     from rest_framework.exceptions import ValidationError
 
     from calendar_api import validation
 
-    kind = validation.EventListQuerySerializer
+    kind = queries.EventListQuerySerializer
     week = {"time_min": "2027-02-10T10:00:00Z", "time_max": "2027-02-17T10:00:00+01:00"}
-    validation._parsed_query.cache_clear()
-    first = validation.parsed_query(kind, week)
+    queries._parsed_query.cache_clear()
+    first = queries.parsed_query(kind, week)
     assert first == validation.parsed(kind, week)
     first["time_min"] = "changed by a caller"
-    assert validation.parsed_query(kind, dict(reversed(week.items()))) == validation.parsed(
-        kind, week
-    )
-    assert validation._parsed_query.cache_info().hits == 1
+    assert queries.parsed_query(kind, dict(reversed(week.items()))) == validation.parsed(kind, week)
+    assert queries._parsed_query.cache_info().hits == 1
     wrong = {**week, "time_max": "2027-02-09T10:00:00Z"}  # before time_min
     for _ in range(2):
         with pytest.raises(ValidationError):
-            validation.parsed_query(kind, wrong)
-    assert validation._parsed_query.cache_info().currsize == 1
+            queries.parsed_query(kind, wrong)
+    assert queries._parsed_query.cache_info().currsize == 1
