@@ -1,4 +1,13 @@
-"""The ASGI handler the product is served with (calendar_project/asgi.py)."""
+"""The ASGI handler the product is served with (calendar_project/asgi.py).
+
+Replaces: `django.core.handlers.asgi.ASGIHandler.handle()` and how it runs the synchronous
+middleware chain. Relies on these Django internals: `ASGIHandler.read_body()`,
+`.create_request()`, `.send_response()`, `.listen_for_disconnect()`, `.load_middleware()`,
+`BaseHandler.get_response()`, `get_script_prefix()`, and the order in which Django sends
+`request_started` / `request_finished` and closes a response. Checked against Django 5.2.19
+(tests/calendar_api/test_asgi.py and test_web_stream_asgi.py, under uvicorn); to be checked
+again on each Django upgrade, 6.x included.
+"""
 
 from __future__ import annotations
 
