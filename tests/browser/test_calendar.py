@@ -28,7 +28,9 @@ def test_the_week_view_shows_this_weeks_events(page: Page, site: str, tmp_path: 
     expect(page.get_by_text("Bringing in your events from Google")).to_be_visible()
     run_jobs()  # the worker's first sync: the events arrive without a reload
     expect(page.locator("#progress")).to_be_hidden()
-    expect(page.get_by_role("button", name="Week")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Week", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(page.get_by_role("button", name="Daily stand-up").first).to_be_visible()
     expect(page.locator(".fc-timegrid-now-indicator-line")).to_be_attached()
     page.screenshot(path=tmp_path / "week.png", full_page=True)
@@ -131,7 +133,7 @@ def test_drag_an_event_to_another_day(page: Page, site: str, emulator: Any) -> N
     review = gcal.events().get(calendarId="primary", eventId="review0001").execute()
     day = dt.date.fromisoformat(review["start"]["dateTime"][:10])
     go_to(page, day)
-    page.get_by_role("button", name="Week").click()
+    page.get_by_role("button", name="Week", exact=True).click()
     later = day + dt.timedelta(days=1) if day.weekday() < 6 else day - dt.timedelta(days=1)
     drag(
         page,
