@@ -1,18 +1,68 @@
-"""Shared fixtures: one emulator per test session on a free loopback port, reset per test."""
+"""Shared fixtures: one emulator per test session on a free loopback port, reset per test;
+the session's clock, pinned by TEST_NOW (tests/support/clock.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 
 import google_emulator
 from google_emulator import EmulatorServer
 from google_emulator.calendar.recurrence import set_instance_ids
+from tests.support import clock
+
+_travel: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under TEST_NOW, travel before collection (modules that read the clock at import see the
+    pinned date too) and tick from there for the whole session, in every xdist worker."""
+    global _travel
+    try:
+        pin = clock.pinned()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from error
+    if pin is not None and _travel is None:
+        _travel = time_machine.travel(pin.instant, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    pin = clock.pinned()
+    when = f"pinned at {pin.instant:%Y-%m-%dT%H:%M:%SZ, a %A}" if pin else "real"
+    return f"clock: {when}; the browser in {clock.browser_zone()}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A pinned run leaves out the tests whose processes live on the real clock."""
+    if clock.pinned() is None:
+        return
+    left_out = [item for item in items if item.get_closest_marker("real_clock")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("real_clock")]
 
 
 @pytest.fixture(scope="session")
-def emulator_server() -> Iterator[EmulatorServer]:
+def pinned_clock() -> clock.Pin | None:
+    """The pin this session runs under (None: the real clock). The clock itself was moved in
+    pytest_configure, before anything read it; fixtures that start servers depend on this one
+    to say that they need it."""
+    assert (clock.pinned() is None) == (_travel is None)
+    return clock.pinned()
+
+
+@pytest.fixture(scope="session")
+def emulator_server(pinned_clock: clock.Pin | None) -> Iterator[EmulatorServer]:
     server = google_emulator.start(seed="demo", auto_consent=True)
     yield server
     server.stop()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from typing import Any
 
 import pytest
+from playwright.sync_api import BrowserContext
 
 from google_emulator import EmulatorServer
+from tests.support import clock
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls these tests make
 # (and the live server's) are still synchronous.
@@ -43,6 +46,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """The browser's time zone is always chosen (TEST_NOW's, else UTC): the machine's own
+    zone never decides what a test sees."""
+    return {**browser_context_args, "timezone_id": clock.browser_zone()}
+
+
+@pytest.fixture
+def context(context: BrowserContext, pinned_clock: clock.Pin | None) -> BrowserContext:
+    """Under TEST_NOW, the page's clock starts at this process's (pinned, ticking) now and
+    ticks in real time from there: Date, timers and FullCalendar's now indicator agree with
+    the server. Cookies' lifetimes are Chromium's (real) business: Django sends Max-Age."""
+    if pinned_clock is not None:
+        context.clock.install(time=dt.datetime.now(dt.UTC))
+    return context
 
 
 @pytest.fixture

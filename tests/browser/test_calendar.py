@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.support import clock
 from tests.support.browser import connect, run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +30,9 @@ def test_the_week_view_shows_this_weeks_events(page: Page, site: str, tmp_path: 
     expect(page.get_by_text("Bringing in your events from Google")).to_be_visible()
     run_jobs()  # the worker's first sync: the events arrive without a reload
     expect(page.locator("#progress")).to_be_hidden()
-    expect(page.get_by_role("button", name="Week")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Week", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(page.get_by_role("button", name="Daily stand-up").first).to_be_visible()
     expect(page.locator(".fc-timegrid-now-indicator-line")).to_be_attached()
     page.screenshot(path=tmp_path / "week.png", full_page=True)
@@ -49,9 +53,24 @@ def gcal_for(emulator: Any, email: str = "alice@example.com") -> Any:
         emulator.emulator.auto_consent = False
 
 
+def today() -> dt.date:
+    """Today in UTC: the day the emulator's demo seed is built around."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 def monday(weeks: int = 0) -> dt.date:
-    today = dt.date.today()
-    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+    return today() - dt.timedelta(days=today().weekday()) + dt.timedelta(weeks=weeks)
+
+
+def in_browser_zone(value: str) -> dt.datetime:
+    """A Google dateTime as the page shows it: in the browser's time zone."""
+    return dt.datetime.fromisoformat(value).astimezone(ZoneInfo(clock.browser_zone()))
+
+
+def wall_clock(day: dt.date, at: str, zone: str, shown_in: str) -> str:
+    """`at` (HH:MM) on `day` in `zone`, as a clock in `shown_in` reads it."""
+    local = dt.datetime.combine(day, dt.time.fromisoformat(at), ZoneInfo(zone))
+    return local.astimezone(ZoneInfo(shown_in)).strftime("%H:%M")
 
 
 def go_to(page: Page, day: dt.date) -> None:
@@ -63,6 +82,12 @@ def event_button(page: Page, title: str) -> Any:
     return page.get_by_role("button", name=re.compile(rf"^{re.escape(title)},")).first
 
 
+def open_event(page: Page, title: str) -> None:
+    """Open an event's details by a click at its top left corner: on some days another event
+    overlaps it in the grid, drawn over its right-hand part, which a click in the middle hits."""
+    event_button(page, title).click(position={"x": 4, "y": 4})
+
+
 def choose_scope(page: Page, scope: str) -> None:
     dialog = page.get_by_role("dialog", name=re.compile("recurring event"))
     dialog.get_by_label(scope, exact=True).check()
@@ -71,7 +96,7 @@ def choose_scope(page: Page, scope: str) -> None:
 
 
 def edit_title(page: Page, title: str, new_title: str) -> None:
-    event_button(page, title).click()
+    open_event(page, title)
     details = page.get_by_role("dialog", name=title)
     expect(details.get_by_text("Reminders")).to_be_visible()  # the details have loaded
     details.get_by_role("button", name="Edit").click()
@@ -88,9 +113,10 @@ def instances(gcal: Any, series_id: str) -> dict[str, str]:
 def drag(page: Page, source: Any, target: Any) -> None:
     source.scroll_into_view_if_needed()
     box, goal = source.bounding_box(), target.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 6)
+    # By its top left corner: an event that overlaps it is drawn over its right-hand part.
+    page.mouse.move(box["x"] + 6, box["y"] + 6)
     page.mouse.down()
-    page.mouse.move(goal["x"] + goal["width"] / 2, box["y"] + 6, steps=12)
+    page.mouse.move(goal["x"] + 6, box["y"] + 6, steps=12)
     page.mouse.up()
 
 
@@ -99,7 +125,7 @@ def drag(page: Page, source: Any, target: Any) -> None:
 
 def test_create_an_event_with_the_form(page: Page, site: str, emulator: Any) -> None:
     connect(page, site)
-    day = dt.date.today() + dt.timedelta(days=1)
+    day = today() + dt.timedelta(days=1)
     page.get_by_role("button", name="Create").click()
     form = page.get_by_role("dialog", name="New event")
     form.get_by_label("Title", exact=True).fill("Dentist appointment")
@@ -129,9 +155,10 @@ def test_drag_an_event_to_another_day(page: Page, site: str, emulator: Any) -> N
     connect(page, site)
     gcal = gcal_for(emulator)
     review = gcal.events().get(calendarId="primary", eventId="review0001").execute()
-    day = dt.date.fromisoformat(review["start"]["dateTime"][:10])
+    start = in_browser_zone(review["start"]["dateTime"])  # 14:00 London: another day in Tokyo
+    day = start.date()
     go_to(page, day)
-    page.get_by_role("button", name="Week").click()
+    page.get_by_role("button", name="Week", exact=True).click()
     later = day + dt.timedelta(days=1) if day.weekday() < 6 else day - dt.timedelta(days=1)
     drag(
         page,
@@ -140,8 +167,10 @@ def test_drag_an_event_to_another_day(page: Page, site: str, emulator: Any) -> N
     )
     expect(page.locator("#announcer")).to_contain_text("Project review moved")
     moved = gcal.events().get(calendarId="primary", eventId="review0001").execute()
-    assert moved["start"]["dateTime"][:10] == later.isoformat()
-    assert moved["start"]["dateTime"][11:16] == review["start"]["dateTime"][11:16]
+    # Another day at the same time on the clock of the person who dragged it (in London an
+    # hour earlier or later, if one of the two places changed its clocks in between).
+    moved_start = in_browser_zone(moved["start"]["dateTime"])
+    assert (moved_start.date(), moved_start.time()) == (later, start.time())
 
 
 def test_change_one_then_the_following_then_delete_all_of_a_series(
@@ -167,7 +196,7 @@ def test_change_one_then_the_following_then_delete_all_of_a_series(
     assert len(found) == 1 and found[0]["recurrence"]
 
     go_to(page, monday(0))
-    event_button(page, "Team meeting").click()
+    open_event(page, "Team meeting")
     page.get_by_role("dialog", name="Team meeting").get_by_role("button", name="Delete").click()
     choose_scope(page, "All events")
     expect(event_button(page, "Team meeting")).to_have_count(0)
@@ -193,22 +222,22 @@ def test_a_change_at_google_appears_without_a_reload(page: Page, site: str, emul
 def test_the_viewers_time_zone_changes_every_time_shown(page: Page, site: str) -> None:
     connect(page, site)
     page.get_by_role("button", name="Day", exact=True).click()
-    go_to(page, monday(0) + dt.timedelta(days=1))  # a Tuesday: a stand-up at 09:15 London
+    tuesday = monday(0) + dt.timedelta(days=1)  # a stand-up at 09:15 London
+    go_to(page, tuesday)
+    browser = clock.browser_zone()
     expect(event_button(page, "Daily stand-up")).to_have_attribute(
-        "aria-label", re.compile("09:15")
+        "aria-label", re.compile(f", {wall_clock(tuesday, '09:15', 'Europe/London', browser)} - ")
     )
+    chosen = "Asia/Tokyo" if browser != "Asia/Tokyo" else "America/Los_Angeles"
     page.get_by_role("button", name=re.compile("^Time zone")).click()
     dialog = page.get_by_role("dialog", name="Your time zone")
-    dialog.get_by_label("Show times in").select_option("Asia/Tokyo")
+    dialog.get_by_label("Show times in").select_option(chosen)
     dialog.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("button", name=re.compile("^Time zone"))).to_contain_text("Asia/Tokyo")
-    expect(event_button(page, "Daily stand-up")).to_have_attribute(
-        "aria-label", re.compile("18:15")
-    )
+    expect(page.get_by_role("button", name=re.compile("^Time zone"))).to_contain_text(chosen)
+    shown = re.compile(f", {wall_clock(tuesday, '09:15', 'Europe/London', chosen)} - ")
+    expect(event_button(page, "Daily stand-up")).to_have_attribute("aria-label", shown)
     page.reload()
-    expect(event_button(page, "Daily stand-up")).to_have_attribute(
-        "aria-label", re.compile("18:15")
-    )
+    expect(event_button(page, "Daily stand-up")).to_have_attribute("aria-label", shown)
 
 
 def test_the_phone_layout(page: Page, site: str, tmp_path: Path) -> None:
@@ -252,7 +281,7 @@ def test_every_page_and_dialog_is_accessible(page: Page, site: str) -> None:
     for view in ("Day", "Week", "Month", "Agenda"):
         page.get_by_role("button", name=view, exact=True).click()
         assert_accessible(page)
-    event_button(page, "Daily stand-up").click()
+    open_event(page, "Daily stand-up")
     expect(page.get_by_role("dialog", name="Daily stand-up").get_by_text("Repeats")).to_be_visible()
     assert_accessible(page)
     page.keyboard.press("Escape")

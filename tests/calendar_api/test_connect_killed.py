@@ -21,7 +21,7 @@ from google_emulator import EmulatorServer
 from tests.calendar_api.test_server_start import BASE_DIR, environment, free_port
 from tests.calendar_api.test_worker import database_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]  # worker processes
 CALENDAR_LIST = "/calendar/v3/users/me/calendarList"
 
 

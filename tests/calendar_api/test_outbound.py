@@ -27,6 +27,8 @@ def self_signed(directory: Path, name: str) -> tuple[Path, Path]:
     """A certificate for `name` (its own CA) and its key, as PEM files."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    # OpenSSL checks the dates against the machine's clock, which a pinned test clock
+    # (TEST_NOW) does not move: valid around both.
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -34,8 +36,8 @@ def self_signed(directory: Path, name: str) -> tuple[Path, Path]:
         .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_before(now - dt.timedelta(days=3660))
+        .not_valid_after(now + dt.timedelta(days=3660))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())

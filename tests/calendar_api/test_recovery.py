@@ -62,6 +62,7 @@ def _no_push(settings: Any) -> None:
     settings.PUSH_NOTIFICATIONS = False
 
 
+@pytest.mark.real_clock  # worker processes
 def test_a_sync_whose_worker_was_killed_is_queued_again_after_its_lease(
     alice: GoogleAccount,
     gcal: Any,
@@ -161,6 +162,7 @@ def test_a_tick_after_the_workers_were_down_checks_pushed_calendars(
     assert scheduler.polls_due(now=much_later) == [calendar.pk]
 
 
+@pytest.mark.real_clock  # worker processes
 def test_a_thousand_notifications_for_one_calendar_cause_at_most_two_syncs(
     alice: GoogleAccount,
     gcal: Any,

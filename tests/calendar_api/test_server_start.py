@@ -17,6 +17,7 @@ from django.conf import settings
 
 from tests.calendar_api.test_worker import database_url
 
+pytestmark = pytest.mark.real_clock  # gunicorn, uvicorn and the app in processes of their own
 BASE_DIR = Path(settings.BASE_DIR)
 SECRET_CODE = "4/0SecretCodeNeverLogged"
 SECRET_STATE = "SecretStateNeverLogged"

@@ -21,7 +21,7 @@ from tests.calendar_api.conftest import assert_no_duplicates, stored, truth
 from tests.calendar_api.test_worker import Worker, wait_for
 from tests.emulator.clients import control
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]  # worker processes
 start_worker = workers.start_worker  # the fixture: real db_worker processes
 SOAK_SECONDS = 40
 FAULTS = {

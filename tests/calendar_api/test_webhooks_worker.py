@@ -34,7 +34,7 @@ from tests.emulator.clients import control
 from tests.support.jobs import uses_rq
 from tests.support.webhook_receiver import Receiver
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]  # worker processes
 BOUND = 90.0  # seconds: a bound on every wait (2 cores shared with other work), not a timing
 ALL_EVENTS = list(webhooks.EVENT_TYPES)
 FAST = {

@@ -34,7 +34,7 @@ from tests.calendar_api.test_concurrency import Traffic
 from tests.emulator.clients import control
 from tests.support.jobs import job_results, uses_rq
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]  # worker processes
 BASE_DIR = Path(settings.BASE_DIR)
 LIST = "calendar.events.list"
 WORKER_HTTP_TIMEOUT = 2  # seconds; the timeout faults below wait longer than this

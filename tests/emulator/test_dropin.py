@@ -21,6 +21,7 @@ import requests
 from google_emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from google_emulator.dropin import namespaces_work
 
+pytestmark = pytest.mark.real_clock  # `python -m google_emulator exec` and its command
 ROOT = Path(__file__).resolve().parents[2]
 THIRD_PARTY = Path(__file__).parent / "thirdparty"
 GOOGLE_CLIENT = {

@@ -27,6 +27,7 @@ from tests.emulator.test_oauth_helpers import (
     sign_in,
 )
 
+pytestmark = pytest.mark.real_clock  # `python -m google_emulator` in a process of its own
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "cli-client.apps.googleusercontent.com"
 CLIENT_SECRET = "cli-secret"
