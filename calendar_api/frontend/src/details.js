@@ -115,7 +115,7 @@ async function remove() {
   // One event, or one instance of a series, comes back with its fields; a series split or
   // deleted as a whole is not undone here.
   const undoable = scope === "instance" && target.data;
-  offerUndo("Event deleted", undoable ? () => restore(target) : null);
+  offerUndo("Event deleted", undoable ? () => restore(target) : null, "Event deleted.");
 }
 
 async function restore(target) {

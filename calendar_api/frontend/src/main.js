@@ -118,9 +118,8 @@ async function moved(info) {
       info.revert();
       announce(`${event.title} was not moved: the calendar shows Google's version.`);
     } else {
-      announce(`${event.title} moved.`);
       const undo = scope === "following" ? null : () => moveBack(event.title, readUrl, before, done.etag);
-      offerUndo("Event moved", undo);
+      offerUndo("Event moved", undo, `${event.title} moved.`);
     }
   } catch (err) {
     info.revert();

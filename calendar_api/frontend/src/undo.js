@@ -7,13 +7,14 @@ const SHOWN_FOR = 10000;
 let timer = null;
 let pending = null;
 
-export function offerUndo(text, undo) {
+// `spoken` is what screen readers hear (the toast itself is not a live region).
+export function offerUndo(text, undo, spoken = text) {
   window.clearTimeout(timer);
   pending = undo;
   $("toast-text").textContent = text;
   $("toast-undo").hidden = !undo;
   $("toast").hidden = false;
-  announce(text);
+  announce(spoken);
   timer = window.setTimeout(dismiss, SHOWN_FOR);
 }
 
