@@ -11,7 +11,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_calendar import assert_accessible, drag, event_button, gcal_for, go_to
+from tests.browser.test_calendar import (
+    assert_accessible,
+    drag,
+    event_button,
+    gcal_for,
+    go_to,
+    in_browser_zone,
+    open_event,
+)
 from tests.support.browser import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,14 +36,14 @@ def open_review(page: Page, site: str, emulator: Any) -> tuple[Any, dt.date]:
     page.set_viewport_size({"width": 1280, "height": 900})
     connect(page, site)
     gcal = gcal_for(emulator)
-    day = dt.date.fromisoformat(review(gcal)["start"]["dateTime"][:10])
+    day = in_browser_zone(review(gcal)["start"]["dateTime"]).date()  # the page's day of it
     go_to(page, day)
     page.get_by_role("button", name="Week", exact=True).click()
     return gcal, day
 
 
 def open_editor(page: Page) -> Any:
-    event_button(page, "Project review").click()
+    open_event(page, "Project review")
     details = page.get_by_role("dialog", name="Project review")
     expect(details.get_by_text("Reminders")).to_be_visible()  # the details have loaded
     details.get_by_role("button", name="Edit").click()
@@ -106,7 +114,7 @@ def test_a_stale_move_asks_first_and_keeps_googles(page: Page, site: str, emulat
 
 def test_a_stale_delete_asks_first(page: Page, site: str, emulator: Any) -> None:
     gcal, _ = open_review(page, site, emulator)
-    event_button(page, "Project review").click()
+    open_event(page, "Project review")
     details = page.get_by_role("dialog", name="Project review")
     expect(details.get_by_text("Reminders")).to_be_visible()
     change_at_google(gcal, description="Agenda changed at Google")
@@ -120,7 +128,7 @@ def test_a_stale_delete_asks_first(page: Page, site: str, emulator: Any) -> None
 
 def test_undo_a_delete_restores_the_event_at_google(page: Page, site: str, emulator: Any) -> None:
     gcal, _ = open_review(page, site, emulator)
-    event_button(page, "Project review").click()
+    open_event(page, "Project review")
     details = page.get_by_role("dialog", name="Project review")
     expect(details.get_by_text("Reminders")).to_be_visible()
     details.get_by_role("button", name="Delete").click()
@@ -147,7 +155,7 @@ def test_undo_a_move_puts_it_back_at_google(page: Page, site: str, emulator: Any
     drag(page, event_button(page, "Project review"), target)
     toast = page.locator("#toast")
     expect(toast).to_contain_text("Event moved")
-    assert review(gcal)["start"]["dateTime"][:10] == later.isoformat()
+    assert in_browser_zone(review(gcal)["start"]["dateTime"]).date() == later
     toast.get_by_role("button", name="Undo").click()
     expect(page.locator("#announcer")).to_contain_text("back where it was")
     back = review(gcal)
