@@ -113,9 +113,9 @@ def main() -> None:
     from django.test import Client
     from rest_framework.renderers import JSONRenderer
 
+    from calendar_api.kits.event_shape import events_in_zone
     from calendar_api.reads.events import events_list
     from calendar_api.reads.expanded import EventQuery
-    from calendar_api.serializers import events_in_zone
 
     user, calendar = fill()
     tz = ZoneInfo("America/New_York")

@@ -1,10 +1,7 @@
-"""Serializers: output shapes of the API (input validation lives beside each endpoint)."""
+"""Serializers: output shapes of the API's accounts and calendars (input validation lives
+beside each endpoint; an event's shape, for every output, in kits/event_shape.py)."""
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from rest_framework import serializers
 
@@ -54,31 +51,3 @@ class CalendarSerializer(serializers.ModelSerializer[Calendar]):
             "account_id",
         ]
         read_only_fields = fields
-
-
-def _shifted(value: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
-    moment = value.get("dateTime")
-    if not isinstance(moment, str):
-        return value
-    try:
-        parsed = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if parsed.tzinfo is None:
-        return value
-    return {**value, "dateTime": parsed.astimezone(tz).isoformat()}
-
-
-def event_in_zone(data: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
-    """Google's Event as stored, with every `dateTime` shown in `tz` (the same instant, as
-    Google's own `timeZone` parameter does); each edge keeps its own `timeZone` field."""
-    shown = dict(data)
-    for key in ("start", "end", "originalStartTime"):
-        value = data.get(key)
-        if isinstance(value, dict):
-            shown[key] = _shifted(value, tz)
-    return shown
-
-
-def events_in_zone(items: list[dict[str, Any]], tz: ZoneInfo) -> list[dict[str, Any]]:
-    return [event_in_zone(item, tz) for item in items]

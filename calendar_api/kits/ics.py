@@ -32,6 +32,7 @@ from django.conf import settings
 
 from calendar_api.kits import recurrence
 from calendar_api.kits.event_fields import parse_rfc3339, zone
+from calendar_api.kits.event_shape import ics_uid, text_fields
 
 PRODID = "-//Google Calendar for Django//ICS feed//EN"
 FORMAT = "2"  # bump when the rendering changes: every stored fragment is then rebuilt
@@ -128,7 +129,7 @@ def fragment(piece: Piece, data: dict[int, dict[str, Any]], time_zone: str) -> F
         elif piece.master is not None:
             component = _instance(event, data[piece.master.pk], time_zone)
         else:
-            component = _vevent(event, time_zone, uid=_uid(event))
+            component = _vevent(event, time_zone, uid=ics_uid(event))
     except (ValueError, TypeError, KeyError, OverflowError):
         return None
     key = f"{component['UID']}|{component.get('RECURRENCE-ID', '')}"
@@ -140,13 +141,9 @@ def _tzids(component: icalendar.Event) -> set[str]:
     return {str(tzid) for tzid in found if tzid and tzid != "UTC"}
 
 
-def _uid(event: dict[str, Any]) -> str:
-    return str(event.get("iCalUID") or f"{event['id']}@google.com")
-
-
 def _series(master: dict[str, Any], cancelled: list[dict[str, Any]], tz: str) -> icalendar.Event:
     first = recurrence.dtstart(master, tz)
-    head = _vevent(master, tz, uid=_uid(master))
+    head = _vevent(master, tz, uid=ics_uid(master))
     _add_recurrence(head, master.get("recurrence") or [], first)
     for exception in cancelled:
         original = _original(exception, master, first, tz)
@@ -159,8 +156,8 @@ def _instance(event: dict[str, Any], master: dict[str, Any], tz: str) -> icalend
     first = recurrence.dtstart(master, tz)
     original = _original(event, master, first, tz)
     if original is None:
-        return _vevent(event, tz, uid=_uid(event))
-    return _vevent(event, tz, uid=_uid(master), recurrence_id=original)
+        return _vevent(event, tz, uid=ics_uid(event))
+    return _vevent(event, tz, uid=ics_uid(master), recurrence_id=original)
 
 
 def _original(
@@ -192,9 +189,8 @@ def _vevent(
 
 
 def _describe(component: icalendar.Event, event: dict[str, Any], stamp: dt.datetime) -> None:
-    for key in ("summary", "description", "location"):
-        if event.get(key):
-            component.add(key, str(event[key]))
+    for key, text in text_fields(event).items():
+        component.add(key, text)
     if event.get("htmlLink"):
         component.add("url", str(event["htmlLink"]), parameters={"VALUE": "URI"})
     component.add("status", "TENTATIVE" if event.get("status") == "tentative" else "CONFIRMED")

@@ -4,7 +4,8 @@ Every item of a window is an Instance row plus the stored event that renders it.
 contributes (its fields other than the id and the times) is the same for every row it renders
 and for every request, so it is decoded and encoded once per (event version, zones) and kept in
 a small per-process cache (`WINDOW_TEXT_CACHE_SIZE` events). A row then costs its own id and
-times, encoded, and a string join. The result equals what `Renderer` builds and
+times, encoded, and a string join. The pieces come from kits/event_shape.py, the module that
+builds an event's JSON for every output: the result equals what `Renderer` builds and
 `event_in_zone` shifts (a test compares them), and the page carries it as RawJSON, so nothing is
 decoded again on the way out.
 
@@ -30,13 +31,13 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from calendar_api.db.bulk import datetime_read, values_read
+from calendar_api.kits.event_shape import SHOWN_TIMES, event_in_zone, moment_text, own_times
 from calendar_api.kits.instance_rows import SeriesShape
 from calendar_api.models import Calendar, Event, Instance
 from calendar_api.pagination import Cursor, Page, page_queryset
 from calendar_api.renderers import RawJSON, dumps
-from calendar_api.serializers import event_in_zone
 
-OWN = ("id", "originalStartTime", "start", "end")  # what differs from row to row
+OWN = ("id", *SHOWN_TIMES)  # what differs from row to row
 ROW_FIELDS = ("key", "start", "series_id", "event_id", "event__etag", "end_text", "updated_text")
 Version = tuple[int, str, str, str, str]  # event pk, etag, updated, calendar zone, shown zone
 
@@ -69,8 +70,8 @@ class Source:
         original = row.start  # an unchanged instance starts where it originally did
         if self.timed:
             zone_name, shown = self.zone_name, self.shown
-            begins = f'{{"dateTime":"{original.astimezone(shown).isoformat()}"{zone_name}}}'
-            end = datetime_read(row.end_text).astimezone(shown).isoformat()
+            begins = f'{{"dateTime":"{moment_text(original, shown)}"{zone_name}}}'
+            end = moment_text(datetime_read(row.end_text), shown)
             return (
                 f'{{"id":{_quoted(key)},"originalStartTime":{begins},"start":{begins},'
                 f'"end":{{"dateTime":"{end}"{zone_name}}}{self.rest}}}'
@@ -87,7 +88,7 @@ def _quoted(text: str) -> str:
 
 
 def _times(fields: dict[str, Any]) -> str:
-    return "".join(f',"{k}":{dumps(fields[k])}' for k in OWN[1:] if k in fields)
+    return own_times(fields, dumps)
 
 
 K = TypeVar("K", bound=Hashable)

@@ -20,13 +20,13 @@ from rest_framework.views import APIView
 
 from calendar_api import pagination, queries, validation
 from calendar_api.google.errors import PreconditionFailed
+from calendar_api.kits.event_shape import api_event, event_in_zone
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.reads import events as stored
 from calendar_api.reads import expanded as listing
 from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
-from calendar_api.serializers import event_in_zone
 from calendar_api.services import events as service
 from calendar_api.viewkit import openapi as doc
 from calendar_api.viewkit.caching import no_store_view
@@ -224,9 +224,7 @@ class EventListView(APIView):
             **etag_header(str(event.get("etag") or "")),
             "Location": request.build_absolute_uri(where),
         }
-        return Response(
-            event_in_zone(event, ZoneInfo(calendar.time_zone)), status=code, headers=headers
-        )
+        return Response(api_event(event, calendar.time_zone), status=code, headers=headers)
 
 
 def _default_statuses(data: dict[str, Any]) -> frozenset[str]:
@@ -303,7 +301,7 @@ class EventDetailView(APIView):
             event = service.event_update(
                 target=target, body=body, partial=partial, send_updates=send
             )
-        shown = event_in_zone(event or {}, ZoneInfo(calendar.time_zone))
+        shown = api_event(event or {}, calendar.time_zone)
         return Response(shown, headers=etag_header(str((event or {}).get("etag") or "")))
 
     @extend_schema(

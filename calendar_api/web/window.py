@@ -1,7 +1,8 @@
 """A window of the signed-in person's events, shaped for FullCalendar's event objects.
 
 `window_events` is the one place the page reads a window from the store: the read model's
-instances of every shown calendar between two instants.
+instances of every shown calendar between two instants, each shaped by kits/event_shape.py
+from the API's event.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from calendar_api.kits.event_fields import event_time
+from django.db.models import Count
+
+from calendar_api.kits.event_shape import CalendarLook, fullcalendar_event
 from calendar_api.models import Calendar
 from calendar_api.reads.owned import calendars_of
 from calendar_api.reads.window import instances_in_window
@@ -58,65 +61,34 @@ def window_events(*, user: Any, low: dt.datetime, high: dt.datetime) -> list[dic
     """Every shown calendar's events in the window, as FullCalendar event objects: one query
     of the read model's index for all of them (series already expanded into instances)."""
     shown = {s.calendar.pk: s for s in shown_calendars(user=user)}
+    looks = {pk: look(s) for pk, s in shown.items()}
     calendars = [s.calendar for s in shown.values()]
     found = []
     for item in instances_in_window(calendars=calendars, time_min=low, time_max=high):
-        event = fullcalendar_event(item.event, shown[item.calendar.pk], item.version)
+        # item.event is the API's event (our id) with Google's offsets: FullCalendar is given
+        # instants, so the API's display zone would change nothing here.
+        event = fullcalendar_event(item.event, looks[item.calendar.pk], item.version)
         if event is not None:
             found.append(event)
     return found
 
 
-def fullcalendar_event(
-    event: dict[str, Any], shown: Shown, version: str = ""
-) -> dict[str, Any] | None:
-    """One Google event as FullCalendar wants it: instants in UTC, all-day days as dates.
-    `version` is the etag the page sends back as If-Match when it moves or deletes it."""
+def look(shown: Shown) -> CalendarLook:
+    """What the page's event objects say about the calendar `shown`."""
     calendar = shown.calendar
-    start, all_day = event_time(event.get("start"), calendar.time_zone)
-    end, _ = event_time(event.get("end"), calendar.time_zone)
-    if start is None:
-        return None
-    times = _all_day(event) if all_day else _timed(start, end or start)
-    return {
-        "id": f"{calendar.pk}:{event.get('id', '')}",
-        "title": str(event.get("summary") or "(No title)"),
-        **times,
-        "allDay": all_day,
-        "backgroundColor": shown.color,
-        "borderColor": shown.color,
-        "textColor": shown.text,
-        "editable": calendar.access_role in ("owner", "writer"),
-        "extendedProps": {
-            "calendar": calendar.google_id,
-            "calendarPk": calendar.pk,
-            "calendarName": str(calendar),
-            "eventId": str(event.get("id", "")),
-            "seriesId": str(event.get("recurringEventId") or ""),
-            "location": str(event.get("location") or ""),
-            "zone": str((event.get("start") or {}).get("timeZone") or ""),
-            "etag": version,
-        },
-    }
-
-
-def _all_day(event: dict[str, Any]) -> dict[str, str]:
-    start = str(event["start"]["date"])
-    return {"start": start, "end": str((event.get("end") or {}).get("date") or start)}
-
-
-def _timed(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
-    utc = "%Y-%m-%dT%H:%M:%SZ"
-    return {
-        "start": start.astimezone(dt.UTC).strftime(utc),
-        "end": end.astimezone(dt.UTC).strftime(utc),
-    }
+    return CalendarLook(
+        pk=calendar.pk,
+        google_id=calendar.google_id,
+        name=str(calendar),
+        time_zone=calendar.time_zone,
+        color=shown.color,
+        text=shown.text,
+        editable=calendar.access_role in ("owner", "writer"),
+    )
 
 
 def sync_progress(*, user: Any) -> dict[str, Any]:
     """The synced calendars that have not finished their first sync, and the events stored."""
-    from django.db.models import Count
-
     rows = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
     counted = rows.annotate(stored=Count("events")).order_by("account_id", "-primary", "pk")
     calendars = [

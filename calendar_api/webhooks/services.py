@@ -30,6 +30,7 @@ from standardwebhooks.webhooks import Webhook
 
 from calendar_api import jobs
 from calendar_api.crypto import TokenDecryptionError
+from calendar_api.kits.event_shape import webhook_event
 from calendar_api.models import GoogleAccount, StoreChange, WebhookDelivery, WebhookEndpoint
 from calendar_api.webhooks import outbound
 
@@ -152,7 +153,7 @@ def message_body(kind: str, moment: dt.datetime, data: dict[str, Any]) -> str:
 def _change_data(change: StoreChange) -> dict[str, Any]:
     if change.kind == StoreChange.Kind.CALENDAR_SYNCED:  # data: the sync's mode and count
         return {"calendar_id": change.calendar.google_id, **change.data}
-    return {"calendar_id": change.calendar.google_id, "event": change.data}
+    return {"calendar_id": change.calendar.google_id, "event": webhook_event(change.data)}
 
 
 def _deliveries(

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from calendar_api.kits.event_shape import event_in_zone
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.reads import window as read_model
 from calendar_api.reads import window_text
 from calendar_api.renderers import ApiJSONRenderer, RawJSON
-from calendar_api.serializers import event_in_zone
 from calendar_api.services import instances
 from tests.calendar_api.api.conftest import events_url, send
 from tests.calendar_api.api.test_read_model import add_endless_series
