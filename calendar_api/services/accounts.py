@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
-from calendar_api import jobs
+from calendar_api import jobs, signals
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted
 from calendar_api.google import oauth
@@ -69,6 +69,7 @@ def account_connect(
     grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
     if scope not in grant.scopes:
         _revoke_quietly(grant.access_token)
+        _scope_missing(user=user, grant=grant, missing=frozenset({scope}))
         raise ScopeNotGranted()
     if grant.identity is None:
         raise GoogleBadResponse("Google's token response had no id_token.")
@@ -81,7 +82,25 @@ def account_connect(
         if sync_primary_now:
             calendar_sync(calendar=primary)
         transaction.on_commit(lambda: _after_connect(account_id=account.pk))
+        signals.send_on_commit(signals.connected, GoogleAccount, user=account.user, account=account)
     return Connection(account=account, primary=primary)
+
+
+def _scope_missing(
+    *, user: AbstractBaseUser | AnonymousUser, grant: oauth.TokenGrant, missing: frozenset[str]
+) -> None:
+    """Tell the host (signal `scope_missing`, at once: nothing was stored to roll back)."""
+    identity = grant.identity
+    account = GoogleAccount.objects.filter(sub=identity.sub).first() if identity else None
+    email = identity.email if identity else ""
+    signals.send_now(
+        signals.scope_missing,
+        GoogleAccount,
+        user=user,
+        account=account,
+        email=email,
+        missing=missing,
+    )
 
 
 @transaction.atomic
@@ -177,4 +196,6 @@ def account_disconnect(*, account: GoogleAccount) -> None:
         for calendar in calendars:  # in a few queries: a cascade would load every event
             instances_drop(calendar=calendar)
             events_wipe(calendar=calendar)
+        gone = {"user": account.user, "account": account, "account_id": account.pk}
         account.delete()
+        signals.send_on_commit(signals.disconnected, GoogleAccount, **gone)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.utils import timezone
 
+from calendar_api import signals
 from calendar_api.kits.event_fields import EventRow
 from calendar_api.models import Calendar, Event, StoreChange
 from calendar_api.webhooks.services import deliveries_record
@@ -70,6 +71,8 @@ def changes_record_events(
     ]
     changes = StoreChange.objects.bulk_create(rows, batch_size=500)
     deliveries_record(changes=changes)
+    if changes:
+        signals.send_on_commit(signals.events_changed, Calendar, calendar=calendar, changes=changes)
     return changes
 
 

@@ -22,7 +22,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from calendar_api import jobs, metrics
+from calendar_api import jobs, metrics, signals
 from calendar_api.db import bulk
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
@@ -208,9 +208,11 @@ class _Pass:
             sync_failures=0,
             **marks,
         )
+        mode = "full" if self.full else "incremental"
         if self.full or self.changed:
-            mode = "full" if self.full else "incremental"
             changes.changes_record_synced(calendar=self.calendar, mode=mode, changed=self.changed)
+        done = {"calendar": self.calendar, "mode": mode, "changed": self.changed}
+        signals.send_on_commit(signals.sync_completed, Calendar, **done)
 
 
 def _upsert(

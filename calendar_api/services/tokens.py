@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from calendar_api import signals
 from calendar_api.google import oauth
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import AccessTokenRejected, ReauthRequired
@@ -21,6 +22,9 @@ from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.webhooks.services import reconnect_recorded
 
 logger = logging.getLogger(__name__)
+# Why an account needs reconnecting (the `reason` of the reconnect_required signal).
+GRANT_REFUSED = "grant_refused"  # Google refused to renew the access token (invalid_grant)
+ACCESS_REJECTED = "token_rejected"  # Google rejected an access token it had just renewed
 
 
 def account_access_token(*, account: GoogleAccount, rejected: str = "") -> str:
@@ -112,7 +116,10 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
         yield GoogleClient(tokens)
     except (AccessTokenRejected, ReauthRequired) as exc:
         tokens.pending = None
-        account_mark_reconnect(account=account)
+        rejected = isinstance(exc, AccessTokenRejected)
+        account_mark_reconnect(
+            account=account, reason=ACCESS_REJECTED if rejected else GRANT_REFUSED
+        )
         if isinstance(exc, ReauthRequired):
             raise
         raise ReauthRequired() from exc
@@ -120,15 +127,23 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
         tokens.store_pending()
 
 
-def account_mark_reconnect(*, account: GoogleAccount) -> None:
+def account_mark_reconnect(*, account: GoogleAccount, reason: str = GRANT_REFUSED) -> None:
     """Google refused the grant: stop using it until the user connects again. The first time,
-    the user's webhook endpoints are told (connection.reconnect_required)."""
+    the user's webhook endpoints are told (connection.reconnect_required) and the
+    `reconnect_required` signal is sent (on commit) with `reason`."""
     with transaction.atomic():
         active = GoogleAccount.objects.filter(pk=account.pk, status=GoogleAccount.Status.ACTIVE)
         if active.update(status=GoogleAccount.Status.RECONNECT_REQUIRED):
             reconnect_recorded(account=account)
+            signals.send_on_commit(
+                signals.reconnect_required,
+                GoogleAccount,
+                user=account.user,
+                account=account,
+                reason=reason,
+            )
         _stop_using(account)
-    account.status = GoogleAccount.Status.RECONNECT_REQUIRED
+        account.status = GoogleAccount.Status.RECONNECT_REQUIRED  # as receivers will see it
     logger.warning("Google account %s needs to be reconnected", account.pk)
 
 

@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from calendar_api import pagination, queries, validation
-from calendar_api.google.errors import PreconditionFailed
 from calendar_api.kits.event_shape import api_event, event_in_zone
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
@@ -27,7 +26,7 @@ from calendar_api.reads import events as stored
 from calendar_api.reads import expanded as listing
 from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
-from calendar_api.services import events as service
+from calendar_api.services import event_writes as writes
 from calendar_api.viewkit import openapi as doc
 from calendar_api.viewkit.caching import no_store_view
 from calendar_api.viewkit.openapi_models import EventPageSerializer, EventSerializer
@@ -96,30 +95,6 @@ def write_options(query: dict[str, Any]) -> dict[str, Any]:
 
 def etag_header(etag: str) -> dict[str, str]:
     return {"ETag": etag} if etag else {}
-
-
-def _matches(header: str, etag: str) -> bool:
-    """An If-Match / If-None-Match header names this etag (or `*`, any existing one)."""
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    return "*" in tags or (bool(etag) and etag in tags)
-
-
-def check_preconditions(request: Request, target: stored.Target) -> None:
-    """A client's If-Match must name the stored etag, and its If-None-Match must not (412):
-    two clients editing one event cannot overwrite each other's change unseen."""
-    if_match = request.headers.get("If-Match")
-    if if_match is not None and not _matches(if_match, target.version):
-        raise PreconditionFailed("The event changed since you read it (If-Match): reload it.")
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None and _matches(if_none_match, target.version):
-        raise PreconditionFailed("The event exists in this version (If-None-Match).")
-
-
-def event_body(request: Request, *, partial: bool, current: dict[str, Any] | None = None) -> Any:
-    context = {"current": current or {}}
-    return validation.parsed(
-        validation.EventInputSerializer, request.data, partial=partial, context=context
-    )
 
 
 LIST_PARAMETERS = [
@@ -210,10 +185,8 @@ class EventListView(APIView):
         query = write_query(request)
         calendar = synced_calendar(request, calendar_id, query)
         options = write_options(query)
-        event, created = service.event_create(
-            calendar=calendar,
-            body=event_body(request, partial=False),
-            send_updates=options.get("send_updates"),
+        event, created = writes.event_create_checked(
+            calendar=calendar, data=request.data, send_updates=options.get("send_updates")
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         where = reverse(
@@ -256,7 +229,7 @@ class EventDetailView(APIView):
         target = stored.event_target(calendar=calendar, event_id=event_id)
         headers = etag_header(target.version)
         if_none_match = request.headers.get("If-None-Match")
-        if if_none_match is not None and _matches(if_none_match, target.version):
+        if if_none_match is not None and writes.etag_matches(if_none_match, target.version):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         shown = event_in_zone(target.data, shown_zone(query, calendar))
         return Response(shown, headers=headers)
@@ -290,17 +263,15 @@ class EventDetailView(APIView):
         calendar = synced_calendar(request, calendar_id, query)
         target = stored.event_target(calendar=calendar, event_id=event_id)
         options = write_options(query)
-        check_preconditions(request, target)
-        body = event_body(request, partial=partial, current=target.data)
-        send = options.get("send_updates")
-        if options["scope"] == "following":
-            event = service.event_split(
-                target=target, body=body, partial=partial, send_updates=send
-            )
-        else:
-            event = service.event_update(
-                target=target, body=body, partial=partial, send_updates=send
-            )
+        event = writes.event_change(
+            target=target,
+            data=request.data,
+            partial=partial,
+            scope=options["scope"],
+            send_updates=options.get("send_updates"),
+            if_match=request.headers.get("If-Match"),
+            if_none_match=request.headers.get("If-None-Match"),
+        )
         shown = api_event(event or {}, calendar.time_zone)
         return Response(shown, headers=etag_header(str((event or {}).get("etag") or "")))
 
@@ -320,13 +291,13 @@ class EventDetailView(APIView):
         calendar = synced_calendar(request, calendar_id, query)
         target = stored.event_target(calendar=calendar, event_id=event_id)
         options = write_options(query)
-        check_preconditions(request, target)
-        if options["scope"] == "following":
-            service.event_split(
-                target=target, body=None, partial=True, send_updates=options.get("send_updates")
-            )
-        else:
-            service.event_delete(target=target, send_updates=options.get("send_updates"))
+        writes.event_remove(
+            target=target,
+            scope=options["scope"],
+            send_updates=options.get("send_updates"),
+            if_match=request.headers.get("If-Match"),
+            if_none_match=request.headers.get("If-None-Match"),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,0 +1,94 @@
+"""A write of an event as a client asks for it, with every check the REST API makes: the
+preconditions against the stored version (If-Match / If-None-Match), the body validated by
+`EventInputSerializer`, then the write itself (services/events.py: Google first, then the
+store). The REST views and the Python API (api.py) both call these, so both give the same
+guarantees and raise the same errors.
+
+Errors: PreconditionFailed (412) for a stale version, rest_framework's ValidationError (400)
+for a bad body, and whatever services/events.py raises (GoogleError subclasses,
+NotRecurring, InstanceCancelled, Http404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calendar_api import validation
+from calendar_api.google.errors import PreconditionFailed
+from calendar_api.models import Calendar
+from calendar_api.reads.events import Target
+from calendar_api.services import events
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """An If-Match / If-None-Match value names this etag (or `*`, any existing one)."""
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or (bool(etag) and etag in tags)
+
+
+def preconditions_check(
+    *, target: Target, if_match: str | None = None, if_none_match: str | None = None
+) -> None:
+    """`if_match` must name the stored version, and `if_none_match` must not (412): two
+    clients editing one event cannot overwrite each other's change unseen."""
+    if if_match is not None and not etag_matches(if_match, target.version):
+        raise PreconditionFailed("The event changed since you read it (If-Match): reload it.")
+    if if_none_match is not None and etag_matches(if_none_match, target.version):
+        raise PreconditionFailed("The event exists in this version (If-None-Match).")
+
+
+def event_body_parsed(
+    *, data: Any, partial: bool, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The body validated as the REST API validates it (Google's Event fields)."""
+    context = {"current": current or {}}
+    return dict(
+        validation.parsed(validation.EventInputSerializer, data, partial=partial, context=context)
+    )
+
+
+def event_create_checked(
+    *, calendar: Calendar, data: Any, send_updates: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Validate the body, then create (see events.event_create): returns (event, created)."""
+    body = event_body_parsed(data=data, partial=False)
+    return events.event_create(calendar=calendar, body=body, send_updates=send_updates)
+
+
+def event_change(
+    *,
+    target: Target,
+    data: Any,
+    partial: bool,
+    scope: str = "this",
+    send_updates: str | None = None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> dict[str, Any] | None:
+    """Check the preconditions, validate the body, then replace (partial=False) or patch the
+    event; with scope "following", this instance and the following ones of its series (the
+    new series is returned)."""
+    preconditions_check(target=target, if_match=if_match, if_none_match=if_none_match)
+    body = event_body_parsed(data=data, partial=partial, current=target.data)
+    if scope == "following":
+        return events.event_split(
+            target=target, body=body, partial=partial, send_updates=send_updates
+        )
+    return events.event_update(target=target, body=body, partial=partial, send_updates=send_updates)
+
+
+def event_remove(
+    *,
+    target: Target,
+    scope: str = "this",
+    send_updates: str | None = None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> None:
+    """Check the preconditions, then delete the event (scope "following": this instance and
+    the following ones of its series)."""
+    preconditions_check(target=target, if_match=if_match, if_none_match=if_none_match)
+    if scope == "following":
+        events.event_split(target=target, body=None, partial=True, send_updates=send_updates)
+    else:
+        events.event_delete(target=target, send_updates=send_updates)
