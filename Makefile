@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -n 2
 EMULATOR_ARGS ?=
 SYNC_PATH := calendar_api/services/sync.py calendar_api/services/instances.py calendar_api/services/instance_build.py calendar_api/services/tokens.py calendar_api/google calendar_api/kits/prefetch.py calendar_api/tasks.py calendar_api/jobs.py
 
-.PHONY: help install browser migrate run emulator test test-dates lint docs format bench screenshots clean deploy-check
+.PHONY: help install browser migrate run emulator test test-dates lint docs format bench screenshots clean deploy-check dist
 
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make screenshots  write the README's screenshots of the web calendar"
 	@echo "make deploy-check  a release with production settings on a fresh PostgreSQL database"
+	@echo "make dist     build the app's and the emulator's wheels and sdists into dist/, and check them"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -126,6 +127,18 @@ format: install
 deploy-check: install
 	bash deploy/check.sh
 
+# The two distributions (the root pyproject.toml: the app; packaging/emulator/: the emulator),
+# wheels and sdists, into dist/. The app's wheel carries the built web bundle, so it is built
+# first; installing the wheel needs no Node. Then check-wheel-contents (configured in each
+# pyproject.toml), and packaging/check_wheels.sh installs both wheels in a fresh virtualenv.
+dist: $(VENV)/.installed $(BUNDLE)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m build --outdir dist packaging/emulator
+	$(VENV)/bin/check-wheel-contents --config pyproject.toml dist/django_gcal_sync-*.whl
+	$(VENV)/bin/check-wheel-contents --config packaging/emulator/pyproject.toml dist/google_calendar_emulator-*.whl
+	PYTHON=$(PYTHON) bash packaging/check_wheels.sh
+
 bench: migrate
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
@@ -134,4 +147,4 @@ screenshots: install browser
 	$(PY) bench/screenshots.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules calendar_api/static/calendar_api/build site
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules calendar_api/static/calendar_api/build site dist
