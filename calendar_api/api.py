@@ -182,12 +182,12 @@ def connect_url(
     request: HttpRequest, *, next_url: str | None = None, login_hint: str | None = None
 ) -> str:
     """The absolute URL that starts connecting a Google account (the OAuth flow's init view,
-    `calendar_api:calendar-init`): send the person's browser there. After Google's consent
+    `calendar_oauth:init`): send the person's browser there. After Google's consent
     they come back signed in, to `next_url` (a local path; anything else is ignored by the
     view) or, without one, to the JSON answer with the primary calendar's events.
     `login_hint`: the e-mail address to suggest on Google's page."""
     params = {k: v for k, v in (("next", next_url), ("login_hint", login_hint)) if v}
-    url = reverse("calendar_api:calendar-init")
+    url = reverse("calendar_oauth:init")
     return request.build_absolute_uri(f"{url}?{urlencode(params)}" if params else url)
 
 

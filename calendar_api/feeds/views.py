@@ -161,7 +161,7 @@ class FeedListView(APIView):
 
 def _with_url(request: Request, feed: CalendarFeed, secret: str) -> dict[str, Any]:
     """The feed as listed, plus its URL (which holds the secret: only this answer shows it)."""
-    url = request.build_absolute_uri(reverse("calendar_api:feed-ics", kwargs={"secret": secret}))
+    url = request.build_absolute_uri(reverse("calendar_feeds:ics", kwargs={"secret": secret}))
     return {**FeedSerializer(feed).data, "url": url}
 
 

@@ -36,7 +36,7 @@ def _hash(token: str) -> str:
 
 def webhook_address() -> str | None:
     """Where Google should POST, or None when push cannot work with this configuration."""
-    address = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("calendar_api:calendar-notifications")
+    address = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("calendar_push:notifications")
     if not settings.PUSH_NOTIFICATIONS:
         return None
     if address.startswith("https://"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,13 +14,21 @@ CSP = (
     "script-src 'self'; connect-src 'self'; object-src 'none'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+BASE_TEMPLATE = "calendar_api/base.html"
+
+
+def base_template() -> str:
+    """The template the app's pages extend: the host's (`GOOGLE_CALENDAR_BASE_TEMPLATE`, read
+    on every page so `override_settings` works), or the app's own."""
+    return getattr(settings, "GOOGLE_CALENDAR_BASE_TEMPLATE", BASE_TEMPLATE) or BASE_TEMPLATE
 
 
 def page(
     request: HttpRequest, template: str, context: dict[str, object], status: int = 200
 ) -> HttpResponse:
-    """Render a page under the strict Content-Security-Policy."""
+    """Render a page under the strict Content-Security-Policy, extending the base template."""
     nonce = secrets.token_urlsafe(16)
-    response = render(request, template, {**context, "csp_nonce": nonce}, status=status)
+    context = {"calendar_base_template": base_template(), **context, "csp_nonce": nonce}
+    response = render(request, template, context, status=status)
     response["Content-Security-Policy"] = CSP.format(nonce=nonce)
     return response

@@ -35,11 +35,11 @@ def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, ob
     return {
         "zone": zone,
         "csrf": get_token(request),
-        "feed": reverse("web-events"),
-        "stream": reverse("web-stream"),
-        "preferences": reverse("web-preferences"),
-        "progress": reverse("web-progress"),
-        "api": "/rest/v1/calendars/",
+        "feed": reverse("calendar_pages:events"),
+        "stream": reverse("calendar_pages:stream"),
+        "preferences": reverse("calendar_pages:preferences"),
+        "progress": reverse("calendar_pages:progress"),
+        "api": reverse("calendar_api:calendar-list"),
         "after": change_cursor(user=request.user),
         "calendars": [
             {
@@ -83,7 +83,7 @@ def sync_now(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     account = get_object_or_404(accounts_of(user=request.user), pk=pk)
     account_sync_request(account=account)
     messages.success(request, f"A sync of {account.email} is on its way.")
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect(reverse("calendar_pages:home"))
 
 
 @login_required
@@ -93,7 +93,7 @@ def toggle_sync(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     calendar = calendar_update(calendar=calendar, sync_enabled=not calendar.sync_enabled)
     state = "is synced from now on" if calendar.sync_enabled else "is no longer synced"
     messages.success(request, f"{calendar} {state}.")
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect(reverse("calendar_pages:home"))
 
 
 @login_required
@@ -102,10 +102,10 @@ def disconnect(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     account = get_object_or_404(accounts_of(user=request.user), pk=pk)
     account_disconnect(account=account)
     messages.success(request, f"{account.email} is disconnected; its tokens and events are gone.")
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect(reverse("calendar_pages:home"))
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponseRedirect:
     logout(request)
-    return HttpResponseRedirect("/")
+    return HttpResponseRedirect(reverse("calendar_pages:home"))

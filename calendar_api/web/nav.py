@@ -9,15 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class NavLink:
     key: str
     label: str
-    url: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        """Reversed when a page is drawn: wherever the host mounted the pages."""
+        return reverse(self.url_name)
 
 
-NAV_LINKS: list[NavLink] = [NavLink("analytics", "Analytics", "/analytics/")]
+NAV_LINKS: list[NavLink] = [NavLink("analytics", "Analytics", "calendar_pages:analytics")]
 
 
 def nav_links(request: Any) -> dict[str, Any]:

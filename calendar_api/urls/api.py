@@ -1,15 +1,17 @@
+"""The REST API (`calendar_api:`), its schema and docs: a host includes it under a prefix of its
+choosing (the demo: `rest/v1/`).
+
+It ends with a catch-all, so anything else under its prefix answers the API's JSON 404: include
+it last among the parts sharing its prefix, or the parts after it are never reached.
+"""
+
 from __future__ import annotations
 
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from calendar_api.analytics.views import AnalyticsView
-from calendar_api.feeds.views import (
-    FeedDetailView,
-    FeedIcsView,
-    FeedListView,
-    FeedRotateSecretView,
-)
+from calendar_api.feeds.views import FeedDetailView, FeedListView, FeedRotateSecretView
 from calendar_api.viewkit.openapi import DocsView, SchemaView
 from calendar_api.views.calendars import CalendarDetailView, CalendarListView
 from calendar_api.views.connections import (
@@ -20,8 +22,6 @@ from calendar_api.views.connections import (
 from calendar_api.views.errors import handler404
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
 from calendar_api.views.freebusy import FreeBusyView
-from calendar_api.views.oauth import GoogleCalendarInitView, GoogleCalendarRedirectView
-from calendar_api.views.push import GoogleNotificationView
 from calendar_api.views.tokens import TokenDetailView, TokenListView
 from calendar_api.webhooks.views import (
     WebhookDeliveryListView,
@@ -34,11 +34,6 @@ from calendar_api.webhooks.views import (
 app_name = "calendar_api"
 
 urlpatterns = [
-    path("calendar/init/", GoogleCalendarInitView.as_view(), name="calendar-init"),
-    path("calendar/redirect/", GoogleCalendarRedirectView.as_view(), name="calendar-redirect"),
-    path(
-        "calendar/notifications/", GoogleNotificationView.as_view(), name="calendar-notifications"
-    ),
     path("connections/", ConnectionListView.as_view(), name="connection-list"),
     path("connections/<int:pk>/", ConnectionDetailView.as_view(), name="connection-detail"),
     path("connections/<int:pk>/sync/", ConnectionSyncView.as_view(), name="connection-sync"),
@@ -83,10 +78,9 @@ urlpatterns = [
         FeedRotateSecretView.as_view(),
         name="feed-rotate-secret",
     ),
-    path("feeds/ics/<str:secret>.ics", FeedIcsView.as_view(), name="feed-ics"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
-    # Anything else under /rest/v1/ is the API's JSON 404, also with DEBUG on (Django's debug
+    # Anything else under the API's prefix is the API's JSON 404, also with DEBUG on (Django's debug
     # page is HTML) and without a trailing slash (no redirect, which a POST cannot follow).
     # Exempt from CSRF: it changes nothing, and a POST must get this 404, not Django's 403 page.
     re_path(r"", csrf_exempt(handler404), name="not-found"),
