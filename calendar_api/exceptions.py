@@ -71,6 +71,15 @@ class ScopeNotGranted(ApiError):
     )
 
 
+class SignInRequired(ApiError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    code = "sign_in_required"
+    default_detail = (
+        "Sign in to this site first, then connect Google Calendar: this site does not create "
+        "accounts from Google sign-ins."
+    )
+
+
 class AccountLinkedElsewhere(ApiError):
     status_code = status.HTTP_409_CONFLICT
     code = "account_linked_elsewhere"

@@ -252,6 +252,9 @@ GOOGLE_HTTP_TIMEOUT = env_int("GOOGLE_HTTP_TIMEOUT", 10)
 # Scale of the exponential backoff between retries of one call (1 = Google's recommendation).
 GOOGLE_RETRY_BACKOFF = float(env_str("GOOGLE_RETRY_BACKOFF", "1"))
 GOOGLE_OAUTH_STATE_TTL = env_int("GOOGLE_OAUTH_STATE_TTL", 600)
+# The demo has no sign-in of its own: connecting Google Calendar while signed out creates (or
+# finds) the user from the Google identity and signs them in. A host's default is off.
+GOOGLE_CALENDAR_CREATE_USERS = True
 LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
 LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
 

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from calendar_api import jobs, signals
 from calendar_api.crypto import TokenDecryptionError
-from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted
+from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted, SignInRequired
 from calendar_api.google import oauth
 from calendar_api.google.errors import (
     GoogleBadResponse,
@@ -64,7 +64,13 @@ def account_connect(
 
     With `sync_primary_now=False` (a person going back to the web page) the primary calendar's
     first sync is queued like the others' instead, so connecting returns at once whatever the
-    calendar's size; the page shows the sync's progress."""
+    calendar's size; the page shows the sync's progress.
+
+    The account is linked to `user` when signed in. Nobody signed in: SignInRequired (before
+    anything is exchanged or stored), unless `GOOGLE_CALENDAR_CREATE_USERS` is on, when the
+    account's user (created from the Google identity if new) is the one to sign in."""
+    if not user.is_authenticated and not users_from_google():
+        raise SignInRequired()
     scope = settings.GOOGLE_CALENDAR_SCOPE
     grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
     if scope not in grant.scopes:
@@ -140,7 +146,7 @@ def _store_account(
     account: GoogleAccount | None,
 ) -> GoogleAccount:
     if account is None:
-        owner: Any = user if user.is_authenticated else _new_user(identity.email)
+        owner: Any = user if user.is_authenticated else user_create(email=identity.email)
         account = GoogleAccount(
             user=owner, sub=identity.sub, status=GoogleAccount.Status.CONNECTING
         )
@@ -161,17 +167,49 @@ def _store_account(
     return account
 
 
-def _new_user(email: str) -> AbstractBaseUser:
-    user_model = get_user_model()
-    username = email
-    suffix = 1
-    while user_model.objects.filter(username=username).exists():
-        suffix += 1
-        username = f"{email}+{suffix}"
-    user = user_model(username=username, email=email)
+def users_from_google() -> bool:
+    """Whether connecting while signed out creates (or finds) the user from the Google
+    identity and signs them in: the demo's way. Off by default: a host has its own sign-in."""
+    return bool(getattr(settings, "GOOGLE_CALENDAR_CREATE_USERS", False))
+
+
+def user_create(
+    *, email: str, user_model: type[AbstractBaseUser] | None = None
+) -> AbstractBaseUser:
+    """A new user of the host's user model (or `user_model`) for a Google identity, without a
+    usable password. The login field (`USERNAME_FIELD`, whatever its name) holds the e-mail
+    address, or `<address>+<n>` when a user already has that; the e-mail field (`EMAIL_FIELD`)
+    the address. Through the manager's `create_user` when it has one, as a custom model's
+    manager may need to do more."""
+    model = user_model or get_user_model()
+    login_field: str = model.USERNAME_FIELD  # type: ignore[attr-defined]  # not in the stubs
+    fields: dict[str, Any] = {login_field: _free_login(model, login_field, email)}
+    email_field = model.get_email_field_name()
+    if email_field != login_field and _has_field(model, email_field):
+        fields[email_field] = email
+    manager: Any = model._default_manager
+    if callable(getattr(manager, "create_user", None)):
+        user: AbstractBaseUser = manager.create_user(**fields, password=None)
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save()
+        return user
+    user = model(**fields)
     user.set_unusable_password()
     user.save()
     return user
+
+
+def _free_login(model: type[AbstractBaseUser], login_field: str, email: str) -> str:
+    value, suffix = email, 1
+    while model._default_manager.filter(**{login_field: value}).exists():
+        suffix += 1
+        value = f"{email}+{suffix}"
+    return value
+
+
+def _has_field(model: type[AbstractBaseUser], name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
 
 
 def account_disconnect(*, account: GoogleAccount) -> None:

@@ -155,6 +155,16 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> OpenAp
     )
 
 
+def error_responses(status: int, *problems: tuple[str, str]) -> OpenApiResponse:
+    """One status with several codes, (code, message) each: one example per code."""
+    examples = [
+        OpenApiExample(code, value={"error": {"code": code, "message": text, "status": status}})
+        for code, text in problems
+    ]
+    description = " Or: ".join(text for _, text in problems)
+    return OpenApiResponse(ErrorSerializer, description=description, examples=examples)
+
+
 BAD_REQUEST = error_response(
     400,
     "invalid",

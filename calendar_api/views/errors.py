@@ -28,6 +28,11 @@ SIGN_IN_PROBLEMS = {
         "Access was not granted",
         "Google Calendar was not connected because access was declined on Google's page.",
     ),
+    "sign_in_required": (
+        "Please sign in first",
+        "Google Calendar can be connected only to an account on this site: sign in, then "
+        "connect it again. Nothing was connected.",
+    ),
     "scope_not_granted": (
         "Calendar access is needed",
         "Connect again, and tick the box that allows access to Google Calendar.",

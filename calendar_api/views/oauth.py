@@ -24,7 +24,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calendar_api.exceptions import AccessDenied, ApiError, MissingCode, OAuthFailed
+from calendar_api.exceptions import (
+    AccessDenied,
+    ApiError,
+    MissingCode,
+    OAuthFailed,
+    SignInRequired,
+)
 from calendar_api.google import oauth
 from calendar_api.google.errors import GoogleBadResponse, GoogleError
 from calendar_api.reads.owned import stored_events
@@ -39,8 +45,10 @@ OAUTH_ERRORS = {
     400: doc.error_response(
         400, "state_mismatch", "The OAuth state is missing, unknown or already used."
     ),
-    401: doc.error_response(
-        401, "reconnect_required", "Google no longer accepts the stored grant."
+    401: doc.error_responses(
+        401,
+        ("reconnect_required", "Google no longer accepts the stored grant."),
+        ("sign_in_required", SignInRequired.default_detail),
     ),
     403: doc.error_response(403, "access_denied", "Access to Google Calendar was not granted."),
     409: doc.error_response(
@@ -200,7 +208,11 @@ class GoogleCalendarRedirectView(NoStoreView):
             )
         except (ApiError, GoogleError) as exc:
             return self._failed(request, flow.next_url, exc)
-        login(request, connection.account.user, backend="django.contrib.auth.backends.ModelBackend")
+        if (
+            not request.user.is_authenticated
+        ):  # signing in from Google: GOOGLE_CALENDAR_CREATE_USERS
+            backend = "django.contrib.auth.backends.ModelBackend"
+            login(request, connection.account.user, backend=backend)
         if flow.next_url:
             return HttpResponseRedirect(flow.next_url, status=303)
         events = stored_events(calendar=connection.primary)
