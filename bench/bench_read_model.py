@@ -109,7 +109,7 @@ def connect(email: str, username: str) -> Any:
     from django.contrib.auth import get_user_model
 
     from calendar_api.models import Calendar, GoogleAccount
-    from tests.emulator.clients import tokens
+    from google_emulator.testing import tokens
 
     issued = tokens(BASE, email)
     user = get_user_model().objects.create(username=username)
@@ -297,13 +297,13 @@ def p1(calendar: Any, gcal: Any, counter: Counting, rounds: int = 3) -> None:
 
 
 def latency(value: int) -> None:
-    from tests.emulator.clients import control
+    from google_emulator.testing import control
 
     control(BASE, "latency", {"ms": value})
 
 
 def pass_through(low: dt.datetime, high: dt.datetime, email: str = "alice@example.com") -> Any:
-    from tests.emulator.clients import service
+    from google_emulator.testing import service
 
     gcal = service(BASE, email, creds=CREDS)
     return (
@@ -413,7 +413,7 @@ def http_floors(body: bytes, params: dict[str, str], client: ApiClient, budget: 
 
 
 def p4(low: dt.datetime, high: dt.datetime, api: Any, token: str) -> None:
-    from tests.emulator.clients import service
+    from google_emulator.testing import service
 
     client = ApiClient(api, token)
     params = {"time_min": low.isoformat(), "time_max": high.isoformat(), "calendar": "primary"}
@@ -502,7 +502,7 @@ def main() -> None:
     BASE = server.base_url
     from calendar_api.models import Instance
     from calendar_api.services.api_tokens import api_token_create
-    from tests.emulator.clients import control, credentials, service
+    from google_emulator.testing import control, credentials, service
 
     CREDS = credentials(BASE, "alice@example.com")
     control(BASE, "generate", {"email": "alice@example.com", "count": COUNT})

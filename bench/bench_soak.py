@@ -79,7 +79,7 @@ def main() -> None:
     from calendar_api import tasks
     from calendar_api.models import Calendar, GoogleAccount
     from calendar_api.services.sync import calendar_sync
-    from tests.emulator.clients import control, service, tokens
+    from google_emulator.testing import control, service, tokens
 
     issued = tokens(server.base_url, "alice@example.com")
     user = get_user_model().objects.create(username="soak")

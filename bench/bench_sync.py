@@ -23,7 +23,7 @@ def main() -> None:
     from calendar_api.google import client
     from calendar_api.models import Calendar, Event, GoogleAccount
     from calendar_api.services.sync import calendar_sync
-    from tests.emulator.clients import control, service, tokens
+    from google_emulator.testing import control, service, tokens
 
     control(server.base_url, "generate", {"email": "alice@example.com", "count": COUNT})
     issued = tokens(server.base_url, "alice@example.com")

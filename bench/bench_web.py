@@ -29,7 +29,7 @@ def signed_in_calendar(base_url: str) -> Any:
 
     from calendar_api.models import Calendar, GoogleAccount
     from calendar_api.services.sync import calendar_sync
-    from tests.emulator.clients import control, tokens
+    from google_emulator.testing import control, tokens
 
     control(base_url, "generate", {"email": "alice@example.com", "count": COUNT})
     issued = tokens(base_url, "alice@example.com")

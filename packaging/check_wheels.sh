@@ -11,7 +11,9 @@
 # - every module of the emulator imports with only its own dependencies, and its console script
 #   serves `/__emulator__/health` on a free loopback port (the OS picks it) and stops on
 #   SIGTERM; its `exec` sub-command runs a command that reaches Google's hostnames (in
-#   namespaces where it may, and through the proxy).
+#   namespaces where it may, and through the proxy);
+# - with pytest installed beside it, a host's test gets the emulator's fixtures from the pytest11
+#   entry point alone.
 # `make dist` runs it after building. It removes the folder and stops the emulator on any exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -181,10 +183,13 @@ import pkgutil
 
 import google_emulator
 
+# The pytest plugins run only under pytest (and the Django half only under pytest-django).
+PLUGINS = {"google_emulator.pytest_plugin", "google_emulator.pytest_django_plugin"}
 names = [m.name for m in pkgutil.walk_packages(google_emulator.__path__, "google_emulator.")]
 for name in names:
-    importlib.import_module(name)
-print(f"  {len(names)} modules of google_emulator imported without the app's dependencies")
+    if name not in PLUGINS:
+        importlib.import_module(name)
+print(f"  {len(names) - len(PLUGINS)} modules of google_emulator imported without the app's dependencies")
 PY
 "$WORK/venv-emulator/bin/google-calendar-emulator" --host 127.0.0.1 --port 0 >emulator.log 2>&1 &
 EMULATOR_PID=$!
@@ -222,4 +227,20 @@ with urllib.request.urlopen(url, timeout=10) as response:
     print("  " + url + " -> rootUrl " + json.load(response)["rootUrl"])
 '
 done
+echo "== check_wheels: the emulator's pytest plugin, from its entry point alone (no Django)"
+"$EPY" -m pip install -qq --disable-pip-version-check "pytest>=8,<10"
+mkdir plugin-host
+cat >plugin-host/test_host.py <<'PY'
+import sys
+
+SLOT = {"start": {"dateTime": "2030-01-07T10:00:00Z"}, "end": {"dateTime": "2030-01-07T11:00:00Z"}}
+
+
+def test_an_event_made_at_google_reads_back(google_control):
+    events = google_control.service("alice@example.com").events()
+    made = events.insert(calendarId="primary", body={"summary": "At Google", **SLOT}).execute()
+    assert events.get(calendarId="primary", eventId=made["id"]).execute()["summary"] == "At Google"
+    assert "django" not in sys.modules
+PY
+(cd plugin-host && "$EPY" -m pytest -q -p no:cacheprovider)
 echo "== check_wheels: OK"

@@ -1,5 +1,6 @@
-"""Shared fixtures: one emulator per test session on a free loopback port, reset per test;
-the session's clock, pinned by TEST_NOW (tests/support/clock.py)."""
+"""Shared fixtures: the emulator's pytest plugin (google_emulator.pytest_plugin: one emulator
+per test session on a free loopback port, reset per test), started under the session's clock,
+pinned by TEST_NOW (tests/support/clock.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
-import google_emulator
 from google_emulator import EmulatorServer
 from google_emulator.calendar.recurrence import set_instance_ids
 from tests.support import clock
+
+# The tests run from the source tree, where the emulator's wheel (and its pytest11 entry point)
+# is not installed: the plugin is named here instead.
+pytest_plugins = ["google_emulator.pytest_plugin"]
 
 _travel: time_machine.travel | None = None
 
@@ -62,18 +66,25 @@ def pinned_clock() -> clock.Pin | None:
 
 
 @pytest.fixture(scope="session")
-def emulator_server(pinned_clock: clock.Pin | None) -> Iterator[EmulatorServer]:
-    server = google_emulator.start(seed="demo", auto_consent=True)
-    yield server
-    server.stop()
+def google_emulator_server(
+    pinned_clock: clock.Pin | None, google_emulator_server: EmulatorServer
+) -> EmulatorServer:
+    """The plugin's session emulator, overridden to start after `pinned_clock` (and so under
+    the pinned clock): every fixture of the plugin that needs the server gets this one."""
+    return google_emulator_server
+
+
+@pytest.fixture(scope="session")
+def emulator_server(google_emulator_server: EmulatorServer) -> EmulatorServer:
+    """The session's emulator (the plugin's `google_emulator_server`; seed demo)."""
+    return google_emulator_server
 
 
 @pytest.fixture
-def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
-    """The running emulator, freshly seeded (demo), auto-consent on, no faults."""
-    emulator_server.emulator.reset("demo")
-    emulator_server.emulator.auto_consent = True
-    return emulator_server
+def emulator(google_emulator: EmulatorServer) -> EmulatorServer:
+    """The running emulator, freshly seeded (demo), auto-consent on, no faults (the plugin's
+    `google_emulator`)."""
+    return google_emulator
 
 
 @pytest.fixture(params=["google", "opaque"])

@@ -12,26 +12,25 @@ import requests
 from django.test import Client
 
 from google_emulator import EmulatorServer
+from google_emulator.testing import GoogleControl
 
 REDIRECT_URI = "http://127.0.0.1:8000/rest/v1/calendar/redirect/"
 INIT = "/rest/v1/calendar/init/"
 
 
 @pytest.fixture
-def google(emulator: EmulatorServer, settings: Any) -> EmulatorServer:
-    settings.GOOGLE_EMULATOR_URL = emulator.base_url
-    settings.GOOGLE_CLIENT_SECRETS_FILE = ""
-    settings.GOOGLE_REDIRECT_URI = REDIRECT_URI
-    # Push channels opened by tests point nowhere (port 9, discard) unless a test serves the
-    # webhook itself: never at a development server that may be running on port 8000.
-    settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
+def google(emulator: EmulatorServer, google_settings: GoogleControl) -> EmulatorServer:
+    """The settings pointed at the fresh emulator (the plugin's `google_settings`: its URL, its
+    built-in client, REDIRECT_URI; push channels opened by tests point nowhere, port 9, unless
+    a test serves the webhook itself: never at a development server on port 8000)."""
+    assert google_settings.base_url == emulator.base_url
     return emulator
 
 
 @pytest.fixture
-def visitor() -> Client:
+def visitor(google_client: Client) -> Client:
     """A test client on the redirect URI's host, as a browser would be."""
-    return Client(HTTP_HOST="127.0.0.1:8000")
+    return google_client
 
 
 def query(url: str) -> dict[str, str]:
@@ -61,13 +60,14 @@ def back_from_google(client: Client, authorize_url: str) -> Any:
 
 
 @pytest.fixture
-def connect(google: EmulatorServer, visitor: Client) -> Callable[..., Any]:
-    """Run init -> emulator consent -> redirect; returns the redirect view's response."""
+def connect(
+    google: EmulatorServer, google_connect: Callable[..., Any], visitor: Client
+) -> Callable[..., Any]:
+    """Run init -> emulator consent -> redirect as `visitor` (the plugin's `google_connect`);
+    returns the redirect view's response."""
 
     def run(login_hint: str = "alice@example.com", **params: str) -> Any:
-        init = visitor.get(INIT, {"login_hint": login_hint, **params})
-        assert init.status_code == 302
-        return back_from_google(visitor, init["Location"])
+        return google_connect(login_hint, client=visitor, **params)
 
     return run
 

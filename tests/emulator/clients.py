@@ -1,8 +1,7 @@
-"""Official-client helpers for the emulator conformance tests (no browser needed).
-
-Tokens come from the emulator's auto-consent authorize endpoint plus a real code exchange;
-the Calendar client is google-api-python-client's own `build(...)` pointed at the emulator.
-"""
+"""Helpers for the emulator conformance tests (no browser needed): the official-client ones
+(tokens, `service`, `control`) live in google_emulator.testing, shipped with the emulator for
+hosts' tests too, and are re-exported here; a webhook listener and the discovery schemas'
+validation are the conformance suite's own."""
 
 from __future__ import annotations
 
@@ -11,123 +10,42 @@ import http.server
 import json
 import queue
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import googleapiclient
-import httplib2
-from google.oauth2.credentials import Credentials
-from google_auth_httplib2 import AuthorizedHttp
-from googleapiclient.discovery import Resource, build
 from jsonschema import Draft7Validator
 
-CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
-CLIENT_SECRET = "emulator-client-secret"
-REDIRECT_URI = "http://127.0.0.1:1/cb"
-CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar"
+from google_emulator.testing import (
+    CALENDAR_SCOPE,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REDIRECT_URI,
+    authorized_http,
+    bare_service,
+    control,
+    credentials,
+    service,
+    tokens,
+)
 
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def tokens(
-    base: str, email: str = "alice@example.com", scope: str = CALENDAR_SCOPE
-) -> dict[str, Any]:
-    """Access and refresh tokens for `email`, through authorize (auto-consent) and /token."""
-    query = urlencode(
-        {
-            "client_id": CLIENT_ID,
-            "redirect_uri": REDIRECT_URI,
-            "response_type": "code",
-            "scope": f"openid email {scope}",
-            "access_type": "offline",
-            "login_hint": email,
-        }
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        opener.open(f"{base}/o/oauth2/auth?{query}")
-        raise AssertionError("authorize did not redirect")
-    except urllib.error.HTTPError as exc:
-        location = exc.headers["Location"]
-    code = parse_qs(urlsplit(location).query)["code"][0]
-    form = urlencode(
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": REDIRECT_URI,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-        }
-    ).encode()
-    with urllib.request.urlopen(f"{base}/token", data=form) as response:
-        return dict(json.load(response))
-
-
-def credentials(
-    base: str, email: str = "alice@example.com", scope: str = CALENDAR_SCOPE
-) -> Credentials:
-    found = tokens(base, email, scope)
-    return Credentials(
-        found["access_token"],
-        refresh_token=found.get("refresh_token"),
-        token_uri=base + "/token",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
-
-
-def service(
-    base: str,
-    email: str = "alice@example.com",
-    creds: Credentials | None = None,
-    scope: str = CALENDAR_SCOPE,
-) -> Resource:
-    """A Calendar v3 client from google-api-python-client, pointed at the emulator."""
-    return build(
-        "calendar",
-        "v3",
-        credentials=creds or credentials(base, email, scope),
-        static_discovery=True,
-        client_options={"api_endpoint": base + "/calendar/v3/"},
-        cache_discovery=False,
-    )
-
-
-def bare_service(base: str) -> Resource:
-    """A Calendar client without credentials (set the Authorization header per request)."""
-    return build(
-        "calendar",
-        "v3",
-        http=httplib2.Http(),
-        static_discovery=True,
-        client_options={"api_endpoint": base + "/calendar/v3/"},
-        cache_discovery=False,
-    )
-
-
-def authorized_http(creds: Credentials) -> AuthorizedHttp:
-    return AuthorizedHttp(creds, http=httplib2.Http())
-
-
-def control(base: str, path: str, body: Any = None, method: str = "POST") -> Any:
-    """Call an `/__emulator__/` control endpoint."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{base}/__emulator__/{path}",
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
+__all__ = [
+    "CALENDAR_SCOPE",
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "REDIRECT_URI",
+    "Listener",
+    "authorized_http",
+    "bare_service",
+    "control",
+    "credentials",
+    "listener",
+    "service",
+    "tokens",
+    "validate",
+]
 
 
 class Listener:
