@@ -37,7 +37,7 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "conditionNotMet": ("global", "Precondition Failed"),
     "invalid": ("global", "Invalid Value"),
-    "required": ("global", "Required"),
+    "required": ("global", "Required"),  # without credentials: "Login Required" (oauth.py)
     "timeRangeEmpty": ("calendar", "The specified time range is empty."),
     "badRequest": ("global", "Bad Request"),
     "backendError": ("global", "Backend Error"),

@@ -346,10 +346,26 @@ def revoke(ctx: Ctx) -> Response:
     return json_response({})
 
 
-def authenticate(ctx: Ctx) -> AccessToken:
-    """The caller's valid access token, or Google's 401 authError."""
+def presented_token(ctx: Ctx, *, form: bool = False) -> str:
+    """The access token a request carries: `Authorization: Bearer` (what the client libraries
+    send), else the `access_token` parameter (of the query, or with `form` of the body too)."""
     header = ctx.request.headers.get("Authorization", "")
-    token = header[7:] if header.startswith("Bearer ") else ctx.request.args.get("access_token", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip()
+    values = ctx.request.values if form else ctx.request.args
+    return str(values.get("access_token", ""))
+
+
+def authenticate(ctx: Ctx) -> AccessToken:
+    """The caller's valid access token, or Google's 401: `required` "Login Required" when the
+    request carries no credential at all, `authError` "Invalid Credentials" when it carries
+    one Google does not accept (the Calendar API's classic error body; see Google's
+    "Handle API errors" guide, developers.google.com/calendar/api/guides/errors)."""
+    token = presented_token(ctx)
+    if not token:
+        raise GoogleError(
+            401, "required", "Login Required", location="Authorization", location_type="header"
+        )
     found = ctx.state.valid_access_token(token)
     if found is None:
         raise GoogleError(
@@ -380,7 +396,8 @@ def tokeninfo(ctx: Ctx) -> Response:
     id_token = ctx.request.values.get("id_token")
     if id_token:
         return _id_token_info(ctx, id_token)
-    found = ctx.state.valid_access_token(ctx.request.values.get("access_token", ""))
+    # Google's Node client asks tokeninfo with the token in an Authorization: Bearer header.
+    found = ctx.state.valid_access_token(presented_token(ctx, form=True))
     if found is None:
         raise OAuthError(400, "invalid_token", "Invalid Value")
     return json_response(

@@ -201,6 +201,26 @@ def test_it_answers_401_for_a_bad_token(emulator: EmulatorServer) -> None:
     assert code == 401 and body["error"]["errors"][0]["reason"] == "authError"
 
 
+def test_a_request_without_credentials_answers_401_login_required(
+    emulator: EmulatorServer,
+) -> None:
+    """Google tells a missing credential (`required`, "Login Required") from a refused one."""
+    request = bare_service(emulator.base_url).events().list(calendarId="primary")
+    request.headers.pop("Authorization", None)
+    code, body = status_of(request)
+    error = body["error"]
+    assert (code, error["code"], error["message"]) == (401, 401, "Login Required")
+    assert error["errors"] == [
+        {
+            "domain": "global",
+            "reason": "required",
+            "message": "Login Required",
+            "locationType": "header",
+            "location": "Authorization",
+        }
+    ]
+
+
 def test_it_refreshes_once_on_401_and_carries_on(emulator: EmulatorServer) -> None:
     creds = credentials(emulator.base_url)
     creds.token = "ya29.expired"

@@ -81,6 +81,19 @@ def test_the_consent_page_names_an_unlisted_scope_in_googles_words(
     assert "View your email messages and settings" in page
 
 
+def test_tokeninfo_reads_the_token_from_a_bearer_header(emulator: EmulatorServer) -> None:
+    """The raw HTTP form Google's Node client uses: GET tokeninfo, Authorization: Bearer."""
+    base = emulator.base_url
+    token = exchange(base, "openid email")
+    bearer = {"Authorization": "Bearer " + token["access_token"]}
+    for path in ("/tokeninfo", "/oauth2/v3/tokeninfo"):
+        info = requests.get(base + path, headers=bearer, timeout=5)
+        assert info.status_code == 200
+        assert (info.json()["aud"], info.json()["email"]) == (DEMO_CLIENT_ID, "alice@example.com")
+    refused = requests.get(base + "/tokeninfo", headers={"Authorization": "Bearer x"}, timeout=5)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_token"
+
+
 def test_userinfo_and_tokeninfo_answer_at_every_google_path(emulator: EmulatorServer) -> None:
     base = emulator.base_url
     token = exchange(base, "openid email profile")
