@@ -3,14 +3,16 @@ client on the redirect URI's host, and a helper that walks the whole OAuth flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.db import connections
 from django.test import Client
 
+from calendar_api.operations.asgi import OneHopASGIHandler
 from google_emulator import EmulatorServer
 from google_emulator.testing import GoogleControl
 
@@ -171,3 +173,14 @@ def assert_no_duplicates(calendar: Any) -> None:
 
     rows = calendar.events.values("google_id").annotate(n=Count("pk")).filter(n__gt=1)
     assert list(rows) == []
+
+
+@pytest.fixture
+def ours(settings: Any) -> Iterator[OneHopASGIHandler]:
+    """The product's ASGI handler with one serving thread, whose kept connection is closed
+    afterwards (else PostgreSQL could not drop the test database)."""
+    settings.WEB_SYNC_THREADS = 1
+    handler = OneHopASGIHandler()
+    yield handler
+    handler.pool.submit(connections.close_all).result()
+    handler.pool.shutdown()

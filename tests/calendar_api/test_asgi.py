@@ -21,6 +21,7 @@ from django.test import Client
 
 from calendar_api.operations.asgi import OneHopASGIHandler
 from calendar_api.services.api_tokens import api_token_create
+from tests.support.asgi import http_scope
 from tests.support.loops import run_apart
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,21 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def call(app: Any, path: str, query: str = "", headers: dict[str, str] | None = None) -> Any:
     """One GET through the ASGI app: (status, headers, body)."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000")]
-        + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    scope = http_scope("GET", path, [(b"host", b"127.0.0.1:8000"), *extra], query)
     sent: list[dict[str, Any]] = []
     done = asyncio.Event()
     asked = False
@@ -64,17 +52,6 @@ async def call(app: Any, path: str, query: str = "", headers: dict[str, str] | N
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.lower(): v for k, v in start["headers"]}, body
-
-
-@pytest.fixture
-def ours(settings: Any) -> Iterator[OneHopASGIHandler]:
-    """The handler with one serving thread, whose kept connection is closed afterwards (else
-    PostgreSQL could not drop the test database)."""
-    settings.WEB_SYNC_THREADS = 1
-    handler = OneHopASGIHandler()
-    yield handler
-    handler.pool.submit(connections.close_all).result()
-    handler.pool.shutdown()
 
 
 def switches(app: Any, *args: Any, **kwargs: Any) -> tuple[Any, int]:

@@ -6,16 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
 
 from calendar_api.operations.asgi import OneHopASGIHandler
 from calendar_api.services.api_tokens import api_token_create
 from tests.calendar_api.api.conftest import events_url
+from tests.support.asgi import http_scope
 from tests.support.loops import run_apart
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,31 +22,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BODY = json.dumps({"summary": "Chunked", "start": {"date": "2026-03-02"}}).encode()
 
 
-@pytest.fixture
-def ours(settings: Any) -> Iterator[OneHopASGIHandler]:
-    settings.WEB_SYNC_THREADS = 1
-    handler = OneHopASGIHandler()
-    yield handler
-    handler.pool.submit(connections.close_all).result()
-    handler.pool.shutdown()
-
-
 async def post_chunked(app: Any, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
     """A POST as uvicorn hands a chunked one over: no content-length, the body in pieces."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = http_scope("POST", path, [(k.lower().encode(), v.encode()) for k, v in headers.items()])
     pieces = [BODY[:10], BODY[10:], b""]
     sent: list[dict[str, Any]] = []
 

@@ -5,15 +5,14 @@ expire."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from calendar_api.operations.asgi import OneHopASGIHandler
 from calendar_api.web import live
+from tests.support.asgi import http_scope
 from tests.support.loops import run_apart
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,31 +50,10 @@ def test_a_place_held_by_a_crashed_process_expires(
     assert visitor.get(STREAM).status_code == 200
 
 
-@pytest.fixture
-def ours(settings: Any) -> Iterator[OneHopASGIHandler]:
-    settings.WEB_SYNC_THREADS = 1
-    handler = OneHopASGIHandler()
-    yield handler
-    handler.pool.submit(connections.close_all).result()
-    handler.pool.shutdown()
-
-
 async def open_then_leave(app: Any, cookie: str) -> int:
     """A stream through the ASGI handler whose client goes away after its first bytes."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": STREAM,
-        "raw_path": STREAM.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"cookie", cookie.encode())],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    headers = [(b"host", b"127.0.0.1:8000"), (b"cookie", cookie.encode())]
+    scope = http_scope("GET", STREAM, headers)
     started = asyncio.Event()
     status: list[int] = []
 
