@@ -230,8 +230,7 @@ def _write_options(**options: str | None) -> dict[str, Any]:
 
 
 def _calendar(user: Any, calendar_id: str, account: str | None) -> Calendar:
-    calendar = calendar_of(user=user, calendar_id=calendar_id, account=account)
-    return stored.calendar_require_synced(calendar=calendar)
+    return stored.synced_calendar_of(user=user, calendar_id=calendar_id, account=account)
 
 
 def _synced(user: Any, names: list[str], account: str | None) -> list[Calendar]:

@@ -29,7 +29,7 @@ from calendar_api.reads.expanded import (
     query_rows,
     sort_key,
 )
-from calendar_api.reads.owned import event_row, series_rows
+from calendar_api.reads.owned import calendar_of, event_row, series_rows
 from calendar_api.reads.window import instances_page
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -79,6 +79,12 @@ def calendar_require_synced(*, calendar: Calendar) -> Calendar:
     if not calendar.sync_enabled or calendar.last_synced_at is None:
         raise CalendarNotSynced()
     return calendar
+
+
+def synced_calendar_of(*, user: Any, calendar_id: str, account: str | None = None) -> Calendar:
+    """The user's calendar (404 for another's), whose events the store holds (409 if not)."""
+    calendar = calendar_of(user=user, calendar_id=calendar_id, account=account)
+    return calendar_require_synced(calendar=calendar)
 
 
 def event_target(*, calendar: Calendar, event_id: str) -> Target:

@@ -24,7 +24,6 @@ from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.reads import events as stored
 from calendar_api.reads import expanded as listing
-from calendar_api.reads.owned import calendar_of
 from calendar_api.renderers import RawJSON
 from calendar_api.services import event_writes as writes
 from calendar_api.viewkit import openapi as doc
@@ -66,8 +65,9 @@ MOVE_EXAMPLE = OpenApiExample(
 
 
 def synced_calendar(request: Request, calendar_id: str, query: dict[str, Any]) -> Calendar:
-    calendar = calendar_of(user=request.user, calendar_id=calendar_id, account=query.get("account"))
-    return stored.calendar_require_synced(calendar=calendar)
+    return stored.synced_calendar_of(
+        user=request.user, calendar_id=calendar_id, account=query.get("account")
+    )
 
 
 def shown_zone(query: dict[str, Any], calendar: Calendar) -> ZoneInfo:
