@@ -4,6 +4,7 @@
 // without that choice.
 import { ApiError, send } from "./api.js";
 import { openDialog } from "./dialogs.js";
+import { fact } from "./facts.js";
 import { state } from "./state.js";
 import { formatRange } from "./times.js";
 
@@ -29,15 +30,6 @@ function whenOf(event) {
   if (start.date) return formatRange(start.date, end.date, true, state.zone);
   if (!start.dateTime) return "";
   return formatRange(start.dateTime, end.dateTime, false, state.zone);
-}
-
-function fact(list, term, value) {
-  if (!value) return;
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  dd.textContent = value;
-  list.append(dt, dd);
 }
 
 // Google's current values of the event, as a list of facts.

@@ -1,6 +1,7 @@
 // The event details dialog: time, zones, place, guests and their answers, reminders, recurrence.
 import { ApiError, eventUrl, send, writableAttendee } from "./api.js";
 import { guardedWrite } from "./conflict.js";
+import { fact } from "./facts.js";
 import { askScope, closeDialog, openDialog } from "./dialogs.js";
 import { openEdit } from "./form.js";
 import { state, announce, calendarById } from "./state.js";
@@ -20,16 +21,6 @@ export function wireDetails() {
     openEdit(target);
   });
   $("details-delete").addEventListener("click", () => remove());
-}
-
-function fact(list, term, value) {
-  if (value === "" || value === null || value === undefined) return;
-  const dt = document.createElement("dt");
-  dt.textContent = term;
-  const dd = document.createElement("dd");
-  if (value instanceof Node) dd.append(value);
-  else dd.textContent = value;
-  list.append(dt, dd);
 }
 
 function guests(attendees) {
