@@ -28,6 +28,8 @@ from typing import Any
 
 from _setup import BytesProcess, WebProcess, django_with_emulator, scratch
 
+from calendar_api.conf import app_settings
+
 LATENCY_MS = 100
 COUNT = int(os.environ.get("BENCH_EVENTS", "20000"))
 SERIES = 60
@@ -439,7 +441,6 @@ def p4(low: dt.datetime, high: dt.datetime, api: Any, token: str) -> None:
 
 def p6(calendar: Any, counter: Counting) -> None:
     """A week of scheduler ticks on a simulated clock; every poll runs a real sync."""
-    from django.conf import settings
     from django.utils import timezone
 
     from calendar_api.models import Calendar, WatchChannel
@@ -467,21 +468,21 @@ def p6(calendar: Any, counter: Counting) -> None:
             channel_id="bench",
             token_hash="0" * 64,
             resource_id="r",
-            expires_at=start + dt.timedelta(seconds=settings.WATCH_TTL),
+            expires_at=start + dt.timedelta(seconds=app_settings.WATCH_TTL),
         )
         days = 7
         before = counter.calls
         with counter.counting():
-            for tick in range(0, days * 86400, settings.SCHEDULER_TICK):
+            for tick in range(0, days * 86400, app_settings.SCHEDULER_TICK):
                 clock[0] = start + dt.timedelta(seconds=tick)
                 scheduler.polls_due(now=clock[0])
                 for pk in queued:
                     sync.calendar_sync(calendar=Calendar.objects.get(pk=pk))
                 queued.clear()
-                margin = clock[0] + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+                margin = clock[0] + dt.timedelta(seconds=app_settings.WATCH_RENEW_MARGIN)
                 if channel.expires_at <= margin:  # a renewal: events.watch + channels.stop
                     renewals += 1
-                    channel.expires_at = clock[0] + dt.timedelta(seconds=settings.WATCH_TTL)
+                    channel.expires_at = clock[0] + dt.timedelta(seconds=app_settings.WATCH_TTL)
                     channel.save(update_fields=["expires_at"])
         polls = counter.calls - before
     finally:

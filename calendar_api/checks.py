@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -9,11 +10,95 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import checks
 
+from calendar_api.conf import DEV_TOKEN_KEY, FLAT_NAMES, KEYS, REMOVED, REQUIRED, app_settings
 from calendar_api.google.config import ConfigurationError, is_loopback, load_config
 
 
 @checks.register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """GOOGLE_CALENDAR: a dict, every required key there, no unknown or removed key, each value
+    of its documented type. Each message names the key."""
+    value = getattr(settings, "GOOGLE_CALENDAR", None)
+    if not isinstance(value, dict):
+        return [
+            checks.Error(
+                "GOOGLE_CALENDAR must be a dict in the settings module."
+                if value is not None
+                else "GOOGLE_CALENDAR is not set.",
+                hint='See docs/settings.md: GOOGLE_CALENDAR = {"TOKEN_ENCRYPTION_KEYS": [...]}.',
+                id="calendar_api.E010",
+            )
+        ]
+    return [
+        *_missing(value),
+        *(_unknown(name) for name in value if name not in KEYS),
+        *(msg for name, item in value.items() if name in KEYS for msg in _typed(name, item)),
+        *_flat_leftovers(),
+    ]
+
+
+def _missing(value: dict[str, Any]) -> list[checks.CheckMessage]:
+    return [
+        checks.Error(
+            f"GOOGLE_CALENDAR[{name!r}] is required.",
+            hint=KEYS[name].doc,
+            id="calendar_api.E011",
+        )
+        for name, key in KEYS.items()
+        if key.default is REQUIRED and name not in value
+    ]
+
+
+def _unknown(name: str) -> checks.CheckMessage:
+    if name in REMOVED:
+        return checks.Error(
+            f"GOOGLE_CALENDAR[{name!r}] was removed.", hint=REMOVED[name], id="calendar_api.E012"
+        )
+    close = difflib.get_close_matches(name, KEYS, n=1)
+    return checks.Error(
+        f"GOOGLE_CALENDAR[{name!r}] is not a setting of the app.",
+        hint=f"Did you mean {close[0]!r}?" if close else "See docs/settings.md for the keys.",
+        id="calendar_api.E013",
+    )
+
+
+def _typed(name: str, item: Any) -> list[checks.CheckMessage]:
+    key = KEYS[name]
+    wrong = not isinstance(item, key.types) or (isinstance(item, bool) and bool not in key.types)
+    if not wrong and key.items is not None:
+        wrong = not all(isinstance(element, key.items) for element in item)
+    if not wrong:
+        return []
+    wanted = " or ".join(t.__name__ for t in key.types if t is not type(None))
+    if key.items is not None:
+        kinds = key.items if isinstance(key.items, tuple) else (key.items,)
+        wanted += " of " + " or ".join(t.__name__ for t in kinds)
+    return [
+        checks.Error(
+            f"GOOGLE_CALENDAR[{name!r}] must be {wanted}, not {type(item).__name__}.",
+            hint=key.doc,
+            id="calendar_api.E014",
+        )
+    ]
+
+
+def _flat_leftovers() -> list[checks.CheckMessage]:
+    """Settings of 0.1.0's project-level names that the app no longer reads."""
+    return [
+        checks.Warning(
+            f"{old} is no longer read: the app reads GOOGLE_CALENDAR[{new!r}].",
+            hint="Move the value into GOOGLE_CALENDAR (docs/upgrading.md).",
+            id="calendar_api.W001",
+        )
+        for old, new in FLAT_NAMES.items()
+        if hasattr(settings, old)
+    ]
+
+
+@checks.register()
 def check_google(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if check_settings():
+        return []  # the settings' own errors first
     try:
         config = load_config()
     except ConfigurationError as exc:
@@ -21,18 +106,21 @@ def check_google(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
             checks.Error(
                 str(exc),
                 id="calendar_api.E001",
-                hint="See .env.example and the README's 'Real Google' section.",
+                hint="See docs/settings.md and docs/oauth.md (real Google).",
             )
         ]
     redirect = urlsplit(config.redirect_uri)
     if not redirect.scheme or not redirect.netloc:
         return [
-            checks.Error("GOOGLE_REDIRECT_URI must be an absolute URL.", id="calendar_api.E002")
+            checks.Error(
+                "GOOGLE_CALENDAR['REDIRECT_URI'] must be an absolute URL.", id="calendar_api.E002"
+            )
         ]
     if not config.emulator and redirect.scheme != "https" and not is_loopback(config.redirect_uri):
         return [
             checks.Error(
-                "GOOGLE_REDIRECT_URI must use https with real Google.", id="calendar_api.E003"
+                "GOOGLE_CALENDAR['REDIRECT_URI'] must use https with real Google.",
+                id="calendar_api.E003",
             )
         ]
     return []
@@ -40,33 +128,41 @@ def check_google(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
 
 @checks.register(checks.Tags.security)
 def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if check_settings():
+        return []
     errors: list[checks.CheckMessage] = []
-    keys = settings.TOKEN_ENCRYPTION_KEYS
+    keys = app_settings.TOKEN_ENCRYPTION_KEYS
     try:
         for key in keys:
             Fernet(key.encode())
     except ValueError:
         errors.append(
             checks.Error(
-                "TOKEN_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes).",
+                "GOOGLE_CALENDAR['TOKEN_ENCRYPTION_KEYS'] must be Fernet keys (32 url-safe "
+                "base64-encoded bytes).",
                 hint="Generate one with `python manage.py generate_token_key`.",
                 id="calendar_api.E004",
             )
         )
     if not keys:
-        errors.append(checks.Error("TOKEN_ENCRYPTION_KEYS is empty.", id="calendar_api.E005"))
-    if not settings.DEBUG and settings.DEV_TOKEN_KEY in keys:
+        errors.append(
+            checks.Error(
+                "GOOGLE_CALENDAR['TOKEN_ENCRYPTION_KEYS'] is empty.", id="calendar_api.E005"
+            )
+        )
+    if not settings.DEBUG and DEV_TOKEN_KEY in keys:
         errors.append(
             checks.Error(
                 "The development token key is in use with DEBUG off.",
-                hint="Set TOKEN_ENCRYPTION_KEYS.",
+                hint="Set GOOGLE_CALENDAR['TOKEN_ENCRYPTION_KEYS'] to keys of your own.",
                 id="calendar_api.E006",
             )
         )
-    if not settings.DEBUG and settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+    if not settings.DEBUG and str(settings.SECRET_KEY).startswith("django-insecure-"):
         errors.append(
             checks.Error(
-                "The development SECRET_KEY is in use with DEBUG off.", id="calendar_api.E007"
+                "A development SECRET_KEY ('django-insecure-...') is in use with DEBUG off.",
+                id="calendar_api.E007",
             )
         )
     return errors

@@ -8,7 +8,8 @@ first, any of them decrypts, so keys rotate by prepending a new one and running
 from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+
+from calendar_api.conf import app_settings
 
 
 class TokenDecryptionError(Exception):
@@ -16,7 +17,7 @@ class TokenDecryptionError(Exception):
 
 
 def _fernet() -> MultiFernet:
-    keys = settings.TOKEN_ENCRYPTION_KEYS
+    keys = app_settings.TOKEN_ENCRYPTION_KEYS
     if not keys:
         raise TokenDecryptionError("TOKEN_ENCRYPTION_KEYS is empty.")
     return MultiFernet([Fernet(key.encode()) for key in keys])

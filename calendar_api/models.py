@@ -415,6 +415,17 @@ class ApiTokenDetails(models.Model):
     def allows(self, method: str) -> bool:
         return self.scope == self.Scope.READ_WRITE or method in ("GET", "HEAD", "OPTIONS")
 
+    def record_use(self) -> None:
+        """Record a use, at most once a minute (no write at all when this row, read with its
+        token, shows a use within the minute)."""
+        now = timezone.now()
+        within = now - dt.timedelta(minutes=1)
+        if self.last_used_at is not None and self.last_used_at >= within:
+            return
+        ApiTokenDetails.objects.filter(
+            models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=within), pk=self.pk
+        ).update(last_used_at=now)
+
 
 class WorkerHeartbeat(models.Model):
     """When a worker process last ran a job (or started): the readiness probe's proof that

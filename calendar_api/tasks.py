@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 import random
 
-from django.conf import settings
 from django_tasks import task
 
 from calendar_api import jobs, metrics
+from calendar_api.conf import app_settings
 from calendar_api.google.errors import GoogleError, QuotaExceeded, ReauthRequired
 from calendar_api.models import Calendar
 from calendar_api.services import instances, scheduler, sync, watches
@@ -102,7 +102,7 @@ def scheduler_tick() -> str:
     extended = scheduler.extensions_claim()
     pruned = scheduler.housekeeping_due()
     requeued = webhooks.deliveries_overdue()
-    jobs.scheduler_tick(delay=settings.SCHEDULER_TICK)
+    jobs.scheduler_tick(delay=app_settings.SCHEDULER_TICK)
     return (
         f"{len(stalled)} stalled syncs queued again, {len(polls)} polls, "
         f"{len(renewals)} renewals, {len(extended)} horizons moved on, {pruned} old job results deleted, "

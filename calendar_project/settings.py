@@ -14,6 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from dotenv import load_dotenv
 
+from calendar_api.conf import DEV_TOKEN_KEY
 from calendar_api.operations.logs import configure as configure_structlog
 from calendar_api.operations.logs import formatter as structured_formatter
 from calendar_project.env import env_bool, env_int, env_list, env_str
@@ -23,10 +24,9 @@ django_stubs_ext.monkeypatch()  # generic admin/queryset classes at runtime, for
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
-# Development-only defaults. The system checks in calendar_api/checks.py refuse to start with
-# them when DEBUG is off.
+# Development-only default (with DEV_TOKEN_KEY below): the app's system checks refuse to start
+# with them when DEBUG is off.
 DEV_SECRET_KEY = "django-insecure-dev-only-change-me"  # noqa: S105
-DEV_TOKEN_KEY = "ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMDA="  # noqa: S105
 
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", True)
@@ -160,71 +160,12 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-REST_FRAMEWORK = {
-    # Browsers use the session (with CSRF on unsafe methods); other clients personal API tokens.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "calendar_api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticated",
-        "calendar_api.authentication.TokenScopeAllows",
-    ],
-    "DEFAULT_RENDERER_CLASSES": ["calendar_api.renderers.ApiJSONRenderer"],
-    # JSON only (any other body answers 415), bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and
-    # 32 levels of nesting (400). The web page's own forms post to Django views, not here.
-    "DEFAULT_PARSER_CLASSES": ["calendar_api.parsers.BoundedJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "calendar_api.exceptions.api_exception_handler",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "user": env_str("API_THROTTLE_USER", "1200/min"),
-        "anon": env_str("API_THROTTLE_ANON", "120/min"),
-    },
-}
-
 # The admin's password sign-in (calendar_project/admin_login.py): after this many failures
 # for one username, or from one client address, within the window (seconds), attempts are
 # answered 429 until the window ends.
 ADMIN_LOGIN_FAILURES_PER_USERNAME = env_int("ADMIN_LOGIN_FAILURES_PER_USERNAME", 5)
 ADMIN_LOGIN_FAILURES_PER_ADDRESS = env_int("ADMIN_LOGIN_FAILURES_PER_ADDRESS", 20)
 ADMIN_LOGIN_FAILURE_WINDOW = env_int("ADMIN_LOGIN_FAILURE_WINDOW", 900)
-
-# Personal API tokens (django-rest-knox): stored hashed, with expiry, revocable.
-KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105  (a model name: calendar_api links to it)
-REST_KNOX = {
-    "TOKEN_TTL": dt.timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
-    "AUTH_HEADER_PREFIX": "Bearer",
-    "TOKEN_PREFIX": "gcal_",
-    "TOKEN_LIMIT_PER_USER": 50,
-}
-
-PUBLIC_BASE_URL_FOR_SCHEMA = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Google Calendar for Django",
-    "DESCRIPTION": "Connect Google Calendar and work with calendars, events and free/busy.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/rest/v1",
-    # The docs page's assets come from drf-spectacular-sidecar: no CDN, works offline.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # No deep links: Swagger UI puts them inside the operation's button (nested controls).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Enums as components, then what serializers cannot say (the time zones, event bodies'
-    # closed set of fields, webhook URLs' scheme): calendar_api/viewkit/openapi.py.
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "calendar_api.viewkit.openapi.schema_finish",
-    ],
-    "SERVERS": [{"url": PUBLIC_BASE_URL_FOR_SCHEMA, "description": "this service"}],
-}
 
 # Throttle counters and other short-lived data. Production with several processes: a shared
 # cache (e.g. CACHE_URL pointing at Redis or memcached through Django's cache backends).
@@ -235,32 +176,65 @@ CACHES = {
     }
 }
 
-# --- Google -----------------------------------------------------------------------------------
-# With GOOGLE_EMULATOR_URL set, every Google endpoint points at the offline emulator and the
-# emulator's built-in demo client is used (unless GOOGLE_CLIENT_SECRETS_FILE names another).
-# With it empty, GOOGLE_CLIENT_SECRETS_FILE must name a real Google "web" client file.
-GOOGLE_EMULATOR_URL = env_str("GOOGLE_EMULATOR_URL", "http://127.0.0.1:8765")
-GOOGLE_CLIENT_SECRETS_FILE = env_str("GOOGLE_CLIENT_SECRETS_FILE", "")
-# Where this service is reached (push notifications go there; https in production). The
-# redirect URI follows it unless set on its own.
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-GOOGLE_REDIRECT_URI = env_str(
-    "GOOGLE_REDIRECT_URI", PUBLIC_BASE_URL.rstrip("/") + "/rest/v1/calendar/redirect/"
-)
-GOOGLE_CALENDAR_SCOPE = env_str("GOOGLE_CALENDAR_SCOPE", "https://www.googleapis.com/auth/calendar")
-GOOGLE_HTTP_TIMEOUT = env_int("GOOGLE_HTTP_TIMEOUT", 10)
-# Scale of the exponential backoff between retries of one call (1 = Google's recommendation).
-GOOGLE_RETRY_BACKOFF = float(env_str("GOOGLE_RETRY_BACKOFF", "1"))
-GOOGLE_OAUTH_STATE_TTL = env_int("GOOGLE_OAUTH_STATE_TTL", 600)
-# The demo has no sign-in of its own: connecting Google Calendar while signed out creates (or
-# finds) the user from the Google identity and signs them in. A host's default is off.
-GOOGLE_CALENDAR_CREATE_USERS = True
+# --- Google Calendar (the app's one settings dict: docs/settings.md) -------------------------
+# The demo fills it from the environment (.env.example lists every variable). With
+# GOOGLE_EMULATOR_URL set (the default here) Google is the offline emulator; with it empty,
+# GOOGLE_CLIENT_SECRETS_FILE must name a real Google "web" client file.
+GOOGLE_CALENDAR = {
+    "EMULATOR_URL": env_str("GOOGLE_EMULATOR_URL", "http://127.0.0.1:8765"),
+    "CLIENT_SECRETS_FILE": env_str("GOOGLE_CLIENT_SECRETS_FILE", ""),
+    "PUBLIC_BASE_URL": env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    "REDIRECT_URI": env_str("GOOGLE_REDIRECT_URI", ""),
+    "SCOPE": env_str("GOOGLE_CALENDAR_SCOPE", "https://www.googleapis.com/auth/calendar"),
+    "HTTP_TIMEOUT": env_int("GOOGLE_HTTP_TIMEOUT", 10),
+    "RETRY_BACKOFF": float(env_str("GOOGLE_RETRY_BACKOFF", "1")),
+    "OAUTH_STATE_TTL": env_int("GOOGLE_OAUTH_STATE_TTL", 600),
+    # The demo has no sign-in of its own: connecting while signed out creates (or finds) the
+    # user from the Google identity and signs them in. A host's default is off.
+    "CREATE_USERS": True,
+    # Fernet keys (comma-separated, newest first); `python manage.py generate_token_key`.
+    "TOKEN_ENCRYPTION_KEYS": env_list("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_KEY),
+    "POLL_INTERVAL": env_int("CALENDAR_POLL_INTERVAL", 300),
+    "SAFETY_POLL_INTERVAL": env_int("CALENDAR_SAFETY_POLL_INTERVAL", 1800),
+    "SAFETY_POLL_MAX_GAP": env_int("CALENDAR_SAFETY_POLL_MAX_GAP", 21600),
+    "INSTANCES_PAST_DAYS": env_int("INSTANCES_PAST_DAYS", 365),
+    "INSTANCES_FUTURE_DAYS": env_int("INSTANCES_FUTURE_DAYS", 730),
+    "INSTANCES_EXTEND_DAYS": env_int("INSTANCES_EXTEND_DAYS", 7),
+    "WINDOW_TEXT_CACHE_SIZE": env_int("WINDOW_TEXT_CACHE_SIZE", 4096),
+    "WINDOW_PAGE_CACHE_SIZE": env_int("WINDOW_PAGE_CACHE_SIZE", 64),
+    "PUSH_NOTIFICATIONS": env_bool("PUSH_NOTIFICATIONS", True),
+    "WATCH_TTL": env_int("WATCH_TTL", 604800),
+    "WATCH_RENEW_MARGIN": env_int("WATCH_RENEW_MARGIN", 86400),
+    "SCHEDULER_TICK": env_int("SCHEDULER_TICK", 30),
+    "SYNC_LEASE_SECONDS": env_int("SYNC_LEASE_SECONDS", 180),
+    "SYNC_MIN_INTERVAL": env_int("SYNC_MIN_INTERVAL", 2),
+    "TASK_RESULTS_KEEP_DAYS": env_int("TASK_RESULTS_KEEP_DAYS", 7),
+    "CHANGE_LOG_KEEP_DAYS": env_int("CHANGE_LOG_KEEP_DAYS", 7),
+    "WEB_STREAM_SECONDS": float(env_str("WEB_STREAM_SECONDS", "300")),
+    "WEB_STREAM_POLL_SECONDS": float(env_str("WEB_STREAM_POLL_SECONDS", "0.25")),
+    "WEB_STREAMS_PER_USER": env_int("WEB_STREAMS_PER_USER", 10),
+    "WEB_SYNC_THREADS": env_int("WEB_SYNC_THREADS", 8),
+    "API_THROTTLE_USER": env_str("API_THROTTLE_USER", "1200/min"),
+    "API_THROTTLE_ANON": env_str("API_THROTTLE_ANON", "120/min"),
+    "API_TOKEN_TTL": dt.timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
+    "WEBHOOKS_ALLOW_PRIVATE_URLS": env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", False),
+    "WEBHOOKS_TIMEOUT": float(env_str("WEBHOOKS_TIMEOUT", "10")),
+    "WEBHOOKS_RETRY_SCHEDULE": [
+        float(s) for s in env_list("WEBHOOKS_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
+    ],
+    "WEBHOOKS_DELIVERY_LEASE": float(env_str("WEBHOOKS_DELIVERY_LEASE", "120")),
+    "WEBHOOKS_CA_BUNDLE": env_str("WEBHOOKS_CA_BUNDLE", ""),
+    "WEBHOOKS_DELIVERIES_KEEP_DAYS": env_int("WEBHOOKS_DELIVERIES_KEEP_DAYS", 30),
+    "ICS_FEED_REFRESH_MINUTES": env_int("ICS_FEED_REFRESH_MINUTES", 60),
+    "READYZ_QUEUE_MAX_WAIT": env_int("READYZ_QUEUE_MAX_WAIT", 300),
+    "READYZ_WORKER_MAX_SILENCE": env_int(
+        "READYZ_WORKER_MAX_SILENCE", max(120, 4 * env_int("SCHEDULER_TICK", 30))
+    ),
+    "METRICS_ALLOWED_NETWORKS": env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
+    "METRICS_TOKEN": env_str("METRICS_TOKEN", ""),
+}
 LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
 LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
-
-# Fernet keys (comma-separated, newest first) that encrypt OAuth tokens at rest. Never derived
-# from SECRET_KEY. Generate one with `python manage.py generate_token_key`.
-TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_KEY)
 
 # --- Background jobs (Django's tasks API through the django-tasks backport) -----------------
 # TASKS_BACKEND: "db" (the embedded default: the database-backed queue, django-tasks-db), "rq"
@@ -280,78 +254,8 @@ if USES_RQ:
             "LOCATION": REDIS_URL,
         }
 
-# --- Sync -------------------------------------------------------------------------------------
-# Seconds between incremental syncs of a calendar without a live push channel, and of every
-# calendar anyway (notifications are not guaranteed).
-CALENDAR_POLL_INTERVAL = env_int("CALENDAR_POLL_INTERVAL", 300)
-CALENDAR_SAFETY_POLL_INTERVAL = env_int("CALENDAR_SAFETY_POLL_INTERVAL", 1800)
-# With a live push channel the safety poll backs off while a calendar is idle, up to this gap.
-CALENDAR_SAFETY_POLL_MAX_GAP = env_int("CALENDAR_SAFETY_POLL_MAX_GAP", 21600)
-# The read model stores series instances this far back and ahead (whole days); a periodic job
-# moves the horizon on once it is INSTANCES_EXTEND_DAYS short of the future end.
-INSTANCES_PAST_DAYS = env_int("INSTANCES_PAST_DAYS", 365)
-INSTANCES_FUTURE_DAYS = env_int("INSTANCES_FUTURE_DAYS", 730)
-INSTANCES_EXTEND_DAYS = env_int("INSTANCES_EXTEND_DAYS", 7)
-# Stored events kept prepared for rendering windows, per process (see services/window_text.py).
-WINDOW_TEXT_CACHE_SIZE = env_int("WINDOW_TEXT_CACHE_SIZE", 4096)
-# Whole pages of windows, per process, keyed by the calendar's read_version (a week of 250
-# events is about 280 kB of text).
-WINDOW_PAGE_CACHE_SIZE = env_int("WINDOW_PAGE_CACHE_SIZE", 64)
-PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
-WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
-WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)
-SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
-# How long one sync holds its calendar: what a crashed worker can block it for.
-SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 180)
-# Push notifications start a sync no sooner than this many seconds after the previous one: a
-# flood of notifications for one calendar is one sync and at most one follow-up.
-SYNC_MIN_INTERVAL = env_int("SYNC_MIN_INTERVAL", 2)
-TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
-# The store's change log (live updates, outgoing webhooks) is kept this long.
-CHANGE_LOG_KEEP_DAYS = env_int("CHANGE_LOG_KEEP_DAYS", 7)
-# The web page's live stream: how long one stream lasts before the browser reconnects (and
-# catches up from its last event id), and how often it reads the change log meanwhile.
-WEB_STREAM_SECONDS = float(env_str("WEB_STREAM_SECONDS", "300"))
-WEB_STREAM_POLL_SECONDS = float(env_str("WEB_STREAM_POLL_SECONDS", "0.25"))
-# Live streams one person may hold at once (counted in the cache, across processes); one more
-# answers 429.
-WEB_STREAMS_PER_USER = env_int("WEB_STREAMS_PER_USER", 10)
-# Threads per web process that run requests' synchronous code under ASGI, each with its own
-# database connection (calendar_api/operations/asgi.py).
-WEB_SYNC_THREADS = env_int("WEB_SYNC_THREADS", 8)
-
-# --- Outgoing webhooks (Standard Webhooks) ----------------------------------------------------
-# Receivers must be https on public addresses; true also allows http and private, loopback and
-# link-local addresses (local development and tests only: it opens the door to SSRF).
-WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", False)
-# Seconds one delivery attempt may take (connect, send, answer).
-WEBHOOKS_TIMEOUT = float(env_str("WEBHOOKS_TIMEOUT", "10"))
-# Seconds before each retry after a failed attempt: the Standard Webhooks schedule (about 3 days).
-WEBHOOKS_RETRY_SCHEDULE = [
-    float(s) for s in env_list("WEBHOOKS_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
-]
-# Seconds an attempt holds its delivery; one overdue by more (its worker died) is queued again.
-WEBHOOKS_DELIVERY_LEASE = float(env_str("WEBHOOKS_DELIVERY_LEASE", "120"))
-# CA bundle for the receivers' certificates (default: certifi's).
-WEBHOOKS_CA_BUNDLE = env_str("WEBHOOKS_CA_BUNDLE", "")
-# Days finished deliveries are kept (pending ones are kept until they finish).
-WEBHOOKS_DELIVERIES_KEEP_DAYS = env_int("WEBHOOKS_DELIVERIES_KEEP_DAYS", 30)
-
-# --- Operations -------------------------------------------------------------------------------
-# /readyz answers 503 when the oldest due job has waited longer than this, or when no worker
-# has run a job or a scheduler tick for longer than this (seconds; above SCHEDULER_TICK).
-READYZ_QUEUE_MAX_WAIT = env_int("READYZ_QUEUE_MAX_WAIT", 300)
-READYZ_WORKER_MAX_SILENCE = env_int("READYZ_WORKER_MAX_SILENCE", max(120, 4 * SCHEDULER_TICK))
-# /metrics answers only clients from these networks, or with this bearer token.
-METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
-METRICS_TOKEN = env_str("METRICS_TOKEN", "")
-
 # Logs: structlog, one line per request or job, JSON (production) or readable text.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
-# --- ICS feeds ----------------------------------------------------------------------------------
-# How often subscribed calendar clients should fetch a feed again (REFRESH-INTERVAL and
-# X-PUBLISHED-TTL), in minutes.
-ICS_FEED_REFRESH_MINUTES = env_int("ICS_FEED_REFRESH_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

@@ -42,13 +42,17 @@ def google_redirect_uri() -> str:
 def google_settings(
     settings: Any, google_control: GoogleControl, google_redirect_uri: str
 ) -> GoogleControl:
-    """Google is the fresh emulator for this test: the settings the app reads to find Google
-    (the emulator's built-in client, no client_secret.json) and to tell Google where to push,
-    set through pytest-django's `settings` (undone after the test)."""
-    settings.GOOGLE_EMULATOR_URL = google_control.base_url
-    settings.GOOGLE_CLIENT_SECRETS_FILE = ""
-    settings.GOOGLE_REDIRECT_URI = google_redirect_uri
-    settings.PUBLIC_BASE_URL = NOWHERE
+    """Google is the fresh emulator for this test: the keys of the app's GOOGLE_CALENDAR
+    settings that say where Google is (the emulator's built-in client, no client_secret.json),
+    the redirect URI, and where Google pushes to, set through pytest-django's `settings`
+    (undone after the test)."""
+    settings.GOOGLE_CALENDAR = {
+        **getattr(settings, "GOOGLE_CALENDAR", {}),
+        "EMULATOR_URL": google_control.base_url,
+        "CLIENT_SECRETS_FILE": "",
+        "REDIRECT_URI": google_redirect_uri,
+        "PUBLIC_BASE_URL": NOWHERE,
+    }
     host = urlsplit(google_redirect_uri).hostname or ""
     if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]

@@ -5,6 +5,7 @@ pinned by TEST_NOW (tests/support/clock.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ import time_machine
 from google_emulator import EmulatorServer
 from google_emulator.calendar.recurrence import set_instance_ids
 from tests.support import clock
+from tests.support.app_settings import CalendarSettings
 
 # The tests run from the source tree, where the emulator's wheel (and its pytest11 entry point)
 # is not installed: the plugin is named here instead.
@@ -97,10 +99,16 @@ def instance_id_mode(request: pytest.FixtureRequest, emulator: EmulatorServer) -
     set_instance_ids("google")
 
 
+@pytest.fixture
+def calendar_settings(settings: Any) -> CalendarSettings:
+    """The app's GOOGLE_CALENDAR keys, set for one test (`calendar_settings.SCHEDULER_TICK = 0`)."""
+    return CalendarSettings(settings)
+
+
 @pytest.fixture(autouse=True)
-def _fast_google_retries(settings: object) -> None:
+def _fast_google_retries(calendar_settings: Any) -> None:
     """Keep Google's retry backoff in the tests, but 100 times shorter."""
-    settings.GOOGLE_RETRY_BACKOFF = 0.01  # type: ignore[attr-defined]
+    calendar_settings.RETRY_BACKOFF = 0.01
 
 
 @pytest.fixture(autouse=True)
@@ -119,9 +127,9 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _webhooks_to_loopback(settings: object) -> None:
+def _webhooks_to_loopback(calendar_settings: Any) -> None:
     """Tests receive webhooks on loopback http servers (off by default: the SSRF guard)."""
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True  # type: ignore[attr-defined]
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
 
 
 @pytest.fixture(autouse=True)

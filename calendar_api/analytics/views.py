@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import queries, validation
 from calendar_api.analytics.services import (
@@ -25,6 +24,7 @@ from calendar_api.models import Calendar
 from calendar_api.reads.events import calendar_require_synced
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 
 MAX_SPAN = dt.timedelta(days=370)  # a year, and a little room for DST and leap days
 
@@ -147,7 +147,7 @@ EXAMPLE = {
 }
 
 
-class AnalyticsView(APIView):
+class AnalyticsView(ApiView):
     @extend_schema(
         operation_id="analytics",
         summary="How time is spent: event, meeting, focus and after-hours figures over a window",

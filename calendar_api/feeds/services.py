@@ -9,10 +9,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
+from calendar_api.conf import app_settings
 from calendar_api.kits import ics
 from calendar_api.models import Calendar, CalendarFeed, Event, IcsFragment
 
@@ -88,7 +88,7 @@ def feed_version(*, feed: CalendarFeed) -> FeedVersion:
     latest = max(latest, feed.created_at)
     parts = [feed.pk, feed.name, feed.private_events, [(c.pk, c.time_zone) for c in calendars]]
     parts += [totals["rows"]]
-    parts += [totals["top"], ics.FORMAT, settings.ICS_FEED_REFRESH_MINUTES]
+    parts += [totals["top"], ics.FORMAT, app_settings.ICS_FEED_REFRESH_MINUTES]
     digest = hashlib.sha256(f"{parts}|{latest.isoformat()}".encode()).hexdigest()[:32]
     return FeedVersion(etag=f'"{digest}"', last_modified=latest.replace(microsecond=0))
 
@@ -101,7 +101,10 @@ def feed_render(*, feed: CalendarFeed) -> bytes:
     if feed.private_events == CalendarFeed.PrivateEvents.BUSY:
         fragments = [ics.busy(piece) for piece in fragments]
     return ics.assemble(
-        name=feed.name or "Calendar", uid=f"feed-{feed.pk}@calendar", fragments=fragments
+        name=feed.name or "Calendar",
+        uid=f"feed-{feed.pk}@calendar",
+        fragments=fragments,
+        refresh_minutes=app_settings.ICS_FEED_REFRESH_MINUTES,
     )
 
 

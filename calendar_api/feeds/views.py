@@ -15,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
-    extend_schema,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -23,7 +22,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
 from calendar_api.exceptions import error_body
@@ -39,6 +37,7 @@ from calendar_api.feeds.services import (
 from calendar_api.models import Calendar, CalendarFeed
 from calendar_api.reads.owned import calendar_of, feeds_of
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.viewkit.caching import no_store_view
 
 MAX_SECRET = 64
@@ -119,7 +118,7 @@ FEED_LIST = inline_serializer(
 
 
 @no_store_view
-class FeedListView(APIView):
+class FeedListView(ApiView):
     @extend_schema(
         operation_id="feeds_list",
         summary="The user's ICS feeds (their URLs are never shown again)",
@@ -165,7 +164,7 @@ def _with_url(request: Request, feed: CalendarFeed, secret: str) -> dict[str, An
     return {**FeedSerializer(feed).data, "url": url}
 
 
-class FeedDetailView(APIView):
+class FeedDetailView(ApiView):
     @extend_schema(
         operation_id="feeds_partial_update",
         summary="Rename a feed, or choose how it shows private events (its URL stays)",
@@ -196,7 +195,7 @@ class FeedDetailView(APIView):
 
 
 @no_store_view
-class FeedRotateSecretView(APIView):
+class FeedRotateSecretView(ApiView):
     @extend_schema(
         operation_id="feeds_rotate_secret",
         summary="A new secret URL for the feed, shown once; the old URL answers 404 from now on",
@@ -220,7 +219,7 @@ class ICalendarRenderer(BaseRenderer):
         return data
 
 
-class FeedIcsView(APIView):
+class FeedIcsView(ApiView):
     """The feed itself: the secret in the URL is the only credential."""
 
     authentication_classes: list[Any] = []

@@ -20,12 +20,12 @@ from typing import Any, Protocol
 
 import google_auth_httplib2
 import httplib2
-from django.conf import settings
 from google.auth import exceptions as auth_exceptions
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
+from calendar_api.conf import app_settings
 from calendar_api.google import errors
 from calendar_api.google.config import load_config
 from calendar_api.metrics import google_request_count
@@ -43,7 +43,7 @@ def _discovery_document() -> dict[str, Any]:
 
 def execute(request: Any) -> Any:
     """Run one API request with Google's recommended retries, raising only our errors."""
-    scale = settings.GOOGLE_RETRY_BACKOFF
+    scale = app_settings.RETRY_BACKOFF
     if scale != 1:  # googleapiclient sleeps rand() * 2**n seconds between tries
         request._sleep = lambda seconds: time.sleep(seconds * scale)
     method = str(getattr(request, "methodId", "") or "batch")

@@ -1,6 +1,6 @@
 """Where Google is: real Google from `client_secret.json`, or the offline emulator.
 
-Settings are read live (so `override_settings` works in tests). With GOOGLE_EMULATOR_URL set,
+Settings are read live (so `override_settings` works in tests). With EMULATOR_URL set,
 every endpoint below is the emulator's, which serves Google's own paths under one base URL.
 """
 
@@ -14,7 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from calendar_api.conf import app_settings
 
 # Google's production endpoints (https://developers.google.com/identity/protocols/oauth2/web-server).
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
@@ -83,26 +85,27 @@ def read_client_secrets(path: str) -> tuple[str, str]:
 
 
 def load_config() -> GoogleConfig:
-    emulator_url = settings.GOOGLE_EMULATOR_URL.rstrip("/")
-    secrets_file = settings.GOOGLE_CLIENT_SECRETS_FILE
+    emulator_url = app_settings.emulator_url
+    secrets_file = app_settings.CLIENT_SECRETS_FILE
     if emulator_url:
         if urlsplit(emulator_url).scheme != "https" and not is_loopback(emulator_url):
             raise ConfigurationError(
-                f"GOOGLE_EMULATOR_URL={emulator_url!r}: plain http is allowed only on loopback."
+                f"GOOGLE_CALENDAR['EMULATOR_URL']={emulator_url!r}: plain http only on loopback."
             )
         client = read_client_secrets(secrets_file) if secrets_file else None
         client_id, secret = client or (EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET)
         return _emulator_config(emulator_url, client_id, secret)
     if not secrets_file:
         raise ConfigurationError(
-            "Set GOOGLE_EMULATOR_URL (offline emulator) or GOOGLE_CLIENT_SECRETS_FILE "
-            "(a Google OAuth 'web' client file)."
+            "Set GOOGLE_CALENDAR['EMULATOR_URL'] (offline emulator; or the GOOGLE_EMULATOR_URL "
+            "environment variable) or GOOGLE_CALENDAR['CLIENT_SECRETS_FILE'] (a Google OAuth "
+            "'web' client file)."
         )
     client_id, secret = read_client_secrets(secrets_file)
     return GoogleConfig(
         client_id,
         secret,
-        settings.GOOGLE_REDIRECT_URI,
+        redirect_uri(),
         GOOGLE_AUTH_URI,
         GOOGLE_TOKEN_URI,
         GOOGLE_REVOKE_URI,
@@ -111,7 +114,7 @@ def load_config() -> GoogleConfig:
         GOOGLE_CALENDAR_ENDPOINT,
         GOOGLE_BATCH_URI,
         emulator=False,
-        timeout=settings.GOOGLE_HTTP_TIMEOUT,
+        timeout=app_settings.HTTP_TIMEOUT,
     )
 
 
@@ -119,7 +122,7 @@ def _emulator_config(base: str, client_id: str, secret: str) -> GoogleConfig:
     return GoogleConfig(
         client_id,
         secret,
-        settings.GOOGLE_REDIRECT_URI,
+        redirect_uri(),
         auth_uri=f"{base}/o/oauth2/auth",
         token_uri=f"{base}/token",
         revoke_uri=f"{base}/revoke",
@@ -128,13 +131,27 @@ def _emulator_config(base: str, client_id: str, secret: str) -> GoogleConfig:
         calendar_endpoint=f"{base}/calendar/v3/",
         batch_uri=f"{base}/batch/calendar/v3",
         emulator=True,
-        timeout=settings.GOOGLE_HTTP_TIMEOUT,
+        timeout=app_settings.HTTP_TIMEOUT,
     )
+
+
+def redirect_uri() -> str:
+    """REDIRECT_URI, or PUBLIC_BASE_URL and the path where the host mounted the redirect view."""
+    if app_settings.REDIRECT_URI:
+        return str(app_settings.REDIRECT_URI)
+    try:
+        path = reverse("calendar_oauth:redirect")
+    except NoReverseMatch as exc:
+        raise ConfigurationError(
+            "GOOGLE_CALENDAR['REDIRECT_URI'] is not set and the OAuth views are not mounted: "
+            'include("calendar_api.urls") or "calendar_api.urls.oauth" in the URLconf.'
+        ) from exc
+    return str(app_settings.PUBLIC_BASE_URL).rstrip("/") + path
 
 
 def emulator_alive(timeout: float = 2.0) -> bool:
     """Whether the emulator at GOOGLE_EMULATOR_URL answers its health URL (readiness)."""
-    base = settings.GOOGLE_EMULATOR_URL.rstrip("/")
+    base = app_settings.emulator_url
     try:
         return requests.get(f"{base}/__emulator__/health", timeout=timeout).ok
     except requests.RequestException:

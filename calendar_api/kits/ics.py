@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import icalendar
-from django.conf import settings
 
 from calendar_api.kits import recurrence
 from calendar_api.kits.event_fields import parse_rfc3339, zone
@@ -294,10 +293,10 @@ def _property_name(line: str) -> str:
 # -- the whole feed ------------------------------------------------------------------------------
 
 
-def assemble(*, name: str, uid: str, fragments: Iterable[Fragment]) -> bytes:
+def assemble(*, name: str, uid: str, fragments: Iterable[Fragment], refresh_minutes: int) -> bytes:
     """The VCALENDAR around the VEVENTs, with a VTIMEZONE for each TZID they use."""
     fragments = list(fragments)
-    refresh = dt.timedelta(minutes=settings.ICS_FEED_REFRESH_MINUTES)
+    refresh = dt.timedelta(minutes=refresh_minutes)
     shell = icalendar.Calendar.new(prodid=PRODID, name=name, uid=uid, refresh_interval=refresh)
     shell.add("x-published-ttl", icalendar.vDuration(refresh))
     tzids = set().union(*(f.tzids for f in fragments)) if fragments else set()

@@ -22,7 +22,9 @@ class Migration(migrations.Migration):
                         primary_key=True,
                         related_name="details",
                         serialize=False,
-                        to=settings.KNOX_TOKEN_MODEL,
+                        to=getattr(
+                            settings, "KNOX_TOKEN_MODEL", "knox.AuthToken"
+                        ),  # knox's default
                     ),
                 ),
                 ("name", models.CharField(max_length=100)),

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendar_api', '0008_event_attendees'),
+        ("calendar_api", "0008_event_attendees"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='calendar',
-            name='read_version',
+            model_name="calendar",
+            name="read_version",
             field=models.BigIntegerField(default=calendar_api.models.read_version_start),
         ),
     ]

@@ -5,25 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendar_api', '0009_calendar_read_version'),
+        ("calendar_api", "0009_calendar_read_version"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='calendar',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='calendar_api.calendar'),
+            model_name="event",
+            name="calendar",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="calendar_api.calendar",
+            ),
         ),
         migrations.AlterField(
-            model_name='instance',
-            name='calendar',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='instances', to='calendar_api.calendar'),
+            model_name="instance",
+            name="calendar",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="instances",
+                to="calendar_api.calendar",
+            ),
         ),
         migrations.AlterField(
-            model_name='instance',
-            name='event',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='calendar_api.event'),
+            model_name="instance",
+            name="event",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="calendar_api.event",
+            ),
         ),
     ]

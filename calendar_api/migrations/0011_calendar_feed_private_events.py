@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calendar_api', '0010_redundant_indexes'),
+        ("calendar_api", "0010_redundant_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='calendarfeed',
-            name='private_events',
-            field=models.CharField(choices=[('full', 'in full, marked CLASS:PRIVATE'), ('busy', 'as busy time only')], default='full', max_length=4),
+            model_name="calendarfeed",
+            name="private_events",
+            field=models.CharField(
+                choices=[("full", "in full, marked CLASS:PRIVATE"), ("busy", "as busy time only")],
+                default="full",
+                max_length=4,
+            ),
         ),
     ]

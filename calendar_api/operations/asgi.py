@@ -17,12 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
+
+from calendar_api.conf import app_settings
 
 
 class OneHopASGIHandler(ASGIHandler):
@@ -49,7 +50,7 @@ class OneHopASGIHandler(ASGIHandler):
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-        self.pool = ThreadPoolExecutor(settings.WEB_SYNC_THREADS, thread_name_prefix="web")
+        self.pool = ThreadPoolExecutor(app_settings.WEB_SYNC_THREADS, thread_name_prefix="web")
 
     def on_pool(self, work: Any) -> Any:
         return sync_to_async(work, thread_sensitive=False, executor=self.pool)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import connection
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database
 from health_check.exceptions import ServiceUnavailable
 
+from calendar_api.conf import app_settings
 from calendar_api.google.config import emulator_alive
 from calendar_api.operations.heartbeat import last_beat_age
 from calendar_api.operations.queues import oldest_waiting_seconds
@@ -48,7 +48,7 @@ class QueueCheck(HealthCheck, Named):  # type: ignore[misc]
         finally:
             connection.close()  # checks run in a thread pool: leave no connection open
         self.details = {"oldest_waiting_seconds": round(age, 1)}
-        if age > settings.READYZ_QUEUE_MAX_WAIT:
+        if age > app_settings.READYZ_QUEUE_MAX_WAIT:
             raise ServiceUnavailable(f"the oldest due job has waited {age:.0f} s")
 
 
@@ -64,7 +64,7 @@ class WorkerCheck(HealthCheck, Named):  # type: ignore[misc]
         if age is None:
             raise ServiceUnavailable("no worker has run yet")
         self.details = {"last_seen_seconds": round(age, 1)}
-        if age > settings.READYZ_WORKER_MAX_SILENCE:
+        if age > app_settings.READYZ_WORKER_MAX_SILENCE:
             raise ServiceUnavailable(f"no worker has run a job or tick for {age:.0f} s")
 
 
@@ -79,6 +79,6 @@ class EmulatorCheck(HealthCheck, Named):  # type: ignore[misc]
 
 def readiness_checks() -> list[type[HealthCheck]]:
     checks: list[type[HealthCheck]] = [DatabaseCheck, CacheCheck, QueueCheck, WorkerCheck]
-    if settings.GOOGLE_EMULATOR_URL:
+    if app_settings.EMULATOR_URL:
         checks.append(EmulatorCheck)
     return checks

@@ -8,13 +8,13 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from calendar_api.conf import app_settings
 from calendar_api.models import GoogleAccount, WatchChannel
 from calendar_api.operations.queues import oldest_waiting_seconds
 
@@ -32,7 +32,7 @@ class ProductStateCollector(Collector):
         for status in GoogleAccount.Status.values:
             accounts.add_metric([status], counts.get(status, 0))
         yield accounts
-        soon = timezone.now() + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+        soon = timezone.now() + dt.timedelta(seconds=app_settings.WATCH_RENEW_MARGIN)
         expiring = WatchChannel.objects.filter(stopped_at__isnull=True, expires_at__lt=soon)
         yield GaugeMetricFamily(
             "gcal_watch_channels_expiring",

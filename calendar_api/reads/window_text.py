@@ -26,10 +26,10 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
+from calendar_api.conf import app_settings
 from calendar_api.db.bulk import datetime_read, values_read
 from calendar_api.kits.event_shape import SHOWN_TIMES, event_in_zone, moment_text, own_times
 from calendar_api.kits.instance_rows import SeriesShape
@@ -114,7 +114,7 @@ class Kept(Generic[K, V]):
     def put(self, key: K, value: V) -> None:
         with self.lock:
             self.entries[key] = value
-            while len(self.entries) > getattr(settings, self.size_setting):
+            while len(self.entries) > getattr(app_settings, self.size_setting):
                 self.entries.popitem(last=False)
 
     def clear(self) -> None:

@@ -7,12 +7,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from calendar_api import jobs, signals
+from calendar_api.conf import app_settings
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted, SignInRequired
 from calendar_api.google import oauth
@@ -71,7 +71,7 @@ def account_connect(
     account's user (created from the Google identity if new) is the one to sign in."""
     if not user.is_authenticated and not users_from_google():
         raise SignInRequired()
-    scope = settings.GOOGLE_CALENDAR_SCOPE
+    scope = app_settings.SCOPE
     grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
     if scope not in grant.scopes:
         _revoke_quietly(grant.access_token)
@@ -170,7 +170,7 @@ def _store_account(
 def users_from_google() -> bool:
     """Whether connecting while signed out creates (or finds) the user from the Google
     identity and signs them in: the demo's way. Off by default: a host has its own sign-in."""
-    return bool(getattr(settings, "GOOGLE_CALENDAR_CREATE_USERS", False))
+    return bool(app_settings.CREATE_USERS)
 
 
 def user_create(

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.utils import timezone
 
 from calendar_api import signals
+from calendar_api.conf import app_settings
 from calendar_api.kits.event_fields import EventRow
 from calendar_api.models import Calendar, Event, StoreChange
 from calendar_api.webhooks.services import deliveries_record
@@ -102,6 +102,6 @@ def changes_record_synced(*, calendar: Calendar, mode: str, changed: int) -> Sto
 def changes_prune(*, now: dt.datetime | None = None) -> int:
     """Delete changes older than CHANGE_LOG_KEEP_DAYS (housekeeping)."""
     now = now or timezone.now()
-    old = now - dt.timedelta(days=settings.CHANGE_LOG_KEEP_DAYS)
+    old = now - dt.timedelta(days=app_settings.CHANGE_LOG_KEEP_DAYS)
     deleted, _ = StoreChange.objects.filter(created_at__lt=old).delete()
     return deleted

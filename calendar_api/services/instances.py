@@ -19,12 +19,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from calendar_api.conf import app_settings
 from calendar_api.db import bulk
 from calendar_api.kits.event_fields import EventRow
 from calendar_api.kits.recurrence import Window
@@ -65,8 +65,8 @@ def horizon(*, now: dt.datetime | None = None) -> Window:
     today = (now or timezone.now()).astimezone(dt.UTC)
     today = today.replace(hour=0, minute=0, second=0, microsecond=0)
     return Window(
-        low=today - dt.timedelta(days=settings.INSTANCES_PAST_DAYS),
-        high=today + dt.timedelta(days=settings.INSTANCES_FUTURE_DAYS + 1),
+        low=today - dt.timedelta(days=app_settings.INSTANCES_PAST_DAYS),
+        high=today + dt.timedelta(days=app_settings.INSTANCES_FUTURE_DAYS + 1),
     )
 
 
@@ -335,7 +335,7 @@ def extensions_due(*, now: dt.datetime | None = None) -> QuerySet[Calendar]:
     that have none yet, such as calendars stored before the read model existed)."""
     wanted = horizon(now=now)
     assert wanted.high is not None
-    late = wanted.high - dt.timedelta(days=settings.INSTANCES_EXTEND_DAYS)
+    late = wanted.high - dt.timedelta(days=app_settings.INSTANCES_EXTEND_DAYS)
     return Calendar.objects.filter(sync_enabled=True, last_synced_at__isnull=False).filter(
         Q(instances_until__isnull=True) | Q(instances_until__lt=late)
     )

@@ -10,9 +10,9 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
+from calendar_api.conf import app_settings
 from calendar_api.exceptions import StateExpired, StateMismatch
 
 SESSION_KEY = "google_oauth_flows"
@@ -32,7 +32,7 @@ def flow_remember(
     *, session: SessionBase, state: str, code_verifier: str, next_url: str, consent: bool = False
 ) -> None:
     flows = _live_flows(session)
-    ttl = settings.GOOGLE_OAUTH_STATE_TTL
+    ttl = app_settings.OAUTH_STATE_TTL
     pending = PendingFlow(state, code_verifier, next_url, time.time() + ttl, consent)
     flows.append(asdict(pending))
     session[SESSION_KEY] = flows[-MAX_FLOWS_IN_FLIGHT:]

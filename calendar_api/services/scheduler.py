@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from knox.models import AuthToken
 
 from calendar_api import jobs
+from calendar_api.conf import app_settings
 from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChannel
 from calendar_api.services import instances
 from calendar_api.services.changes import changes_prune
@@ -32,7 +32,7 @@ def tick_claim(*, now: dt.datetime | None = None) -> bool:
     the chain was broken (the workers were down) first has every pushed calendar checked."""
     now = now or timezone.now()
     slot, _ = ScheduleSlot.objects.get_or_create(name=TICK, defaults={"next_run_at": now})
-    interval = dt.timedelta(seconds=settings.SCHEDULER_TICK)
+    interval = dt.timedelta(seconds=app_settings.SCHEDULER_TICK)
     claimed = ScheduleSlot.objects.filter(
         name=TICK, next_run_at=slot.next_run_at, next_run_at__lte=now + interval / 2
     )
@@ -61,7 +61,7 @@ def stalled_syncs_requeue(*, now: dt.datetime | None = None) -> list[int]:
     being released (the worker died mid-sync), or a queued flag older than a lease (the job was
     lost, or its worker died before it started). Bound: SYNC_LEASE_SECONDS + SCHEDULER_TICK."""
     now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+    stale = now - dt.timedelta(seconds=app_settings.SYNC_LEASE_SECONDS)
     rows = Calendar.objects.filter(
         Q(sync_lease_until__lt=now)
         | Q(sync_queued=True, sync_queued_at__lt=stale)
@@ -84,7 +84,7 @@ def tick_is_stale(*, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     slot = ScheduleSlot.objects.filter(name=TICK).first()
     return slot is None or slot.next_run_at < now - dt.timedelta(
-        seconds=3 * settings.SCHEDULER_TICK
+        seconds=3 * app_settings.SCHEDULER_TICK
     )
 
 
@@ -101,7 +101,7 @@ def polls_due(*, now: dt.datetime | None = None) -> list[int]:
     claimed = []
     for pk, has_channel, active, synced in due:
         gap = safety_gap(now=now, last_activity=active or synced) if has_channel else None
-        seconds = gap if gap is not None else settings.CALENDAR_POLL_INTERVAL
+        seconds = gap if gap is not None else app_settings.POLL_INTERVAL
         mine = Calendar.objects.filter(
             Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now), pk=pk
         )
@@ -115,8 +115,8 @@ def safety_gap(*, now: dt.datetime, last_activity: dt.datetime | None) -> float:
     """Seconds until the next safety poll of a calendar with a live push channel: half the
     time it has been idle, between CALENDAR_SAFETY_POLL_INTERVAL (shortly after activity)
     and CALENDAR_SAFETY_POLL_MAX_GAP (idle)."""
-    shortest = settings.CALENDAR_SAFETY_POLL_INTERVAL
-    longest = max(shortest, settings.CALENDAR_SAFETY_POLL_MAX_GAP)
+    shortest = app_settings.SAFETY_POLL_INTERVAL
+    longest = max(shortest, app_settings.SAFETY_POLL_MAX_GAP)
     if last_activity is None:
         return float(shortest)
     idle = (now - last_activity).total_seconds()
@@ -126,7 +126,7 @@ def safety_gap(*, now: dt.datetime, last_activity: dt.datetime | None) -> float:
 def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
     """Queue a renewal for each synced calendar whose channel expires soon, or that has none."""
     now = now or timezone.now()
-    soon = now + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+    soon = now + dt.timedelta(seconds=app_settings.WATCH_RENEW_MARGIN)
     fresh = WatchChannel.objects.filter(
         calendar=OuterRef("pk"), stopped_at=None, expires_at__gt=soon
     )
@@ -141,7 +141,7 @@ def renewals_due(*, now: dt.datetime | None = None) -> list[int]:
         slot = f"renew:{pk}"
         ScheduleSlot.objects.get_or_create(name=slot, defaults={"next_run_at": now})
         # At most one renewal attempt per calendar per tick-interval window.
-        window = now + dt.timedelta(seconds=max(settings.SCHEDULER_TICK * 10, 60))
+        window = now + dt.timedelta(seconds=max(app_settings.SCHEDULER_TICK * 10, 60))
         if ScheduleSlot.objects.filter(name=slot, next_run_at__lte=now).update(next_run_at=window):
             watch_request(calendar_id=pk)
             claimed.append(pk)
@@ -186,6 +186,6 @@ def housekeeping_due(*, now: dt.datetime | None = None) -> int:
 
     if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
         return 0  # another backend keeps (and expires) its own results
-    old = now - dt.timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
+    old = now - dt.timedelta(days=app_settings.TASK_RESULTS_KEEP_DAYS)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=old).delete()
     return deleted

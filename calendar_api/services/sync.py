@@ -17,12 +17,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from calendar_api import jobs, metrics, signals
+from calendar_api.conf import app_settings
 from calendar_api.db import bulk
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
@@ -90,7 +90,7 @@ def _take_lease(calendar: Calendar) -> bool:
     The queued and requested flags are cleared in the same update: from here on, a trigger
     finds the sync running (and is spaced after it, or asks it to go once more)."""
     now = timezone.now()
-    until = now + dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+    until = now + dt.timedelta(seconds=app_settings.SYNC_LEASE_SECONDS)
     free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
     claim = {
         "sync_lease_until": until,
@@ -380,7 +380,7 @@ def sync_request(
 def _spacing(calendar_id: int, now: dt.datetime) -> float:
     """Seconds until SYNC_MIN_INTERVAL has passed since the calendar's last sync, or a whole
     interval while one is running."""
-    interval = dt.timedelta(seconds=settings.SYNC_MIN_INTERVAL)
+    interval = dt.timedelta(seconds=app_settings.SYNC_MIN_INTERVAL)
     found = Calendar.objects.filter(pk=calendar_id).values_list(
         "last_synced_at", "sync_lease_until"
     )

@@ -16,11 +16,11 @@ import secrets
 import uuid
 from enum import Enum
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from calendar_api import jobs
+from calendar_api.conf import app_settings
 from calendar_api.google.config import is_loopback, load_config
 from calendar_api.google.errors import GoogleError
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
@@ -36,8 +36,8 @@ def _hash(token: str) -> str:
 
 def webhook_address() -> str | None:
     """Where Google should POST, or None when push cannot work with this configuration."""
-    address = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("calendar_push:notifications")
-    if not settings.PUSH_NOTIFICATIONS:
+    address = str(app_settings.PUBLIC_BASE_URL).rstrip("/") + reverse("calendar_push:notifications")
+    if not app_settings.PUSH_NOTIFICATIONS:
         return None
     if address.startswith("https://"):
         return address
@@ -56,14 +56,14 @@ def watch_start(*, calendar: Calendar) -> WatchChannel | None:
         calendar=calendar,
         channel_id=uuid.uuid4().hex,
         token_hash=_hash(token),
-        expires_at=timezone.now() + dt.timedelta(seconds=settings.WATCH_TTL),
+        expires_at=timezone.now() + dt.timedelta(seconds=app_settings.WATCH_TTL),
     )
     body = {
         "id": channel.channel_id,
         "type": "web_hook",
         "address": address,
         "token": token,
-        "params": {"ttl": str(settings.WATCH_TTL)},
+        "params": {"ttl": str(app_settings.WATCH_TTL)},
     }
     try:
         with google_for(calendar.account) as google:
@@ -99,7 +99,7 @@ def channels_stop_all(*, account: GoogleAccount) -> None:
 def watch_renew(*, calendar: Calendar) -> WatchChannel | None:
     """Open a new channel first (overlap), then stop the old ones. A channel that is good for
     longer than WATCH_RENEW_MARGIN is kept as it is."""
-    margin = timezone.now() + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
+    margin = timezone.now() + dt.timedelta(seconds=app_settings.WATCH_RENEW_MARGIN)
     old = list(WatchChannel.objects.filter(calendar=calendar, stopped_at=None))
     fresh = [c for c in old if c.expires_at > margin and c.resource_id]
     if fresh:

@@ -1,6 +1,6 @@
 """Connecting a Google account (`calendar_oauth:`): the flow's start, and Google's answer.
 
-The redirect's full address must be the `GOOGLE_REDIRECT_URI` registered with Google.
+The redirect's full address must be the redirect URI registered with Google (GOOGLE_CALENDAR['REDIRECT_URI'], or PUBLIC_BASE_URL and this path).
 """
 
 from __future__ import annotations

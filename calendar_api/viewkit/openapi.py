@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.settings import patched_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    extend_schema,
     inline_serializer,
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -23,6 +25,8 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from calendar_api import validation
+from calendar_api.conf import app_settings
+from calendar_api.viewkit.api_view import ApiView
 
 # -- components ---------------------------------------------------------------------------------
 
@@ -46,7 +50,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
     """How ApiTokenAuthentication appears in the schema (drf-spectacular registers an extension
     when its class is defined: urls.py imports this module for SchemaView)."""
 
-    target_class = "calendar_api.authentication.ApiTokenAuthentication"
+    target_class = "calendar_api.viewkit.auth.ApiTokenAuthentication"
     name = "apiToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
@@ -230,7 +234,7 @@ def _event_input(component: dict[str, Any]) -> None:
 
 def _webhook_url(component: dict[str, Any]) -> None:
     """https (or http too where private addresses are allowed, as in development)."""
-    scheme = "https?" if settings.WEBHOOKS_ALLOW_PRIVATE_URLS else "https"
+    scheme = "https?" if app_settings.WEBHOOKS_ALLOW_PRIVATE_URLS else "https"
     component["properties"]["url"]["pattern"] = f"^{scheme}://[^\\s/?#]+"
 
 
@@ -260,10 +264,56 @@ def schema_finish(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
 # -- views ---------------------------------------------------------------------------------------
 
 
+class AppSchemaGenerator(SchemaGenerator):
+    """The app's endpoints only: a host's own DRF views (with its own schema class) are its own
+    schema's business, wherever both are mounted."""
+
+    def _initialise_endpoints(self) -> None:
+        super()._initialise_endpoints()  # type: ignore[no-untyped-call]
+        self.endpoints = [
+            endpoint
+            for endpoint in self.endpoints
+            if getattr(endpoint[3], "cls", None) is not None
+            and issubclass(endpoint[3].cls, ApiView)
+        ]
+
+
+def schema_settings() -> dict[str, Any]:
+    """drf-spectacular's settings for the app's schema and docs page, applied per view (whatever
+    the host's SPECTACULAR_SETTINGS say, which stay the host's for its own API)."""
+    return {
+        "TITLE": "Google Calendar for Django",
+        "DESCRIPTION": "Connect Google Calendar and work with calendars, events and free/busy.",
+        "VERSION": "1.0.0",
+        "SCHEMA_PATH_PREFIX": r"/rest/v1",
+        # The docs page's assets come from drf-spectacular-sidecar: no CDN, works offline.
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        # No deep links: Swagger UI puts them inside the operation's button (nested controls).
+        "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+        "COMPONENT_SPLIT_REQUEST": True,
+        # Enums as components, then what serializers cannot say (schema_finish above).
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "calendar_api.viewkit.openapi.schema_finish",
+        ],
+        "SERVERS": [
+            {"url": str(app_settings.PUBLIC_BASE_URL).rstrip("/"), "description": "this service"}
+        ],
+    }
+
+
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 schema (public: it holds no data)."""
 
     permission_classes = [AllowAny]
+    generator_class = AppSchemaGenerator
+
+    @extend_schema(exclude=True)  # the schema does not list itself
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.custom_settings = schema_settings()
+        return super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
 
 
 class DocsView(SpectacularSwaggerView):
@@ -272,3 +322,7 @@ class DocsView(SpectacularSwaggerView):
     permission_classes = [AllowAny]
     url_name = "calendar_api:schema"
     template_name = "calendar_api/swagger_ui.html"  # with lang and colours that pass axe
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with patched_settings(schema_settings()):
+            return super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from calendar_api.conf import app_settings
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'nonce-{nonce}'; "
@@ -18,9 +19,9 @@ BASE_TEMPLATE = "calendar_api/base.html"
 
 
 def base_template() -> str:
-    """The template the app's pages extend: the host's (`GOOGLE_CALENDAR_BASE_TEMPLATE`, read
+    """The template the app's pages extend: the host's (GOOGLE_CALENDAR['BASE_TEMPLATE'], read
     on every page so `override_settings` works), or the app's own."""
-    return getattr(settings, "GOOGLE_CALENDAR_BASE_TEMPLATE", BASE_TEMPLATE) or BASE_TEMPLATE
+    return app_settings.BASE_TEMPLATE or BASE_TEMPLATE
 
 
 def page(

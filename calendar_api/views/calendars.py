@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.serializers import CalendarSerializer
 from calendar_api.services.calendars import calendar_update
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 
 
-class CalendarListView(APIView):
+class CalendarListView(ApiView):
     @extend_schema(
         operation_id="calendars_list",
         summary="The calendars of every connected account",
@@ -27,7 +27,7 @@ class CalendarListView(APIView):
         return Response(pagination.single_page(CalendarSerializer(calendars, many=True).data))
 
 
-class CalendarDetailView(APIView):
+class CalendarDetailView(ApiView):
     @extend_schema(
         operation_id="calendars_get",
         summary="One calendar (`primary` works as its id)",

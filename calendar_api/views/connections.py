@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import pagination
 from calendar_api.reads.owned import accounts_of
@@ -15,9 +14,10 @@ from calendar_api.serializers import ConnectionSerializer
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.sync import account_sync_request
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 
 
-class ConnectionListView(APIView):
+class ConnectionListView(ApiView):
     @extend_schema(
         operation_id="connections_list",
         summary="The user's connected Google accounts, with sync and push state",
@@ -31,7 +31,7 @@ class ConnectionListView(APIView):
         return Response(pagination.single_page(ConnectionSerializer(accounts, many=True).data))
 
 
-class ConnectionDetailView(APIView):
+class ConnectionDetailView(ApiView):
     @extend_schema(
         operation_id="connections_get",
         summary="One connected account",
@@ -52,7 +52,7 @@ class ConnectionDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ConnectionSyncView(APIView):
+class ConnectionSyncView(ApiView):
     @extend_schema(
         operation_id="connections_sync",
         summary="Queue a sync of the account's synced calendars",

@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import pagination, queries, validation
 from calendar_api.kits.event_shape import api_event, event_in_zone
@@ -27,6 +26,7 @@ from calendar_api.reads import expanded as listing
 from calendar_api.renderers import RawJSON
 from calendar_api.services import event_writes as writes
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.viewkit.caching import no_store_view
 from calendar_api.viewkit.openapi_models import EventPageSerializer, EventSerializer
 
@@ -129,7 +129,7 @@ LIST_PARAMETERS = [
 
 
 @no_store_view
-class EventListView(APIView):
+class EventListView(ApiView):
     @extend_schema(
         operation_id="events_list",
         summary="List events (from the local store), ordered by start",
@@ -207,7 +207,7 @@ def _default_statuses(data: dict[str, Any]) -> frozenset[str]:
 
 
 @no_store_view
-class EventDetailView(APIView):
+class EventDetailView(ApiView):
     @extend_schema(
         operation_id="events_get",
         summary="One event (from the local store); instance ids of series work too",
@@ -302,7 +302,7 @@ class EventDetailView(APIView):
 
 
 @no_store_view
-class EventInstancesView(APIView):
+class EventInstancesView(ApiView):
     @extend_schema(
         operation_id="events_instances",
         summary="Instances of a recurring series (from the local store), ordered by start",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import queries
 from calendar_api.kits.recurrence import Window
 from calendar_api.reads.owned import calendar_of, calendars_of
 from calendar_api.services.freebusy import freebusy_query
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.viewkit.openapi_models import FreeBusySerializer
 
 FREEBUSY_EXAMPLE = {
@@ -26,7 +26,7 @@ FREEBUSY_EXAMPLE = {
 }
 
 
-class FreeBusyView(APIView):
+class FreeBusyView(ApiView):
     @extend_schema(
         operation_id="freebusy_query",
         summary="Busy intervals of the user's calendars (the local store; Google beyond it)",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -15,15 +14,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
-    extend_schema,
     inline_serializer,
 )
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from calendar_api.conf import app_settings
 from calendar_api.exceptions import (
     AccessDenied,
     ApiError,
@@ -37,6 +35,7 @@ from calendar_api.reads.owned import stored_events
 from calendar_api.services.accounts import Connection, ConsentRequired, account_connect
 from calendar_api.services.oauth_flows import flow_consume, flow_remember
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.viewkit.openapi_models import EventSerializer
 from calendar_api.views.errors import sign_in_failed, wants_html
 
@@ -71,7 +70,7 @@ def safe_next(value: str | None) -> str:
     return value if url_has_allowed_host_and_scheme(value, allowed_hosts=None) else ""
 
 
-class NoStoreView(APIView):
+class NoStoreView(ApiView):
     """OAuth responses are never cached and never leak the URL through a Referer."""
 
     permission_classes = [AllowAny]
@@ -114,11 +113,11 @@ class GoogleCalendarInitView(NoStoreView):
         },
     )
     def get(self, request: Request) -> HttpResponseRedirect:
-        redirect_host = urlsplit(settings.GOOGLE_REDIRECT_URI).netloc
+        redirect_host = urlsplit(app_settings.REDIRECT_URI).netloc
         if request.get_host() != redirect_host:
             # The state lives in the session, whose cookie belongs to one host: start the flow
             # on the redirect URI's host, or Google's answer would arrive without it.
-            origin = f"{urlsplit(settings.GOOGLE_REDIRECT_URI).scheme}://{redirect_host}"
+            origin = f"{urlsplit(app_settings.REDIRECT_URI).scheme}://{redirect_host}"
             return HttpResponseRedirect(origin + request.get_full_path())
         hint = request.query_params.get("login_hint", "")
         if hint:
@@ -138,7 +137,7 @@ def to_google(
 ) -> HttpResponseRedirect:
     """Start a flow: a fresh state and PKCE verifier kept in the session, then off to Google."""
     auth = oauth.authorization_url(
-        calendar_scope=settings.GOOGLE_CALENDAR_SCOPE, login_hint=login_hint, consent=consent
+        calendar_scope=app_settings.SCOPE, login_hint=login_hint, consent=consent
     )
     flow_remember(
         session=request.session,

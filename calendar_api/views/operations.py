@@ -6,13 +6,13 @@ import asyncio
 from ipaddress import ip_address, ip_network
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from health_check.views import HealthCheckView
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from calendar_api.conf import app_settings
 from calendar_api.operations.health import readiness_checks
 from calendar_api.operations.scrape import metrics_text
 
@@ -58,7 +58,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _metrics_allowed(request: HttpRequest) -> bool:
-    token = settings.METRICS_TOKEN
+    token = app_settings.METRICS_TOKEN
     given = request.headers.get("Authorization", "")
     if token and constant_time_compare(given.encode(), f"Bearer {token}".encode()):
         return True
@@ -66,4 +66,6 @@ def _metrics_allowed(request: HttpRequest) -> bool:
         client = ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
         return False
-    return any(client in ip_network(net, strict=False) for net in settings.METRICS_ALLOWED_NETWORKS)
+    return any(
+        client in ip_network(net, strict=False) for net in app_settings.METRICS_ALLOWED_NETWORKS
+    )

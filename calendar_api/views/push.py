@@ -7,17 +7,17 @@ incremental sync. Forged notifications get 403 and cause no work; replayed or st
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api.exceptions import ApiError
 from calendar_api.metrics import WEBHOOK_NOTIFICATIONS
 from calendar_api.services.watches import MAX_MESSAGE_NUMBER, Notification, notification_receive
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 
 
 class ForgedNotification(ApiError):
@@ -55,7 +55,7 @@ HEADERS = [
 ]
 
 
-class GoogleNotificationView(APIView):
+class GoogleNotificationView(ApiView):
     authentication_classes: list[type] = []  # Google's POSTs carry the channel token instead
     permission_classes = [AllowAny]
     # Not throttled: Google treats a 429 as a failed delivery and drops it. A forged POST costs

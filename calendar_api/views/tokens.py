@@ -11,19 +11,19 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
 from calendar_api.services.api_tokens import api_token_create, live_tokens
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.viewkit.caching import no_store_view
 
 
@@ -72,7 +72,7 @@ class CreatedTokenSerializer(TokenSerializer):
 
 
 @no_store_view
-class TokenListView(APIView):
+class TokenListView(ApiView):
     @extend_schema(
         operation_id="tokens_list",
         summary="The user's personal API tokens (never their secrets)",
@@ -111,7 +111,7 @@ class TokenListView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class TokenDetailView(APIView):
+class TokenDetailView(ApiView):
     @extend_schema(
         operation_id="tokens_delete",
         summary="Revoke a personal API token",

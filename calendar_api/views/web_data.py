@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -17,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
+from calendar_api.conf import app_settings
 from calendar_api.exceptions import error_body
 from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
@@ -99,7 +99,7 @@ def stream(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     place = live.place_take(user)
     if place is None:
-        limit = settings.WEB_STREAMS_PER_USER
+        limit = app_settings.WEB_STREAMS_PER_USER
         message = f"At most {limit} live streams at once: close one (another tab?) first."
         return JsonResponse(error_body("too_many_streams", message, 429), status=429)
     after = _cursor(request)

@@ -24,10 +24,10 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
 
+from calendar_api.conf import app_settings
 from calendar_api.reads.owned import changes_after
 
 BATCH = 200
@@ -52,7 +52,7 @@ class Place:
 
 def place_take(user: Any) -> Place | None:
     """A free place among the person's `WEB_STREAMS_PER_USER`, or None when all are held."""
-    for number in range(int(settings.WEB_STREAMS_PER_USER)):
+    for number in range(int(app_settings.WEB_STREAMS_PER_USER)):
         place = Place(f"web-stream:{user.pk}:{number}")
         if cache.add(place.key, place.holder, PLACE_SECONDS):
             return place
@@ -60,11 +60,11 @@ def place_take(user: Any) -> Place | None:
 
 
 def _poll_seconds() -> float:
-    return float(settings.WEB_STREAM_POLL_SECONDS)
+    return float(app_settings.WEB_STREAM_POLL_SECONDS)
 
 
 def _max_seconds() -> float:
-    return float(settings.WEB_STREAM_SECONDS)
+    return float(app_settings.WEB_STREAM_SECONDS)
 
 
 def message(change: Any) -> bytes:

@@ -19,7 +19,8 @@ from urllib.parse import SplitResult, urlsplit
 
 import certifi
 import urllib3
-from django.conf import settings
+
+from calendar_api.conf import app_settings
 
 MAX_URL_LENGTH = 2048
 
@@ -67,7 +68,7 @@ class Answer:
 
 
 def allow_private() -> bool:
-    return bool(settings.WEBHOOKS_ALLOW_PRIVATE_URLS)
+    return bool(app_settings.WEBHOOKS_ALLOW_PRIVATE_URLS)
 
 
 def url_check(url: str) -> Target:
@@ -156,7 +157,7 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Answer:
             redirect=False,
             retries=False,
             preload_content=False,
-            timeout=urllib3.Timeout(total=settings.WEBHOOKS_TIMEOUT),
+            timeout=urllib3.Timeout(total=app_settings.WEBHOOKS_TIMEOUT),
         )
     except urllib3.exceptions.HTTPError as exc:
         return Answer(None, _reason(exc))
@@ -175,7 +176,7 @@ def _pool(target: Target) -> urllib3.HTTPConnectionPool:
         target.port,
         maxsize=1,
         cert_reqs="CERT_REQUIRED",
-        ca_certs=settings.WEBHOOKS_CA_BUNDLE or certifi.where(),
+        ca_certs=app_settings.WEBHOOKS_CA_BUNDLE or certifi.where(),
         server_hostname=target.host,
         assert_hostname=target.host,
     )

@@ -23,12 +23,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from calendar_api import jobs
+from calendar_api.conf import app_settings
 from calendar_api.crypto import TokenDecryptionError
 from calendar_api.kits.event_shape import webhook_event
 from calendar_api.models import GoogleAccount, StoreChange, WebhookDelivery, WebhookEndpoint
@@ -207,7 +207,7 @@ def delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
 def delivery_attempt(*, delivery_id: int) -> str:
     """What the job runs: claim the delivery, send it once, and record what happened."""
     now = timezone.now()
-    lease = now + dt.timedelta(seconds=settings.WEBHOOKS_DELIVERY_LEASE)
+    lease = now + dt.timedelta(seconds=app_settings.WEBHOOKS_DELIVERY_LEASE)
     due = WebhookDelivery.objects.filter(pk=delivery_id, status=Pending, next_attempt_at__lte=now)
     if not due.update(next_attempt_at=lease, last_attempt_at=now):
         return "not due"  # delivered, given up, not yet due, or another worker holds it
@@ -249,7 +249,7 @@ def _record(delivery: WebhookDelivery, lease: dt.datetime, answer: outbound.Answ
         _finish(delivery, lease, status=WebhookDelivery.Status.DELIVERED, answer=answer)
         return "delivered"
     error = answer.error or f"The receiver answered {answer.status}."
-    schedule = settings.WEBHOOKS_RETRY_SCHEDULE
+    schedule = app_settings.WEBHOOKS_RETRY_SCHEDULE
     if answer.status == 410 or attempts > len(schedule):
         reason = (
             "The receiver answered 410 Gone."
@@ -300,7 +300,7 @@ def deliveries_overdue(*, now: dt.datetime | None = None) -> list[int]:
     """Queue again the deliveries whose job was lost: pending and overdue by more than a lease
     (a worker died during the attempt, or the enqueue failed). Returns their ids."""
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(seconds=settings.WEBHOOKS_DELIVERY_LEASE)
+    cutoff = now - dt.timedelta(seconds=app_settings.WEBHOOKS_DELIVERY_LEASE)
     overdue = WebhookDelivery.objects.filter(status=Pending, next_attempt_at__lte=cutoff)
     ids = list(overdue.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH])
     if ids:
@@ -313,7 +313,7 @@ def deliveries_overdue(*, now: dt.datetime | None = None) -> list[int]:
 def deliveries_prune(*, now: dt.datetime | None = None) -> int:
     """Delete finished deliveries older than WEBHOOKS_DELIVERIES_KEEP_DAYS."""
     now = now or timezone.now()
-    old = now - dt.timedelta(days=settings.WEBHOOKS_DELIVERIES_KEEP_DAYS)
+    old = now - dt.timedelta(days=app_settings.WEBHOOKS_DELIVERIES_KEEP_DAYS)
     finished = WebhookDelivery.objects.exclude(status=Pending).filter(created_at__lte=old)
     deleted, _ = finished.delete()
     return deleted

@@ -7,11 +7,10 @@ import json
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from calendar_api import pagination, queries, validation
 from calendar_api.exceptions import ApiError
@@ -22,6 +21,7 @@ from calendar_api.reads.owned import (
     webhook_endpoints_of,
 )
 from calendar_api.viewkit import openapi as doc
+from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.webhooks import outbound
 from calendar_api.webhooks import services as webhooks
 
@@ -188,7 +188,7 @@ WRITE_ERRORS = {400: INVALID_URL, 403: doc.FORBIDDEN, **doc.READ_ERRORS}
 # -- views -----------------------------------------------------------------------------------------
 
 
-class WebhookListView(APIView):
+class WebhookListView(ApiView):
     @extend_schema(
         operation_id="webhooks_list",
         summary="The user's webhook endpoints (never their secrets)",
@@ -225,7 +225,7 @@ class WebhookListView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class WebhookDetailView(APIView):
+class WebhookDetailView(ApiView):
     @extend_schema(
         operation_id="webhooks_get",
         summary="One webhook endpoint",
@@ -272,7 +272,7 @@ class WebhookDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WebhookRotateSecretView(APIView):
+class WebhookRotateSecretView(ApiView):
     @extend_schema(
         operation_id="webhooks_rotate_secret",
         summary="A new signing secret, shown once (the old one still signs for 24 hours)",
@@ -287,7 +287,7 @@ class WebhookRotateSecretView(APIView):
         return Response({"id": endpoint.pk, "secret": secret})
 
 
-class WebhookDeliveryListView(APIView):
+class WebhookDeliveryListView(ApiView):
     @extend_schema(
         operation_id="webhooks_deliveries_list",
         summary="The endpoint's deliveries, newest first: status, attempts, answer, next retry",
@@ -329,7 +329,7 @@ class WebhookDeliveryListView(APIView):
         return Response({**pagination.links(request, page), "results": results})
 
 
-class WebhookDeliveryReplayView(APIView):
+class WebhookDeliveryReplayView(ApiView):
     @extend_schema(
         operation_id="webhooks_deliveries_replay",
         summary="Send a delivery's message again (same webhook-id and body), as a new delivery",

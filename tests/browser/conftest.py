@@ -66,11 +66,11 @@ def context(context: BrowserContext, pinned_clock: clock.Pin | None) -> BrowserC
 
 
 @pytest.fixture
-def site(live_server: Any, emulator: EmulatorServer, settings: Any) -> str:
+def site(live_server: Any, emulator: EmulatorServer, calendar_settings: Any) -> str:
     """The live server, wired to the emulator, with the emulator's real consent page."""
-    settings.GOOGLE_EMULATOR_URL = emulator.base_url
-    settings.GOOGLE_CLIENT_SECRETS_FILE = ""
-    settings.GOOGLE_REDIRECT_URI = live_server.url + "/rest/v1/calendar/redirect/"
-    settings.PUBLIC_BASE_URL = live_server.url
+    calendar_settings.EMULATOR_URL = emulator.base_url
+    calendar_settings.CLIENT_SECRETS_FILE = ""
+    calendar_settings.REDIRECT_URI = live_server.url + "/rest/v1/calendar/redirect/"
+    calendar_settings.PUBLIC_BASE_URL = live_server.url
     emulator.emulator.auto_consent = False
     return str(live_server.url)

@@ -84,13 +84,13 @@ def alice(connect: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def stream_change(alice: Any, settings: Any) -> Any:
+def stream_change(alice: Any, calendar_settings: Any) -> Any:
     """A change in alice's log (event "stream0001"), and live streams short enough for a test:
     0.3 s each, polling every 0.05 s."""
     from calendar_api.models import StoreChange
 
-    settings.WEB_STREAM_SECONDS = 0.3
-    settings.WEB_STREAM_POLL_SECONDS = 0.05
+    calendar_settings.WEB_STREAM_SECONDS = 0.3
+    calendar_settings.WEB_STREAM_POLL_SECONDS = 0.05
     return StoreChange.objects.create(
         user=alice.user,
         calendar=alice.calendars.get(primary=True),
@@ -176,10 +176,10 @@ def assert_no_duplicates(calendar: Any) -> None:
 
 
 @pytest.fixture
-def ours(settings: Any) -> Iterator[OneHopASGIHandler]:
+def ours(calendar_settings: Any) -> Iterator[OneHopASGIHandler]:
     """The product's ASGI handler with one serving thread, whose kept connection is closed
     afterwards (else PostgreSQL could not drop the test database)."""
-    settings.WEB_SYNC_THREADS = 1
+    calendar_settings.WEB_SYNC_THREADS = 1
     handler = OneHopASGIHandler()
     yield handler
     handler.pool.submit(connections.close_all).result()

@@ -155,21 +155,21 @@ def test_an_expired_api_token_is_refused(alice: Any, visitor: Client) -> None:
     )
 
 
-def test_rotating_keys_reencrypts_every_token(alice: Any, settings: Any) -> None:
-    old_keys = list(settings.TOKEN_ENCRYPTION_KEYS)
+def test_rotating_keys_reencrypts_every_token(alice: Any, calendar_settings: Any) -> None:
+    old_keys = list(calendar_settings.TOKEN_ENCRYPTION_KEYS)
     access, refresh = alice.access_token, alice.refresh_token
     new = crypto.generate_key()
-    settings.TOKEN_ENCRYPTION_KEYS = [new, *old_keys]
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [new, *old_keys]
     out = StringIO()
     call_command("rotate_token_keys", stdout=out)
     assert "1 account" in out.getvalue()
-    settings.TOKEN_ENCRYPTION_KEYS = [new]
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [new]
     alice.refresh_from_db()
     assert (alice.access_token, alice.refresh_token) == (access, refresh)
 
 
-def test_a_token_no_key_decrypts_fails_closed(alice: Any, settings: Any) -> None:
-    settings.TOKEN_ENCRYPTION_KEYS = [crypto.generate_key()]
+def test_a_token_no_key_decrypts_fails_closed(alice: Any, calendar_settings: Any) -> None:
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [crypto.generate_key()]
     alice.refresh_from_db()
     with pytest.raises(crypto.TokenDecryptionError):
         _ = alice.refresh_token

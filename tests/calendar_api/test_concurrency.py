@@ -225,11 +225,11 @@ def test_two_refreshes_of_one_token_at_once_make_one_refresh_call(
 # -- the scheduler with several workers ------------------------------------------------------
 
 
-def test_the_tick_slot_raced_by_several_workers_is_claimed_once(settings: Any) -> None:
+def test_the_tick_slot_raced_by_several_workers_is_claimed_once(calendar_settings: Any) -> None:
     now = timezone.now()
     first = in_threads(8, lambda _: scheduler.tick_claim(now=now))
     again = in_threads(8, lambda _: scheduler.tick_claim(now=now))
-    later = now + dt.timedelta(seconds=settings.SCHEDULER_TICK)
+    later = now + dt.timedelta(seconds=calendar_settings.SCHEDULER_TICK)
     next_tick = in_threads(8, lambda _: scheduler.tick_claim(now=later))
 
     assert first.count(True) == 1
@@ -263,7 +263,7 @@ def test_due_polls_raced_by_several_workers_are_claimed_and_queued_once(
 
 
 def test_two_scheduler_ticks_at_the_same_moment_enqueue_one_next_tick(
-    alice: GoogleAccount, settings: Any
+    alice: GoogleAccount, calendar_settings: Any
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
@@ -276,7 +276,7 @@ def test_two_scheduler_ticks_at_the_same_moment_enqueue_one_next_tick(
 
     assert sum(a != "already claimed" for a in answers) == 1
     next_tick = ticks.exclude(pk__in=earlier).get()  # exactly one
-    assert next_tick.run_after >= before + dt.timedelta(seconds=settings.SCHEDULER_TICK)
+    assert next_tick.run_after >= before + dt.timedelta(seconds=calendar_settings.SCHEDULER_TICK)
     assert set(sync_jobs().values()) == {1}  # and each due poll queued once
 
 

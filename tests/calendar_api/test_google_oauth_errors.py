@@ -25,9 +25,9 @@ CALENDAR = "https://www.googleapis.com/auth/calendar"
 
 
 @pytest.fixture
-def token_uri(settings: Any) -> str:
-    settings.GOOGLE_EMULATOR_URL = "http://127.0.0.1:9"
-    settings.GOOGLE_CLIENT_SECRETS_FILE = ""
+def token_uri(calendar_settings: Any) -> str:
+    calendar_settings.EMULATOR_URL = "http://127.0.0.1:9"
+    calendar_settings.CLIENT_SECRETS_FILE = ""
     return load_config().token_uri
 
 
@@ -61,7 +61,7 @@ def test_it_maps_a_timeout_to_google_unavailable(token_uri: str) -> None:
 
 @responses.activate
 def test_it_sends_the_code_verifier_and_the_exact_redirect_uri(
-    token_uri: str, settings: Any
+    token_uri: str, calendar_settings: Any
 ) -> None:
     responses.post(
         token_uri,
@@ -76,7 +76,7 @@ def test_it_sends_the_code_verifier_and_the_exact_redirect_uri(
     sent = responses.calls[0].request.body
     assert isinstance(sent, str)
     assert "code_verifier=" + "v" * 64 in sent
-    assert "redirect_uri=" + quote(settings.GOOGLE_REDIRECT_URI, safe="") in sent
+    assert "redirect_uri=" + quote(calendar_settings.REDIRECT_URI, safe="") in sent
 
 
 @responses.activate

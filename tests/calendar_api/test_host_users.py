@@ -64,8 +64,8 @@ def host_user_tables(transactional_db: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def as_host(settings: Any) -> None:
-    settings.GOOGLE_CALENDAR_CREATE_USERS = False
+def as_host(calendar_settings: Any) -> None:
+    calendar_settings.CREATE_USERS = False
 
 
 @pytest.mark.django_db
@@ -105,10 +105,10 @@ def test_a_browser_signed_out_gets_a_page_saying_to_sign_in_first(
     assert not GoogleAccount.objects.exists()
 
 
-def test_a_host_does_not_create_users_unless_it_says_so(settings: Any) -> None:
-    del settings.GOOGLE_CALENDAR_CREATE_USERS
+def test_a_host_does_not_create_users_unless_it_says_so(calendar_settings: Any) -> None:
+    del calendar_settings.CREATE_USERS
     assert users_from_google() is False
-    settings.GOOGLE_CALENDAR_CREATE_USERS = True
+    calendar_settings.CREATE_USERS = True
     assert users_from_google() is True
 
 

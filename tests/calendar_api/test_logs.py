@@ -72,7 +72,7 @@ def run_jobs() -> None:
 
 
 def test_no_secret_reaches_any_log_line_of_a_whole_flow(
-    google: Any, visitor: Client, lines: Lines, settings: Any, monkeypatch: Any
+    google: Any, visitor: Client, lines: Lines, calendar_settings: Any, monkeypatch: Any
 ) -> None:
     import secrets as secrets_module
 
@@ -84,7 +84,7 @@ def test_no_secret_reaches_any_log_line_of_a_whole_flow(
         return channel_tokens[-1]
 
     monkeypatch.setattr("calendar_api.services.watches.secrets.token_urlsafe", remember)
-    settings.PUSH_NOTIFICATIONS = True
+    calendar_settings.PUSH_NOTIFICATIONS = True
     secrets: list[str] = [load_config().client_secret]
 
     # Connect: the code travels in the redirect's query string.

@@ -45,13 +45,13 @@ def test_a_bad_url_elsewhere_is_the_hosts_to_answer(client: Client) -> None:
 
 
 def test_the_pages_extend_the_base_template_the_host_names(
-    client: Client, settings: Any, tmp_path: Path
+    client: Client, settings: Any, calendar_settings: Any, tmp_path: Path
 ) -> None:
     (tmp_path / "host_base.html").write_text(
         "<p>the host's frame</p>{% block content %}{% endblock %}"
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    settings.GOOGLE_CALENDAR_BASE_TEMPLATE = "host_base.html"
+    calendar_settings.BASE_TEMPLATE = "host_base.html"
     body = client.get("/calendar/").content.decode()
     assert "<p>the host's frame</p>" in body
     assert "Connect Google Calendar" in body

@@ -162,8 +162,8 @@ def test_a_redirect_from_another_session_is_refused(google: Any, visitor: Client
     assert response.json()["error"]["code"] == "state_mismatch"
 
 
-def test_an_expired_state_is_refused(google: Any, visitor: Client, settings: Any) -> None:
-    settings.GOOGLE_OAUTH_STATE_TTL = -1
+def test_an_expired_state_is_refused(google: Any, visitor: Client, calendar_settings: Any) -> None:
+    calendar_settings.OAUTH_STATE_TTL = -1
     back = path_of(consent(visitor.get(INIT)["Location"]))
     response = visitor.get(back)
     assert response.status_code == 400
@@ -247,8 +247,10 @@ def test_a_google_5xx_on_the_token_endpoint_answers_503(google: Any, visitor: Cl
     assert GoogleAccount.objects.count() == 0
 
 
-def test_a_token_endpoint_timeout_answers_503(google: Any, visitor: Client, settings: Any) -> None:
-    settings.GOOGLE_HTTP_TIMEOUT = 1
+def test_a_token_endpoint_timeout_answers_503(
+    google: Any, visitor: Client, calendar_settings: Any
+) -> None:
+    calendar_settings.HTTP_TIMEOUT = 1
     back = path_of(consent(visitor.get(INIT)["Location"]))
     google.emulator.add_fault(_fault("oauth.token", delay_ms=2500))
     response = visitor.get(back)

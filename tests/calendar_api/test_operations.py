@@ -62,9 +62,9 @@ def test_readyz_is_503_when_no_worker_ever_ran(client: Client, google: Any) -> N
 
 
 def test_readyz_is_503_when_the_workers_went_silent(
-    client: Client, google: Any, settings: Any
+    client: Client, google: Any, calendar_settings: Any
 ) -> None:
-    beat(seconds_ago=settings.READYZ_WORKER_MAX_SILENCE + 5)
+    beat(seconds_ago=calendar_settings.READYZ_WORKER_MAX_SILENCE + 5)
     response = readyz(client)
     assert response.status_code == 503
     assert not response.json()["checks"]["worker"]["ok"]
@@ -94,18 +94,20 @@ def test_a_job_delayed_into_the_future_is_not_waiting(client: Client, google: An
 
 
 def test_readyz_is_503_when_the_emulator_is_down(
-    client: Client, google: Any, settings: Any
+    client: Client, google: Any, calendar_settings: Any
 ) -> None:
     beat()
-    settings.GOOGLE_EMULATOR_URL = "http://127.0.0.1:9"
+    calendar_settings.EMULATOR_URL = "http://127.0.0.1:9"
     response = readyz(client)
     assert response.status_code == 503
     assert response.json()["checks"]["emulator"]["ok"] is False
 
 
-def test_without_the_emulator_readyz_does_not_check_it(client: Client, settings: Any) -> None:
+def test_without_the_emulator_readyz_does_not_check_it(
+    client: Client, calendar_settings: Any
+) -> None:
     beat()
-    settings.GOOGLE_EMULATOR_URL = ""
+    calendar_settings.EMULATOR_URL = ""
     assert "emulator" not in readyz(client).json()["checks"]
 
 
@@ -160,8 +162,10 @@ def test_metrics_are_refused_to_other_networks(client: Client, settings: Any) ->
     assert response.json()["error"]["code"] == "forbidden"
 
 
-def test_metrics_accept_the_configured_token_from_anywhere(client: Client, settings: Any) -> None:
-    settings.METRICS_TOKEN = "scrape-me-please"
+def test_metrics_accept_the_configured_token_from_anywhere(
+    client: Client, calendar_settings: Any
+) -> None:
+    calendar_settings.METRICS_TOKEN = "scrape-me-please"
     wrong = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer nope")
     right = client.get(
         "/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer scrape-me-please"

@@ -108,9 +108,9 @@ def resolve_to_loopback(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def tls(tmp_path: Path, settings: Any) -> Iterator[TlsReceiver]:
+def tls(tmp_path: Path, calendar_settings: Any) -> Iterator[TlsReceiver]:
     cert, key = self_signed(tmp_path, HOST)
-    settings.WEBHOOKS_CA_BUNDLE = str(cert)
+    calendar_settings.WEBHOOKS_CA_BUNDLE = str(cert)
     receiver = TlsReceiver(cert, key)
     yield receiver
     receiver.stop()
@@ -128,10 +128,10 @@ def test_https_goes_to_the_checked_address_with_the_name_for_host_sni_and_certif
 
 
 def test_a_certificate_for_another_name_fails_the_attempt(
-    tmp_path: Path, settings: Any, resolve_to_loopback: list[str]
+    tmp_path: Path, calendar_settings: Any, resolve_to_loopback: list[str]
 ) -> None:
     cert, key = self_signed(tmp_path, "someone-else.test")
-    settings.WEBHOOKS_CA_BUNDLE = str(cert)
+    calendar_settings.WEBHOOKS_CA_BUNDLE = str(cert)
     receiver = TlsReceiver(cert, key)
     try:
         answer = outbound.post(url=f"https://{HOST}:{receiver.port}/in", body=b"{}", headers={})
@@ -143,10 +143,10 @@ def test_a_certificate_for_another_name_fails_the_attempt(
 
 
 def test_redirects_are_not_followed(
-    tmp_path: Path, settings: Any, resolve_to_loopback: Any
+    tmp_path: Path, calendar_settings: Any, resolve_to_loopback: Any
 ) -> None:
     cert, key = self_signed(tmp_path, HOST)
-    settings.WEBHOOKS_CA_BUNDLE = str(cert)
+    calendar_settings.WEBHOOKS_CA_BUNDLE = str(cert)
     receiver = TlsReceiver(cert, key, status=307, location="http://169.254.169.254/")
     try:
         answer = outbound.post(url=f"https://{HOST}:{receiver.port}/in", body=b"{}", headers={})
@@ -156,8 +156,10 @@ def test_redirects_are_not_followed(
     assert answer.status == 307 and len(receiver.hosts) == 1
 
 
-def test_the_guard_is_checked_again_at_sending_time(settings: Any, monkeypatch: Any) -> None:
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+def test_the_guard_is_checked_again_at_sending_time(
+    calendar_settings: Any, monkeypatch: Any
+) -> None:
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
     sent: list[Any] = []
     monkeypatch.setattr(outbound, "_pool", lambda target: sent.append(target))
 
@@ -167,8 +169,8 @@ def test_the_guard_is_checked_again_at_sending_time(settings: Any, monkeypatch: 
     assert sent == []
 
 
-def test_a_silent_receiver_times_out(settings: Any) -> None:
-    settings.WEBHOOKS_TIMEOUT = 0.5
+def test_a_silent_receiver_times_out(calendar_settings: Any) -> None:
+    calendar_settings.WEBHOOKS_TIMEOUT = 0.5
     listener = socket.create_server(("127.0.0.1", 0))  # accepts, never answers
     try:
         port = listener.getsockname()[1]
@@ -198,9 +200,9 @@ def test_a_silent_receiver_times_out(settings: Any) -> None:
     ],
 )
 def test_ipv6_forms_that_embed_a_private_ipv4_or_are_deprecated_are_refused(
-    settings: Any, host: str
+    calendar_settings: Any, host: str
 ) -> None:
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
 
     with pytest.raises(outbound.UnsafeUrl, match="not a public address"):
         outbound.url_check(f"https://[{host}]/in")
@@ -215,16 +217,18 @@ def test_ipv6_forms_that_embed_a_private_ipv4_or_are_deprecated_are_refused(
         "2606:4700::1111",  # plain global IPv6
     ],
 )
-def test_ipv6_forms_that_embed_a_public_ipv4_are_accepted(settings: Any, host: str) -> None:
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+def test_ipv6_forms_that_embed_a_public_ipv4_are_accepted(
+    calendar_settings: Any, host: str
+) -> None:
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
 
     assert str(outbound.url_check(f"https://[{host}]/in").address) == host
 
 
 def test_a_name_that_dns64_maps_to_a_private_ipv4_is_refused_when_sending(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
+    calendar_settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
     sent: list[Any] = []
     monkeypatch.setattr(outbound, "_pool", lambda target: sent.append(target))
 

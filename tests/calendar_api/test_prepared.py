@@ -120,8 +120,8 @@ def test_a_lookup_that_changes_its_value_runs_through_the_orm(calendars: dict[st
 def test_the_token_check_reads_the_token_its_user_and_details_in_one_query(
     calendars: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    from calendar_api.authentication import ApiTokenAuthentication
     from calendar_api.services.api_tokens import api_token_create
+    from calendar_api.viewkit.auth import ApiTokenAuthentication
 
     user = calendars["user"]
     secret = api_token_create(user=user, name="prepared", scope="read").secret

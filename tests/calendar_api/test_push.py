@@ -58,12 +58,12 @@ def channel(alice: Any, google: Any, monkeypatch: Any) -> tuple[WatchChannel, st
 
 @pytest.mark.django_db
 def test_watch_opens_a_channel_with_a_random_id_and_token(
-    channel: Any, google: Any, settings: Any
+    channel: Any, google: Any, calendar_settings: Any
 ) -> None:
     opened, token = channel
     [remote] = control(google.base_url, "channels", method="GET")["channels"]
     assert remote["id"] == opened.channel_id and len(opened.channel_id) <= 64
-    assert remote["address"] == settings.PUBLIC_BASE_URL + WEBHOOK
+    assert remote["address"] == calendar_settings.PUBLIC_BASE_URL + WEBHOOK
     assert remote["token"] == token and len(token) <= 256 and not token.startswith("ya29.")
     assert opened.token_hash == hashlib.sha256(token.encode()).hexdigest() != token
     assert opened.resource_id and opened.is_live()
@@ -89,8 +89,8 @@ def test_renewing_opens_a_new_channel_before_stopping_the_old(channel: Any, goog
 
 
 @pytest.mark.django_db
-def test_push_needs_https_with_real_google(alice: Any, settings: Any) -> None:
-    settings.PUBLIC_BASE_URL = "http://calendar.example.com"
+def test_push_needs_https_with_real_google(alice: Any, calendar_settings: Any) -> None:
+    calendar_settings.PUBLIC_BASE_URL = "http://calendar.example.com"
     assert watch_start(calendar=primary(alice)) is None
 
 
@@ -171,10 +171,12 @@ def wait_for(predicate: Any, seconds: float = 10) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_store_converges_through_a_push_notification(
-    live_server: Any, settings: Any, connect: Any, google: Any, gcal: Any
+    live_server: Any, calendar_settings: Any, connect: Any, google: Any, gcal: Any
 ) -> None:
-    settings.PUBLIC_BASE_URL = live_server.url
-    settings.SYNC_MIN_INTERVAL = 0  # the pushed sync is due at once (spacing: test_flood.py)
+    calendar_settings.PUBLIC_BASE_URL = live_server.url
+    calendar_settings.SYNC_MIN_INTERVAL = (
+        0  # the pushed sync is due at once (spacing: test_flood.py)
+    )
     assert connect().status_code == 200
     run_jobs()  # opens the channel; Google's first message ("sync") reaches the live server
     calendar = Calendar.objects.get(primary=True, account__email="alice@example.com")
@@ -192,15 +194,15 @@ def test_the_store_converges_through_a_push_notification(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_store_converges_through_polling_without_notifications(
-    settings: Any, connect: Any, google: Any, gcal: Any
+    calendar_settings: Any, connect: Any, google: Any, gcal: Any
 ) -> None:
-    settings.PUSH_NOTIFICATIONS = False
+    calendar_settings.PUSH_NOTIFICATIONS = False
     assert connect().status_code == 200
     run_jobs()
     calendar = Calendar.objects.get(primary=True, account__email="alice@example.com")
     assert not WatchChannel.objects.exists()
     change_at_google(gcal)
-    later = timezone.now() + dt.timedelta(seconds=settings.CALENDAR_POLL_INTERVAL + 1)
+    later = timezone.now() + dt.timedelta(seconds=calendar_settings.POLL_INTERVAL + 1)
     assert scheduler.polls_due(now=later) == [calendar.pk]
     assert scheduler.polls_due(now=later) == []  # claimed until the next interval
     run_jobs()

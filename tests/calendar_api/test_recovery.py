@@ -58,8 +58,8 @@ class Gate:
 
 
 @pytest.fixture(autouse=True)
-def _no_push(settings: Any) -> None:
-    settings.PUSH_NOTIFICATIONS = False
+def _no_push(calendar_settings: Any) -> None:
+    calendar_settings.PUSH_NOTIFICATIONS = False
 
 
 @pytest.mark.real_clock  # worker processes
@@ -92,10 +92,10 @@ def test_a_sync_whose_worker_was_killed_is_queued_again_after_its_lease(
     assert_no_duplicates(calendar)
 
 
-def test_a_stale_queued_flag_is_swept(alice: GoogleAccount, settings: Any) -> None:
+def test_a_stale_queued_flag_is_swept(alice: GoogleAccount, calendar_settings: Any) -> None:
     """A job lost with its worker before it started: its flag would block every trigger."""
     calendar = primary_without_polls(alice)
-    long_ago = timezone.now() - dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS + 1)
+    long_ago = timezone.now() - dt.timedelta(seconds=calendar_settings.SYNC_LEASE_SECONDS + 1)
     Calendar.objects.filter(pk=calendar.pk).update(sync_queued=True, sync_queued_at=long_ago)
     assert scheduler.stalled_syncs_requeue() == [calendar.pk]
     assert scheduler.stalled_syncs_requeue() == []  # once
@@ -150,14 +150,14 @@ def test_a_web_process_started_inside_an_event_loop_checks_pushed_calendars(
 
 
 def test_a_tick_after_the_workers_were_down_checks_pushed_calendars(
-    alice: GoogleAccount, settings: Any
+    alice: GoogleAccount, calendar_settings: Any
 ) -> None:
     calendar = primary_without_polls(alice)
     live_channel(calendar)
     now = timezone.now()
     assert scheduler.tick_claim(now=now)
     assert scheduler.polls_due(now=now) == []
-    much_later = now + dt.timedelta(seconds=10 * settings.SCHEDULER_TICK)
+    much_later = now + dt.timedelta(seconds=10 * calendar_settings.SCHEDULER_TICK)
     assert scheduler.tick_claim(now=much_later)
     assert scheduler.polls_due(now=much_later) == [calendar.pk]
 
@@ -166,14 +166,14 @@ def test_a_tick_after_the_workers_were_down_checks_pushed_calendars(
 def test_a_thousand_notifications_for_one_calendar_cause_at_most_two_syncs(
     alice: GoogleAccount,
     gcal: Any,
-    settings: Any,
+    calendar_settings: Any,
     traffic: Traffic,
     start_worker: Callable[..., Worker],
 ) -> None:
     calendar = primary_without_polls(alice)
     channel = live_channel(calendar)
     # Longer than the flood lasts on a busy machine; the follow-up is then brought forward.
-    settings.SYNC_MIN_INTERVAL = 600
+    calendar_settings.SYNC_MIN_INTERVAL = 600
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     Calendar.objects.filter(pk=calendar.pk).update(last_synced_at=an_hour_ago)
     worker = start_worker()

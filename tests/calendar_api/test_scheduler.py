@@ -17,14 +17,14 @@ from tests.calendar_api.test_push import run_jobs
 pytestmark = pytest.mark.django_db(transaction=True)  # the in-process worker closes connections
 
 
-def test_old_finished_job_results_are_pruned_once_a_day(settings: Any) -> None:
+def test_old_finished_job_results_are_pruned_once_a_day(calendar_settings: Any) -> None:
     renew_watch.enqueue(1)
     renew_watch.enqueue(2)
     run_jobs()
     assert DBTaskResult.objects.finished().count() == 2
     old, recent = DBTaskResult.objects.order_by("enqueued_at")
     DBTaskResult.objects.filter(pk=old.pk).update(
-        finished_at=timezone.now() - dt.timedelta(days=settings.TASK_RESULTS_KEEP_DAYS + 1)
+        finished_at=timezone.now() - dt.timedelta(days=calendar_settings.TASK_RESULTS_KEEP_DAYS + 1)
     )
     assert housekeeping_due() == 1
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [recent.pk]
@@ -35,17 +35,17 @@ def test_old_finished_job_results_are_pruned_once_a_day(settings: Any) -> None:
     assert housekeeping_due(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
 
 
-def test_safety_polls_come_soon_after_activity_and_rarely_when_idle(settings: Any) -> None:
+def test_safety_polls_come_soon_after_activity_and_rarely_when_idle(calendar_settings: Any) -> None:
     now = timezone.now()
-    assert safety_gap(now=now, last_activity=now) == settings.CALENDAR_SAFETY_POLL_INTERVAL
+    assert safety_gap(now=now, last_activity=now) == calendar_settings.SAFETY_POLL_INTERVAL
     an_hour_idle = safety_gap(now=now, last_activity=now - dt.timedelta(hours=2))
     assert an_hour_idle == 3600
     a_day_idle = safety_gap(now=now, last_activity=now - dt.timedelta(days=1))
-    assert a_day_idle == settings.CALENDAR_SAFETY_POLL_MAX_GAP <= 6 * 3600
+    assert a_day_idle == calendar_settings.SAFETY_POLL_MAX_GAP <= 6 * 3600
 
 
 def test_an_idle_calendar_with_a_live_channel_is_polled_a_few_times_a_day(
-    settings: Any, alice: Any
+    calendar_settings: Any, alice: Any
 ) -> None:
     calendar = Calendar.objects.get(account=alice, primary=True)
     start = timezone.now()
@@ -58,6 +58,6 @@ def test_an_idle_calendar_with_a_live_channel_is_polled_a_few_times_a_day(
         token_hash="x",
         expires_at=start + dt.timedelta(days=9),
     )
-    ticks = range(0, 24 * 3600, settings.SCHEDULER_TICK)
+    ticks = range(0, 24 * 3600, calendar_settings.SCHEDULER_TICK)
     polls = sum(len(polls_due(now=start + dt.timedelta(seconds=s))) for s in ticks)
     assert 1 <= polls <= 5

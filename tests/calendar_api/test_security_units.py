@@ -11,19 +11,20 @@ import pytest
 
 from calendar_api import crypto
 from calendar_api.checks import check_google, check_keys
+from calendar_api.conf import DEV_TOKEN_KEY
 from calendar_api.operations.redaction import RedactOAuthParams
 from calendar_api.views.oauth import safe_next
 
 
-def test_tokens_round_trip_and_rotate(settings: Any) -> None:
+def test_tokens_round_trip_and_rotate(calendar_settings: Any) -> None:
     old, new = crypto.generate_key(), crypto.generate_key()
-    settings.TOKEN_ENCRYPTION_KEYS = [old]
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [old]
     sealed = crypto.encrypt("1//secret")
     assert "1//secret" not in sealed
-    settings.TOKEN_ENCRYPTION_KEYS = [new, old]
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [new, old]
     assert crypto.decrypt(sealed) == "1//secret"
     rotated = crypto.reencrypt(sealed)
-    settings.TOKEN_ENCRYPTION_KEYS = [new]
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [new]
     assert crypto.decrypt(rotated) == "1//secret"
     with pytest.raises(crypto.TokenDecryptionError):
         crypto.decrypt(sealed)  # only the old key could read it
@@ -58,36 +59,36 @@ def test_safe_next_refuses_everything_else(value: str | None) -> None:
     assert safe_next(value) == ""
 
 
-def test_the_check_fails_without_emulator_or_client_file(settings: Any) -> None:
-    settings.GOOGLE_EMULATOR_URL = ""
-    settings.GOOGLE_CLIENT_SECRETS_FILE = ""
+def test_the_check_fails_without_emulator_or_client_file(calendar_settings: Any) -> None:
+    calendar_settings.EMULATOR_URL = ""
+    calendar_settings.CLIENT_SECRETS_FILE = ""
     [error] = check_google()
     assert error.id == "calendar_api.E001"
 
 
-def test_the_check_refuses_plain_http_to_a_remote_emulator(settings: Any) -> None:
-    settings.GOOGLE_EMULATOR_URL = "http://10.0.0.5:8765"
+def test_the_check_refuses_plain_http_to_a_remote_emulator(calendar_settings: Any) -> None:
+    calendar_settings.EMULATOR_URL = "http://10.0.0.5:8765"
     [error] = check_google()
     assert "loopback" in error.msg
 
 
-def test_the_check_accepts_a_real_client_file(settings: Any, tmp_path: Path) -> None:
+def test_the_check_accepts_a_real_client_file(calendar_settings: Any, tmp_path: Path) -> None:
     secrets = tmp_path / "client_secret.json"
     secrets.write_text(
         json.dumps({"web": {"client_id": "x.apps.googleusercontent.com", "client_secret": "s"}})
     )
-    settings.GOOGLE_EMULATOR_URL = ""
-    settings.GOOGLE_CLIENT_SECRETS_FILE = str(secrets)
-    settings.GOOGLE_REDIRECT_URI = "https://calendar.example.com/rest/v1/calendar/redirect/"
+    calendar_settings.EMULATOR_URL = ""
+    calendar_settings.CLIENT_SECRETS_FILE = str(secrets)
+    calendar_settings.REDIRECT_URI = "https://calendar.example.com/rest/v1/calendar/redirect/"
     assert check_google() == []
-    settings.GOOGLE_REDIRECT_URI = "http://calendar.example.com/rest/v1/calendar/redirect/"
+    calendar_settings.REDIRECT_URI = "http://calendar.example.com/rest/v1/calendar/redirect/"
     assert [e.id for e in check_google()] == ["calendar_api.E003"]
 
 
-def test_the_check_refuses_bad_or_development_keys(settings: Any) -> None:
-    settings.TOKEN_ENCRYPTION_KEYS = ["not-a-key"]
+def test_the_check_refuses_bad_or_development_keys(settings: Any, calendar_settings: Any) -> None:
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = ["not-a-key"]
     assert "calendar_api.E004" in [e.id for e in check_keys()]
-    settings.TOKEN_ENCRYPTION_KEYS = [settings.DEV_TOKEN_KEY]
+    calendar_settings.TOKEN_ENCRYPTION_KEYS = [DEV_TOKEN_KEY]
     settings.DEBUG = False
     assert "calendar_api.E006" in [e.id for e in check_keys()]
 

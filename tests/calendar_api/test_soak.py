@@ -34,8 +34,8 @@ FAULTS = {
 
 
 @pytest.fixture(autouse=True)
-def _no_push(settings: Any) -> None:
-    settings.PUSH_NOTIFICATIONS = False
+def _no_push(calendar_settings: Any) -> None:
+    calendar_settings.PUSH_NOTIFICATIONS = False
 
 
 def one_change(gcal: Any, rng: random.Random, made: list[str], n: int) -> None:

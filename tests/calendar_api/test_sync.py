@@ -82,8 +82,8 @@ def test_transient_errors_are_retried_and_the_store_converges(
     assert stored(primary(alice)) == truth(gcal)
 
 
-def test_a_timeout_is_retried(alice: Any, gcal: Any, google: Any, settings: Any) -> None:
-    settings.GOOGLE_HTTP_TIMEOUT = 1
+def test_a_timeout_is_retried(alice: Any, gcal: Any, google: Any, calendar_settings: Any) -> None:
+    calendar_settings.HTTP_TIMEOUT = 1
     change_at_google(gcal)
     fault(google, "calendar.events.list", times=1, delay_ms=1500)
     calendar_sync(calendar=primary(alice))

@@ -79,10 +79,10 @@ def read_stream(response: Any) -> str:
 
 
 def test_the_stream_sends_changes_after_the_cursor_and_resumes_from_last_event_id(
-    alice: Any, visitor: Client, settings: Any
+    alice: Any, visitor: Client, calendar_settings: Any
 ) -> None:
-    settings.WEB_STREAM_SECONDS = 0.3
-    settings.WEB_STREAM_POLL_SECONDS = 0.05
+    calendar_settings.WEB_STREAM_SECONDS = 0.3
+    calendar_settings.WEB_STREAM_POLL_SECONDS = 0.05
     calendar = alice.calendars.get(primary=True)
     before = StoreChange.objects.filter(user=alice.user).latest("id").pk
     made = [
@@ -100,8 +100,10 @@ def test_the_stream_sends_changes_after_the_cursor_and_resumes_from_last_event_i
     assert f"id: {made[2].pk}" in resumed and f"id: {made[1].pk}\n" not in resumed
 
 
-def test_the_stream_shows_nobody_elses_changes(alice: Any, visitor: Client, settings: Any) -> None:
-    settings.WEB_STREAM_SECONDS = 0.2
+def test_the_stream_shows_nobody_elses_changes(
+    alice: Any, visitor: Client, calendar_settings: Any
+) -> None:
+    calendar_settings.WEB_STREAM_SECONDS = 0.2
     bob = Client(HTTP_HOST="127.0.0.1:8000")
     bob.get(path_of(consent(bob.get(INIT, {"login_hint": "bob@example.com"})["Location"])))
     body = read_stream(bob.get("/web/stream/", {"after": 0}))

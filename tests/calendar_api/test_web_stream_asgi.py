@@ -43,13 +43,13 @@ def test_the_stream_under_asgi_is_async_and_sends_the_changes(
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite cannot tell a closed connection"
 )
-def test_a_stream_outlives_a_broken_database_connection(alice: Any, settings: Any) -> None:
+def test_a_stream_outlives_a_broken_database_connection(alice: Any, calendar_settings: Any) -> None:
     """The database went away under the connection of the thread that polls (a restart): the
     next poll opens a new one instead of failing, as would every later stream on that thread."""
     from calendar_api.web import live
 
-    settings.WEB_STREAM_SECONDS = 0.4
-    settings.WEB_STREAM_POLL_SECONDS = 0.05
+    calendar_settings.WEB_STREAM_SECONDS = 0.4
+    calendar_settings.WEB_STREAM_POLL_SECONDS = 0.05
     StoreChange.objects.create(
         user=alice.user, calendar=alice.calendars.get(primary=True), kind="event.created"
     )

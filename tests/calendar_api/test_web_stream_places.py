@@ -21,9 +21,9 @@ STREAM = "/web/stream/"
 
 
 @pytest.fixture
-def two_places(settings: Any, stream_change: Any) -> None:
-    settings.WEB_STREAMS_PER_USER = 2
-    settings.WEB_STREAM_SECONDS = 30  # longer than the test: only closing ends a stream
+def two_places(calendar_settings: Any, stream_change: Any) -> None:
+    calendar_settings.WEB_STREAMS_PER_USER = 2
+    calendar_settings.WEB_STREAM_SECONDS = 30  # longer than the test: only closing ends a stream
 
 
 def test_one_stream_more_than_the_cap_answers_429(two_places: None, visitor: Client) -> None:

@@ -56,13 +56,16 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def start_worker(
-    google: EmulatorServer, transactional_db: Any, tmp_path: Path, settings: Any
+    google: EmulatorServer,
+    transactional_db: Any,
+    tmp_path: Path,
+    calendar_settings: Any,
 ) -> Iterator[Callable[..., Worker]]:
     """`manage.py worker` processes (the configured queue) on the test database and emulator,
     with FAST webhook settings (and any override); all are stopped when the test ends."""
     for name, value in FAST.items():  # the test process schedules like its workers
-        setattr(settings, name, _setting(name, value))
-    settings.PUSH_NOTIFICATIONS = False
+        setattr(calendar_settings, name, _setting(name, value))
+    calendar_settings.PUSH_NOTIFICATIONS = False
     started: list[Worker] = []
 
     def start(**overrides: str) -> Worker:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from calendar_api import tasks
+from calendar_api.conf import app_settings
 from calendar_api.google.config import load_config
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services import scheduler
@@ -127,8 +128,8 @@ def worker_env(google: EmulatorServer) -> dict[str, str]:
         "GOOGLE_EMULATOR_URL": google.base_url,
         "GOOGLE_CLIENT_SECRETS_FILE": "",
         "GOOGLE_HTTP_TIMEOUT": str(WORKER_HTTP_TIMEOUT),
-        "GOOGLE_RETRY_BACKOFF": str(settings.GOOGLE_RETRY_BACKOFF),
-        "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
+        "GOOGLE_RETRY_BACKOFF": str(app_settings.RETRY_BACKOFF),
+        "TOKEN_ENCRYPTION_KEYS": ",".join(app_settings.TOKEN_ENCRYPTION_KEYS),
         "TASKS_BACKEND": settings.TASKS_BACKEND,
         "REDIS_URL": settings.REDIS_URL,
         "PUSH_NOTIFICATIONS": "false",
@@ -164,9 +165,9 @@ def traffic(google: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Traffic:
 
 
 @pytest.fixture(autouse=True)
-def _no_push(settings: Any) -> None:
+def _no_push(calendar_settings: Any) -> None:
     """No channels are opened (the workers run with push off too): only syncs move data."""
-    settings.PUSH_NOTIFICATIONS = False
+    calendar_settings.PUSH_NOTIFICATIONS = False
 
 
 def primary_without_polls(account: GoogleAccount) -> Calendar:

@@ -139,11 +139,11 @@ def test_a_create_without_id_gets_one_chosen_by_us(alice_client: Client) -> None
 
 
 def test_a_create_whose_answer_timed_out_is_retried_without_a_duplicate(
-    alice_client: Client, gcal: Any, google: Any, settings: Any
+    alice_client: Client, gcal: Any, google: Any, calendar_settings: Any
 ) -> None:
     from tests.calendar_api.conftest import fault
 
-    settings.GOOGLE_HTTP_TIMEOUT = 1
+    calendar_settings.HTTP_TIMEOUT = 1
     fault(google, "calendar.events.insert", delay_ms=1500, times=1)  # Google is slow to answer
     response = send(alice_client, "POST", events_url(), MEETING)
     assert response.status_code in (200, 201), response.content

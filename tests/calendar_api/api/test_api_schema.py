@@ -91,9 +91,9 @@ def test_the_schema_states_what_the_api_accepts(client: Client) -> None:
 
 @pytest.mark.parametrize(("private", "scheme"), [(False, "^https://"), (True, "^https?://")])
 def test_webhook_urls_are_https_unless_private_addresses_are_allowed(
-    client: Client, settings: Any, private: bool, scheme: str
+    client: Client, calendar_settings: Any, private: bool, scheme: str
 ) -> None:
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = private
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = private
     schema = client.get("/rest/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     url = schema["components"]["schemas"]["WebhookInRequest"]["properties"]["url"]
     assert url["pattern"].startswith(scheme)

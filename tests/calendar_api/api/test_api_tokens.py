@@ -62,8 +62,8 @@ def test_revoking_a_token_leaves_no_token_behind(alice_client: Client) -> None:
     assert alice_client.get(TOKENS).json()["results"] == []
 
 
-def test_the_per_user_cap_is_enforced(alice_client: Client, settings: Any) -> None:
-    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 3}
+def test_the_per_user_cap_is_enforced(alice_client: Client, calendar_settings: Any) -> None:
+    calendar_settings.API_TOKENS_PER_USER = 3
     for n in range(3):
         assert create(alice_client, name=f"t{n}").status_code == 201
     refused = create(alice_client, name="one too many")

@@ -26,9 +26,9 @@ def create(client: Client, url: str = PUBLIC_URL, events: list[str] = EVENTS) ->
 
 
 @pytest.fixture
-def guarded(settings: Any) -> None:
+def guarded(calendar_settings: Any) -> None:
     """The production default: https and public addresses only."""
-    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+    calendar_settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
 
 
 def test_creating_an_endpoint_shows_its_secret_once_and_stores_it_encrypted(
