@@ -21,7 +21,7 @@ KEYS_ONLY = {"TOKEN_ENCRYPTION_KEYS": ["a" * 43 + "="]}
 
 
 def test_a_key_is_read_live_so_override_settings_works(settings: Any) -> None:
-    assert app_settings.SCHEDULER_TICK == settings.GOOGLE_CALENDAR["SCHEDULER_TICK"]
+    assert settings.GOOGLE_CALENDAR["SCHEDULER_TICK"] == app_settings.SCHEDULER_TICK
     with override_settings(GOOGLE_CALENDAR={**settings.GOOGLE_CALENDAR, "SCHEDULER_TICK": 7}):
         assert app_settings.SCHEDULER_TICK == 7
     with override_settings(GOOGLE_CALENDAR=KEYS_ONLY):
@@ -75,8 +75,7 @@ def test_a_flat_setting_of_0_1_is_named_with_its_new_key() -> None:
         [warning] = app_checks.check_settings()
     assert warning.id == "calendar_api.W001"
     assert warning.msg == (
-        "CALENDAR_POLL_INTERVAL is no longer read: the app reads "
-        "GOOGLE_CALENDAR['POLL_INTERVAL']."
+        "CALENDAR_POLL_INTERVAL is no longer read: the app reads GOOGLE_CALENDAR['POLL_INTERVAL']."
     )
 
 
