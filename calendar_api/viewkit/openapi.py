@@ -270,11 +270,11 @@ class AppSchemaGenerator(SchemaGenerator):
 
     def _initialise_endpoints(self) -> None:
         super()._initialise_endpoints()  # type: ignore[no-untyped-call]
+        endpoints: list[Any] = list(self.endpoints or [])
         self.endpoints = [
             endpoint
-            for endpoint in self.endpoints
-            if getattr(endpoint[3], "cls", None) is not None
-            and issubclass(endpoint[3].cls, ApiView)
+            for endpoint in endpoints
+            if issubclass(getattr(endpoint[-1], "cls", object), ApiView)
         ]
 
 
