@@ -71,6 +71,12 @@ class ScopeNotGranted(ApiError):
     )
 
 
+class ConnectNotAllowed(ApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "connect_not_allowed"
+    default_detail = "This site does not allow connecting this Google account."
+
+
 class SignInRequired(ApiError):
     status_code = status.HTTP_401_UNAUTHORIZED
     code = "sign_in_required"

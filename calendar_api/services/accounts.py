@@ -12,9 +12,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from calendar_api import jobs, signals
+from calendar_api.adapter import get_adapter
 from calendar_api.conf import app_settings
 from calendar_api.crypto import TokenDecryptionError
-from calendar_api.exceptions import AccountLinkedElsewhere, ScopeNotGranted, SignInRequired
+from calendar_api.exceptions import (
+    AccountLinkedElsewhere,
+    ConnectNotAllowed,
+    ScopeNotGranted,
+    SignInRequired,
+)
 from calendar_api.google import oauth
 from calendar_api.google.errors import (
     GoogleBadResponse,
@@ -68,7 +74,9 @@ def account_connect(
 
     The account is linked to `user` when signed in. Nobody signed in: SignInRequired (before
     anything is exchanged or stored), unless `GOOGLE_CALENDAR_CREATE_USERS` is on, when the
-    account's user (created from the Google identity if new) is the one to sign in."""
+    account's user (created from the Google identity if new) is the one to sign in. The
+    adapter (GOOGLE_CALENDAR['ADAPTER']) may refuse the Google account: ConnectNotAllowed, the
+    grant revoked, nothing stored."""
     if not user.is_authenticated and not users_from_google():
         raise SignInRequired()
     scope = app_settings.SCOPE
@@ -79,6 +87,9 @@ def account_connect(
         raise ScopeNotGranted()
     if grant.identity is None:
         raise GoogleBadResponse("Google's token response had no id_token.")
+    if not get_adapter().may_connect(user, grant.identity.email):
+        _revoke_quietly(grant.access_token)
+        raise ConnectNotAllowed()
     account = _keep_grant(user=user, grant=grant, identity=grant.identity)
     with transaction.atomic():
         GoogleAccount.objects.filter(pk=account.pk).update(status=GoogleAccount.Status.ACTIVE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from calendar_api.adapter import get_adapter
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.instances import instances_drop
 from calendar_api.services.sync import events_wipe, sync_request
@@ -12,10 +13,12 @@ from calendar_api.services.watches import watch_request, watch_stop
 
 
 def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
-    """Record every calendar in the account's calendarList; the primary is synced by default."""
+    """Record every calendar in the account's calendarList; those the adapter chooses (the
+    primary by default) start synced."""
     with google_for(account) as google:
         entries = list(google.calendar_list())
     seen = []
+    adapter = get_adapter()
     with transaction.atomic():
         for entry in entries:
             calendar, created = Calendar.objects.update_or_create(
@@ -29,7 +32,7 @@ def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
                     "primary": bool(entry.get("primary")),
                 },
             )
-            if created and calendar.primary:
+            if created and adapter.sync_by_default(account, entry):
                 Calendar.objects.filter(pk=calendar.pk).update(sync_enabled=True)
                 calendar.sync_enabled = True
             seen.append(calendar)

@@ -21,15 +21,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from calendar_api.adapter import get_adapter
 from calendar_api.conf import app_settings
 from calendar_api.exceptions import (
     AccessDenied,
     ApiError,
+    ConnectNotAllowed,
     MissingCode,
     OAuthFailed,
     SignInRequired,
 )
 from calendar_api.google import oauth
+from calendar_api.google.config import redirect_uri
 from calendar_api.google.errors import GoogleBadResponse, GoogleError
 from calendar_api.reads.owned import stored_events
 from calendar_api.services.accounts import Connection, ConsentRequired, account_connect
@@ -49,7 +52,11 @@ OAUTH_ERRORS = {
         ("reconnect_required", "Google no longer accepts the stored grant."),
         ("sign_in_required", SignInRequired.default_detail),
     ),
-    403: doc.error_response(403, "access_denied", "Access to Google Calendar was not granted."),
+    403: doc.error_responses(
+        403,
+        ("access_denied", "Access to Google Calendar was not granted."),
+        (ConnectNotAllowed.code, ConnectNotAllowed.default_detail),
+    ),
     409: doc.error_response(
         409, "account_linked_elsewhere", "This Google account belongs to another user."
     ),
@@ -109,16 +116,19 @@ class GoogleCalendarInitView(NoStoreView):
             302: OpenApiResponse(description="To Google's consent page."),
             400: doc.error_response(400, InvalidLoginHint.code, InvalidLoginHint.default_detail),
             401: doc.error_response(401, "authentication_failed", "Invalid token."),
+            403: doc.error_response(403, ConnectNotAllowed.code, ConnectNotAllowed.default_detail),
             429: doc.THROTTLED,
         },
     )
     def get(self, request: Request) -> HttpResponseRedirect:
-        redirect_host = urlsplit(app_settings.REDIRECT_URI).netloc
-        if request.get_host() != redirect_host:
+        redirect = urlsplit(redirect_uri())
+        if request.get_host() != redirect.netloc:
             # The state lives in the session, whose cookie belongs to one host: start the flow
             # on the redirect URI's host, or Google's answer would arrive without it.
-            origin = f"{urlsplit(app_settings.REDIRECT_URI).scheme}://{redirect_host}"
+            origin = f"{redirect.scheme}://{redirect.netloc}"
             return HttpResponseRedirect(origin + request.get_full_path())
+        if not get_adapter().may_connect(request.user, None):
+            raise ConnectNotAllowed()
         hint = request.query_params.get("login_hint", "")
         if hint:
             try:
@@ -207,13 +217,12 @@ class GoogleCalendarRedirectView(NoStoreView):
             )
         except (ApiError, GoogleError) as exc:
             return self._failed(request, flow.next_url, exc)
-        if (
-            not request.user.is_authenticated
-        ):  # signing in from Google: GOOGLE_CALENDAR_CREATE_USERS
+        if not request.user.is_authenticated:  # signing in from Google: CREATE_USERS is on
             backend = "django.contrib.auth.backends.ModelBackend"
             login(request, connection.account.user, backend=backend)
         if flow.next_url:
-            return HttpResponseRedirect(flow.next_url, status=303)
+            after = get_adapter().after_connect_url(request, connection.account, flow.next_url)
+            return HttpResponseRedirect(after, status=303)
         events = stored_events(calendar=connection.primary)
         body = {"account": {"email": connection.account.email}, "events": events}
         return Response(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +86,12 @@ def test_the_emulator_url_falls_back_to_the_environment(monkeypatch: Any) -> Non
         assert app_settings.emulator_url == "http://127.0.0.1:9999"
     with override_settings(GOOGLE_CALENDAR={**KEYS_ONLY, "EMULATOR_URL": ""}):
         assert app_settings.emulator_url == ""  # the host's explicit choice wins: real Google
+
+
+def test_the_settings_reference_lists_every_key_with_its_default() -> None:
+    reference = (Path(__file__).parents[2] / "docs" / "settings.md").read_text()
+    for name, key in KEYS.items():
+        default = "required" if key.default is REQUIRED else f"`{key.default!r}`"
+        if key.default is None or not isinstance(key.default, (str, int, float, list)):
+            default = ""
+        assert f"| `{name}` | {default}" in reference, name
