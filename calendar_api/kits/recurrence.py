@@ -97,12 +97,14 @@ def _rule(line: str, start: dt.datetime, until: dt.datetime | None = None) -> rr
 
 
 def line_dates(line: str, start: dt.datetime) -> list[dt.datetime]:
-    """The values of an RDATE or EXDATE line, comparable with the series' occurrences."""
+    """The values of an RDATE or EXDATE line, comparable with the series' occurrences. An RDATE
+    of PERIOD values (`start/end` or `start/duration`, RFC 5545 3.8.5.2) adds its starts: every
+    instance of a Google series has the series' length, so the period's own end is not kept."""
     head, _, values = line.partition(":")
     params = dict(p.split("=", 1) for p in head.split(";")[1:] if "=" in p)
     tz = zone(params["TZID"]) if "TZID" in params else start.tzinfo
     found = []
-    for value in filter(None, (v.strip().upper() for v in values.split(","))):
+    for value in filter(None, (v.split("/")[0].strip().upper() for v in values.split(","))):
         if len(value) == 8:
             day = dt.datetime.strptime(value, "%Y%m%d")
             found.append(_like(day.replace(hour=start.hour, minute=start.minute), start))

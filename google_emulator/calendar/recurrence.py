@@ -93,7 +93,11 @@ def _fix_until(line: str, start: dt.datetime) -> str:
 
 
 def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
-    """The values of an RDATE or EXDATE line, comparable with the series' occurrences."""
+    """The values of an RDATE or EXDATE line, comparable with the series' occurrences. Google
+    takes the lines "as specified in RFC5545" (the Event resource's `recurrence`,
+    developers.google.com/calendar/api/v3/reference/events), where an RDATE may hold PERIOD
+    values (`start/end` or `start/duration`, 3.8.5.2): their starts are occurrences, of the
+    series' length like every instance."""
     head, _, values = line.partition(":")
     params = dict(p.split("=", 1) for p in head.split(";")[1:] if "=" in p)
     tz = times.zone(params.get("TZID", "")) if "TZID" in params else start.tzinfo
@@ -101,7 +105,7 @@ def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
         raise ValueError("unknown TZID")
     found: list[dt.datetime] = []
     for value in filter(None, values.split(",")):
-        value = value.strip().upper()
+        value = value.split("/")[0].strip().upper()
         if len(value) == 8:
             day = dt.datetime.strptime(value, "%Y%m%d")
             found.append(_at(day.replace(hour=start.hour, minute=start.minute), start))
