@@ -6,7 +6,8 @@ DTSTART is local in `zone` (a bare date for an all-day series). Expected starts 
 wall time (or at each of `times`), or as explicit UTC instants (`@2026-03-29T01:30Z`) where
 the local time is the point of the case. `complete`: these are all the starts (the window runs
 12 years past DTSTART, so nothing may follow them); otherwise the first ones of an endless
-series (the window ends the day after the last).
+series (the window ends the day after the last). `window`: the starts in that window, years
+after DTSTART.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Row:
     zone: str = NY
     source: str = RFC
     times: tuple[str, ...] = ()
+    window: str = ""  # `YYYY-MM-DD/YYYY-MM-DD` (UTC): all the starts in it, far from DTSTART
 
 
 def rrule(text: str) -> tuple[str, ...]:
@@ -59,6 +61,11 @@ def case_of(row: Row) -> Case:
     event["recurrence"] = list(row.lines)
     first = start.astimezone(UTC)
     expected = tuple(_expected(row, start))
+    if row.window:
+        low, high = (
+            dt.datetime.fromisoformat(d).replace(tzinfo=UTC) for d in row.window.split("/")
+        )
+        return Case(row.id, row.source, event, low, high, expected, None)
     if row.complete:  # a window long past the last instance: nothing may follow it
         return Case(
             row.id, row.source, event, first - dt.timedelta(days=1), first + SPAN, expected, None

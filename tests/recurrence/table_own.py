@@ -296,6 +296,35 @@ OWN_ROWS = [
         zone=BERLIN,
         source=OWN,
     ),
+    # Windows years after the series' start: Google shows a birthday since 1980 in 2026, and a
+    # daily stand-up since 2022 in December 2026 (1995-01-02 and 2026-12-07 are Mondays).
+    Row(
+        "own-yearly-since-1980",
+        "19800517",
+        rrule("FREQ=YEARLY"),
+        "2026-05: 17",
+        zone="",
+        source=OWN,
+        window="2026-01-01/2027-01-01",
+    ),
+    Row(
+        "own-daily-since-2022",
+        "20220103T090000",
+        rrule("FREQ=DAILY"),
+        "2026-12: 1-7",
+        zone=BERLIN,
+        source=OWN,
+        window="2026-12-01/2026-12-08",
+    ),
+    Row(
+        "own-weekly-since-1995",
+        "19950102T090000",
+        rrule("FREQ=WEEKLY"),
+        "2026-12: 7,14",
+        zone=BERLIN,
+        source=OWN,
+        window="2026-12-01/2026-12-15",
+    ),
     Row(
         "own-two-rrules",
         "20260302T090000",
