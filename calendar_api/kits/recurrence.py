@@ -20,10 +20,19 @@ from typing import Any
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from calendar_api.kits.event_fields import zone
-from calendar_api.kits.recurrence_rules import ExpansionTooCostly, budgeted, rule_problem
+from calendar_api.kits.recurrence_rules import (
+    ITERATION_BUDGET,
+    ExpansionTooCostly,
+    budgeted,
+    rule_problem,
+)
 
 UTC = dt.UTC
-MAX_INSTANCES = 730  # an endless series is expanded this far (two years of a daily one)
+MAX_INSTANCES = 730  # a window holds at most this many instances of one series
+# A window's distance from its series' start, in days, that expansion may walk on top of
+# recurrence_rules.ITERATION_BUDGET: instances up to 100 years after a series' start (a
+# birthday since 1930, a daily stand-up since 2020) come out as Google shows them.
+MAX_SPAN_DAYS = 100 * 366
 UNTIL = re.compile(r"UNTIL=(\d{8})(T\d{6})?(Z)?", re.IGNORECASE)
 COUNT = re.compile(r";?COUNT=\d+", re.IGNORECASE)
 INSTANCE_ID = re.compile(r"^(.+)_(\d{8}(?:T\d{6}Z)?)$")
@@ -93,16 +102,27 @@ def _rule(line: str, start: dt.datetime, until: dt.datetime | None = None) -> rr
         limit = _like(until, start)
         if bounded._until is None or bounded._until > limit:
             rule = rule.replace(until=limit)
-    return budgeted(rule)
+    return budgeted(rule, ITERATION_BUDGET + _span_days(start, until))
+
+
+def _span_days(start: dt.datetime, until: dt.datetime | None) -> int:
+    """Days from the series' start to `until` (at most MAX_SPAN_DAYS): the work of walking a
+    rule that matches up to a window far from its start (a step examines as many days as it
+    moves), granted on top of the budget that bounds a rule which never matches."""
+    if until is None:
+        return 0
+    return min(MAX_SPAN_DAYS, max(0, (_like(until, start) - start).days))
 
 
 def line_dates(line: str, start: dt.datetime) -> list[dt.datetime]:
-    """The values of an RDATE or EXDATE line, comparable with the series' occurrences."""
+    """The values of an RDATE or EXDATE line, comparable with the series' occurrences. An RDATE
+    of PERIOD values (`start/end` or `start/duration`, RFC 5545 3.8.5.2) adds its starts: every
+    instance of a Google series has the series' length, so the period's own end is not kept."""
     head, _, values = line.partition(":")
     params = dict(p.split("=", 1) for p in head.split(";")[1:] if "=" in p)
     tz = zone(params["TZID"]) if "TZID" in params else start.tzinfo
     found = []
-    for value in filter(None, (v.strip().upper() for v in values.split(","))):
+    for value in filter(None, (v.split("/")[0].strip().upper() for v in values.split(","))):
         if len(value) == 8:
             day = dt.datetime.strptime(value, "%Y%m%d")
             found.append(_like(day.replace(hour=start.hour, minute=start.minute), start))
@@ -167,7 +187,9 @@ def occurrences(
     master: dict[str, Any], calendar_tz: str, window: Window = Window()
 ) -> tuple[list[dt.datetime], bool]:
     """Original starts of the series' instances that overlap `window`, and whether the
-    expansion stopped at MAX_INSTANCES before the window's end (so the list is incomplete)."""
+    expansion stopped before the window's end (so the list is incomplete): at MAX_INSTANCES in
+    the window, or at the work budget (a rule that never matches, or a window more than
+    MAX_SPAN_DAYS after the series' start)."""
     start = dtstart(master, calendar_tz)
     length = duration(master, calendar_tz)
     low = _local(window.low, start, calendar_tz)
@@ -175,12 +197,12 @@ def occurrences(
     found: list[dt.datetime] = []
     values = rule_set(master.get("recurrence") or [], start, until=high)
     try:
-        for count, value in enumerate(values):
-            if count >= MAX_INSTANCES:
-                return found, True
+        for value in values:
             if high is not None and value >= high:
                 break
             if low is None or value + length > low:
+                if len(found) >= MAX_INSTANCES:
+                    return found, True
                 found.append(value)
     except ExpansionTooCostly:
         return found, True

@@ -5,14 +5,16 @@ refused), with FREQ of DAILY, WEEKLY, MONTHLY or YEARLY, INTERVAL and COUNT of a
 never both COUNT and UNTIL. `rule_problem` says what is wrong with one line, in plain words.
 
 Expansion is bounded twice:
-- by count: callers stop after MAX_INSTANCES instances (see recurrence.py);
+- by count: callers stop after MAX_INSTANCES instances in a window (see recurrence.py);
 - by work: dateutil checks a rule's UNTIL only on a day that passes every BY* filter, so a rule
   whose filters never match (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) walks day by day to the year
   9999, about 10 s of CPU, and INTERVAL=0 never moves at all. Every rule we build carries a
   budget of ITERATION_BUDGET days examined by dateutil's loop (a step of a yearly rule examines
   a year's days, of a weekly one 7); past it, expansion raises ExpansionTooCostly (a
-  ValueError), which readers treat as "no more instances". One bad series then costs tens of
-  milliseconds at most, whatever its rule, and the requests beside it are not held up.
+  ValueError), which readers treat as "no more instances". A window far from the series'
+  start adds the days in between (recurrence.MAX_SPAN_DAYS at most), which a rule that matches
+  walks anyway. One bad series then costs tens of milliseconds (about 0.1 s when it began a
+  century before the window), whatever its rule, and the requests beside it are not held up.
 """
 
 from __future__ import annotations

@@ -58,12 +58,14 @@ def _spans(event: Event, tz: dt.tzinfo) -> list[Interval]:
     return [(times.edge(event["start"], tz), times.edge(event["end"], tz))]
 
 
-def _instance_spans(master: Event, tz: dt.tzinfo, replaced: set[str]) -> list[Interval]:
+def _instance_spans(
+    master: Event, tz: dt.tzinfo, replaced: set[str], low: dt.datetime
+) -> list[Interval]:
     if not _spans(master, tz):
         return []
     length = recurrence.duration(master)
     found = []
-    for start in recurrence.occurrences(master):
+    for start in recurrence.occurrences(master, after=low):
         if recurrence.instance_id(master, start) in replaced:
             continue
         begin = start if start.tzinfo is not None else start.replace(tzinfo=tz)
@@ -79,7 +81,7 @@ def busy(calendar: Calendar, low: dt.datetime, high: dt.datetime) -> list[Interv
     spans: list[Interval] = []
     for event in events:
         if event.get("recurrence"):
-            spans += _instance_spans(event, tz, replaced)
+            spans += _instance_spans(event, tz, replaced, low)
         else:
             spans += _spans(event, tz)
     return _merge([(max(a, low), min(b, high)) for a, b in spans if b > low and a < high])

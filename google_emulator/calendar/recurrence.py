@@ -20,7 +20,7 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 from google_emulator.calendar import times
 from google_emulator.state.calendar import Event
 
-MAX_INSTANCES = 730  # an unbounded series is expanded this far (two years of a daily one)
+MAX_INSTANCES = 730  # an unbounded series is expanded this far from a request's timeMin
 MAX_YEARS = 100
 # Days dateutil may examine while expanding one rule: a little over MAX_YEARS of a daily rule.
 # dateutil checks UNTIL and COUNT only on days that pass every BY* filter, so a rule whose
@@ -93,7 +93,11 @@ def _fix_until(line: str, start: dt.datetime) -> str:
 
 
 def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
-    """The values of an RDATE or EXDATE line, comparable with the series' occurrences."""
+    """The values of an RDATE or EXDATE line, comparable with the series' occurrences. Google
+    takes the lines "as specified in RFC5545" (the Event resource's `recurrence`,
+    developers.google.com/calendar/api/v3/reference/events), where an RDATE may hold PERIOD
+    values (`start/end` or `start/duration`, 3.8.5.2): their starts are occurrences, of the
+    series' length like every instance."""
     head, _, values = line.partition(":")
     params = dict(p.split("=", 1) for p in head.split(";")[1:] if "=" in p)
     tz = times.zone(params.get("TZID", "")) if "TZID" in params else start.tzinfo
@@ -101,7 +105,7 @@ def _dates(line: str, start: dt.datetime) -> list[dt.datetime]:
         raise ValueError("unknown TZID")
     found: list[dt.datetime] = []
     for value in filter(None, values.split(",")):
-        value = value.strip().upper()
+        value = value.split("/")[0].strip().upper()
         if len(value) == 8:
             day = dt.datetime.strptime(value, "%Y%m%d")
             found.append(_at(day.replace(hour=start.hour, minute=start.minute), start))
@@ -205,30 +209,44 @@ def check(master: Event) -> None:
     occurrences(master)
 
 
-def occurrences(master: Event) -> tuple[dt.datetime, ...]:
+def occurrences(master: Event, after: dt.datetime | None = None) -> tuple[dt.datetime, ...]:
+    """The series' original starts, up to MAX_INSTANCES of them from `after` (a request's
+    timeMin: Google shows a daily series begun years ago in today's window too; the instances
+    returned may begin up to two days and one instance length before it), and at most
+    MAX_YEARS after the series' start."""
     key = (master["id"], master.get("etag", ""), repr(master["start"]), repr(master["recurrence"]))
-    return _occurrences(key, master)
+    return _occurrences((*key, repr(after)), master, after)
 
 
-_CACHE: dict[tuple[str, str, str, str], tuple[dt.datetime, ...]] = {}
+_CACHE: dict[tuple[str, ...], tuple[dt.datetime, ...]] = {}
 
 
-def _occurrences(key: tuple[str, str, str, str], master: Event) -> tuple[dt.datetime, ...]:
+def _occurrences(
+    key: tuple[str, ...], master: Event, after: dt.datetime | None
+) -> tuple[dt.datetime, ...]:
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
     start = dtstart(master)
     limit_year = start.year + MAX_YEARS
+    values: Any = _bounded(ruleset(master))
+    if after is not None:
+        margin = after - duration(master) - dt.timedelta(days=2)
+        values = itertools.dropwhile(lambda value: _as_utc(value) < margin, values)
     found = tuple(
         itertools.takewhile(
-            lambda value: value.year <= limit_year,
-            itertools.islice(_bounded(ruleset(master)), MAX_INSTANCES),
+            lambda value: value.year <= limit_year, itertools.islice(values, MAX_INSTANCES)
         )
     )
     if len(_CACHE) > 4096:
         _CACHE.clear()
     _CACHE[key] = found
     return found
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """An occurrence as a UTC instant (an all-day one's naive midnight read as UTC)."""
+    return value.astimezone(times.UTC) if value.tzinfo else value.replace(tzinfo=times.UTC)
 
 
 def instance_suffix(start: dt.datetime) -> str:
@@ -285,8 +303,9 @@ def make_instance(master: Event, start: dt.datetime) -> Event:
 
 def find_occurrence(master: Event, suffix: str) -> dt.datetime | None:
     """The occurrence whose instance id ends with `suffix`, if the series has one."""
+    moment = dt.datetime.strptime(suffix[:8], "%Y%m%d").replace(tzinfo=times.UTC)
     try:
-        found = occurrences(master)
+        found = occurrences(master, after=moment)
     except ValueError:
         return None
     return next((value for value in found if instance_suffix(value) == suffix), None)

@@ -150,7 +150,7 @@ def _overlaps(event: Event, query: Query) -> bool:
     if not event.get("recurrence"):
         return _in_window(*_span(event, query.tz), query)
     length = recurrence.duration(event)
-    for start in recurrence.occurrences(event):
+    for start in recurrence.occurrences(event, after=query.time_min):
         begin = _localise(start, query.tz)
         if _in_window(begin, begin + length, query):
             return True
@@ -176,7 +176,7 @@ def _instances(
     master_cancelled = master.get("status") == "cancelled"
     if master_cancelled and query.since is None and not query.show_deleted:
         return
-    for start in recurrence.occurrences(master):
+    for start in recurrence.occurrences(master, after=query.time_min):
         instance_id = recurrence.instance_id(master, start)
         if query.original_start and recurrence.instance_suffix(start) != query.original_start:
             continue
