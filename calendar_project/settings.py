@@ -280,6 +280,16 @@ if USES_RQ:
             "LOCATION": REDIS_URL,
         }
 
+# --- The Google call budget (calendar_api/google/budget.py, docs/budget.md) --------------------
+# Requests per minute per Google project and per Google user: Google's Standard Tier figures
+# ("Usage limits" of the Calendar API) unless your project has more.
+GOOGLE_CALENDAR_PROJECT_REQUESTS_PER_MINUTE = env_int("GOOGLE_PROJECT_REQUESTS_PER_MINUTE", 10000)
+GOOGLE_CALENDAR_USER_REQUESTS_PER_MINUTE = env_int("GOOGLE_USER_REQUESTS_PER_MINUTE", 600)
+# Background calls (syncs, polls, channel renewals) per calendar per UTC day; 0: no cap.
+GOOGLE_CALENDAR_CALENDAR_DAILY_BUDGET = env_int("GOOGLE_CALENDAR_DAILY_BUDGET", 500)
+# The buckets are shared through Redis when there is one (RQ's), else through the database.
+GOOGLE_CALENDAR_BUDGET_REDIS_URL = env_str("GOOGLE_BUDGET_REDIS_URL", REDIS_URL if USES_RQ else "")
+
 # --- Sync -------------------------------------------------------------------------------------
 # Seconds between incremental syncs of a calendar without a live push channel, and of every
 # calendar anyway (notifications are not guaranteed).

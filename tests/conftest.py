@@ -101,6 +101,10 @@ def instance_id_mode(request: pytest.FixtureRequest, emulator: EmulatorServer) -
 def _fast_google_retries(settings: object) -> None:
     """Keep Google's retry backoff in the tests, but 100 times shorter."""
     settings.GOOGLE_RETRY_BACKOFF = 0.01  # type: ignore[attr-defined]
+    # The Google call budget's buckets outlive a test's transaction (they are shared by every
+    # process, on a connection of their own): it is on in tests/calendar_api/test_budget*.py,
+    # which start each test with empty buckets.
+    settings.GOOGLE_CALENDAR_BUDGET_ENABLED = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
