@@ -56,18 +56,20 @@ def execute(request: Any, *, user: str = "", work: budget.Work | None = None) ->
         try:
             return _once(request, method)
         except _TryAgain as again:
-            if again.http is not None and isinstance(again.error, errors.RateLimited):
-                reason, retry_after = _reason(again.http), _retry_after(again.http)
-                blocked = budget.rate_limited(
-                    project=project, user=user, reason=reason, retry_after=retry_after
-                )
-                if not blocked and attempt < NUM_RETRIES:  # no budget: back off here
-                    _backoff(attempt)
-            elif attempt < NUM_RETRIES:
-                _backoff(attempt)
+            blocked = _rate_limit_applied(again, project, user)
             if attempt == NUM_RETRIES:
                 raise again.error from again.__cause__
+            if not blocked:  # a 5xx or a transport failure (or no budget): back off here
+                _backoff(attempt)
     raise errors.GoogleUnavailable()  # pragma: no cover (the last try returns or raises)
+
+
+def _rate_limit_applied(again: _TryAgain, project: str, user: str) -> float:
+    """Block the budget's bucket for a rate-limit answer; the seconds it is blocked (0: none)."""
+    if again.http is None or not isinstance(again.error, errors.RateLimited):
+        return 0.0
+    reason, retry_after = _reason(again.http), _retry_after(again.http)
+    return budget.rate_limited(project=project, user=user, reason=reason, retry_after=retry_after)
 
 
 class _TryAgain(Exception):
