@@ -78,9 +78,9 @@ class Counting:
 
     @contextmanager
     def counting(self) -> Iterator[Counting]:
-        def counted(request: Any) -> Any:
+        def counted(request: Any, **kwargs: Any) -> Any:
             self.calls += 1
-            return self.original(request)
+            return self.original(request, **kwargs)
 
         self.client.execute = counted
         try:

@@ -133,7 +133,7 @@ class CalendarAdmin(admin.ModelAdmin[Calendar]):
     @admin.action(description="Sync now")
     def sync_now(self, request: HttpRequest, queryset: QuerySet[Calendar]) -> None:
         for calendar_id in queryset.values_list("pk", flat=True):
-            sync_request(calendar_id=calendar_id)
+            sync_request(calendar_id=calendar_id, priority="interactive")
         self.message_user(request, f"{queryset.count()} sync(s) queued.", messages.SUCCESS)
 
 

@@ -200,7 +200,7 @@ def sync_now(user: Any, *, calendar_id: str | None = None, account: str | None =
         calendar = calendar_of(user=user, calendar_id=calendar_id, account=account)
         if not calendar.sync_enabled:
             raise stored.CalendarNotSynced()
-        sync.sync_request(calendar_id=calendar.pk)
+        sync.sync_request(calendar_id=calendar.pk, priority="interactive")
         return [calendar.pk]
     queued: list[int] = []
     for connected in accounts_of(user=user).filter(status=GoogleAccount.Status.ACTIVE):

@@ -85,6 +85,38 @@ KEYS: dict[str, Key] = {
         1.0, NUMBER, "Scale of the exponential backoff between retries of a call (1: Google's)."
     ),
     "OAUTH_STATE_TTL": _k(600, int, "Seconds a started connect flow stays valid."),
+    # The Google call budget (google/budget.py, docs/budget.md)
+    "BUDGET_ENABLED": _k(True, bool, "Spend a token of the shared call budget on every call."),
+    "PROJECT_REQUESTS_PER_MINUTE": _k(
+        10_000,
+        int,
+        "Calls per minute per Google project: the Standard Tier's figure on Google's Calendar "
+        "API 'Usage limits' page, unless the project has more.",
+    ),
+    "USER_REQUESTS_PER_MINUTE": _k(
+        600, int, "Calls per minute per Google user and project (Standard Tier's figure)."
+    ),
+    "BUDGET_BURST": _k(0.1, NUMBER, "Share of a minute's figure a bucket holds at once."),
+    "BUDGET_RESERVE": _k(
+        0.3, NUMBER, "Share of a bucket background work leaves for a person waiting."
+    ),
+    "CALENDAR_DAILY_BUDGET": _k(
+        500, int, "Background calls per calendar per UTC day (0: no cap); a person's never count."
+    ),
+    "BUDGET_INTERACTIVE_WAIT": _k(
+        10.0, NUMBER, "Seconds a person's call may wait for a token (then 429 with Retry-After)."
+    ),
+    "BUDGET_BACKGROUND_WAIT": _k(
+        5.0, NUMBER, "Seconds a background call may wait; longer defers its job."
+    ),
+    "BUDGET_BACKOFF_BASE": _k(
+        1.0, NUMBER, "Seconds of the first backoff after a rate-limit answer without Retry-After."
+    ),
+    "BUDGET_WINDOW": _k(60.0, NUMBER, "The quota's window in seconds (Google's: a minute)."),
+    "BUDGET_REDIS_URL": _k(
+        "", str, "Redis that shares the buckets between processes; empty: the database."
+    ),
+    "BUDGET_DATABASE": _k("default", str, "The database alias of the buckets without Redis."),
     # Users
     "CREATE_USERS": _k(
         False,

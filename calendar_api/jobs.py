@@ -16,12 +16,17 @@ from django.utils import timezone
 
 
 def sync_calendar(
-    *, calendar_id: int, attempt: int = 0, run_after: dt.datetime | None = None
+    *,
+    calendar_id: int,
+    attempt: int = 0,
+    run_after: dt.datetime | None = None,
+    priority: str = "poll",
 ) -> None:
     """Queue the calendar's sync now (services.sync.sync_request decides whether and when)."""
     from calendar_api.tasks import sync_calendar as task
 
-    (task.using(run_after=run_after) if run_after else task).enqueue(calendar_id, attempt)
+    job = task.using(run_after=run_after) if run_after else task
+    job.enqueue(calendar_id, attempt, priority)
 
 
 def renew_watch(*, calendar_id: int) -> None:

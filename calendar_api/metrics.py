@@ -31,6 +31,28 @@ GOOGLE_REQUESTS = Counter(
 SYNCS = Counter(
     "gcal_sync", "Sync jobs, by kind (full or incremental) and outcome.", ["kind", "outcome"]
 )
+BUDGET_CALLS = Counter(
+    "gcal_google_budget_calls",
+    "Calls to Google let through by the call budget, by priority (interactive, push, poll, horizon).",
+    ["priority"],
+)
+BUDGET_WAIT = Histogram(
+    "gcal_google_budget_wait_seconds",
+    "Seconds a call waited for the budget's tokens, by priority.",
+    ["priority"],
+    buckets=(0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30),
+)
+BUDGET_DEFERRED = Counter(
+    "gcal_google_budget_deferred",
+    "Calls the budget did not make (background work queued again, a person told to retry), by "
+    "priority and by what was short: the project's or user's bucket, or the calendar's day.",
+    ["priority", "reason"],
+)
+GOOGLE_RATE_LIMITED = Counter(
+    "gcal_google_rate_limited",
+    "Rate-limit answers from Google (429, 403 rate limits), by the bucket they blocked.",
+    ["bucket"],
+)
 WEBHOOK_NOTIFICATIONS = Counter(
     "gcal_webhook_notifications", "Push notifications received from Google.", ["outcome"]
 )

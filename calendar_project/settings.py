@@ -232,6 +232,10 @@ GOOGLE_CALENDAR = {
     ),
     "METRICS_ALLOWED_NETWORKS": env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128"),
     "METRICS_TOKEN": env_str("METRICS_TOKEN", ""),
+    # The Google call budget (docs/budget.md): Google's Standard Tier figures by default.
+    "PROJECT_REQUESTS_PER_MINUTE": env_int("GOOGLE_PROJECT_REQUESTS_PER_MINUTE", 10000),
+    "USER_REQUESTS_PER_MINUTE": env_int("GOOGLE_USER_REQUESTS_PER_MINUTE", 600),
+    "CALENDAR_DAILY_BUDGET": env_int("GOOGLE_CALENDAR_DAILY_BUDGET", 500),
 }
 LOGIN_REDIRECT_URL = env_str("LOGIN_REDIRECT_URL", "/")
 LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
@@ -253,6 +257,11 @@ if USES_RQ:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         }
+# The Google call budget's buckets are shared through Redis when there is one (RQ's), else
+# through the database.
+GOOGLE_CALENDAR["BUDGET_REDIS_URL"] = env_str(
+    "GOOGLE_BUDGET_REDIS_URL", REDIS_URL if USES_RQ else ""
+)
 
 # Logs: structlog, one line per request or job, JSON (production) or readable text.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

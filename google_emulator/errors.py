@@ -77,8 +77,10 @@ class GoogleError(Exception):
         *,
         location: str | None = None,
         location_type: str = "parameter",
+        retry_after: int | None = None,
     ) -> None:
         self.status = status
+        self.retry_after = retry_after  # seconds, sent as Retry-After (RFC 9110 10.2.3)
         self.reason = reason or DEFAULT_REASON.get(status, "backendError")
         domain, default_message = REASONS.get(self.reason, ("global", "Error"))
         self.domain = domain
@@ -111,6 +113,8 @@ class GoogleError(Exception):
             if self.status == 401
             else {}
         )
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
         return json_response(self.body(), self.status, headers=headers)
 
 

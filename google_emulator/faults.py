@@ -42,6 +42,11 @@ class Fault:
     error: str = ""  # for oauth.* methods: the OAuth `error` code
     times: int = 1
     delay_ms: int = 0
+    # Seconds sent as Retry-After (0: none). Google's Calendar pages promise no Retry-After on
+    # its rate limits (they ask for exponential backoff), but HTTP lets a 429 or 503 carry one
+    # (RFC 6585 section 4, RFC 9110 10.2.3) and Google's front ends do send it at times: a
+    # client must honour it when it comes and back off when it does not.
+    retry_after: int = 0
 
     def matches(self, method_id: str) -> bool:
         return self.times > 0 and fnmatchcase(method_id, self.method)

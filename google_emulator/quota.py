@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -45,9 +46,16 @@ class Quota:
             while recent and recent[0] <= now - WINDOW:
                 recent.popleft()
             if len(recent) >= self.user_qpm:
+                # Retry-After: when the oldest call of the sliding minute leaves it (see Fault's
+                # retry_after for why the emulator sends one).
+                wait = max(1, math.ceil(recent[0] + WINDOW - now))
                 if self.status == 429:
-                    raise GoogleError(429, "rateLimitExceeded", "Rate Limit Exceeded")
-                raise GoogleError(403, "userRateLimitExceeded", "User Rate Limit Exceeded")
+                    raise GoogleError(
+                        429, "rateLimitExceeded", "Rate Limit Exceeded", retry_after=wait
+                    )
+                raise GoogleError(
+                    403, "userRateLimitExceeded", "User Rate Limit Exceeded", retry_after=wait
+                )
             recent.append(now)
 
     def as_dict(self) -> dict[str, Any]:

@@ -120,7 +120,13 @@ class Emulator:
         if method_id.startswith("oauth."):
             error = fault.error or ("invalid_grant" if fault.status == 400 else "internal_failure")
             return OAuthError(fault.status, error, fault.message or "Injected fault").response()
-        return GoogleError(fault.status, fault.reason or None, fault.message or None).response()
+        answer = GoogleError(
+            fault.status,
+            fault.reason or None,
+            fault.message or None,
+            retry_after=fault.retry_after or None,
+        )
+        return answer.response()
 
     def _draw_rate_fault(self, method_id: str, *, answers_only: bool = False) -> str | None:
         with self._fault_lock:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import time
 from collections.abc import Iterator
 from functools import cache
@@ -26,11 +27,11 @@ from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
 from calendar_api.conf import app_settings
-from calendar_api.google import errors
+from calendar_api.google import budget, errors
 from calendar_api.google.config import load_config
 from calendar_api.metrics import google_request_count
 
-NUM_RETRIES = 3  # googleapiclient retries 5xx, 429 and 403 rate limits with backoff
+NUM_RETRIES = 3  # tries after the first: 5xx, transport failures, 429 and 403 rate limits
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 
 
@@ -41,24 +42,73 @@ def _discovery_document() -> dict[str, Any]:
     return dict(json.loads(path.read_text()))
 
 
-def execute(request: Any) -> Any:
-    """Run one API request with Google's recommended retries, raising only our errors."""
-    scale = app_settings.RETRY_BACKOFF
-    if scale != 1:  # googleapiclient sleeps rand() * 2**n seconds between tries
-        request._sleep = lambda seconds: time.sleep(seconds * scale)
+def execute(request: Any, *, user: str = "", work: budget.Work | None = None) -> Any:
+    """Run one API request, raising only our errors. Each try spends a token of the call
+    budget (google/budget.py) as `user` at `work`'s priority (the caller's by default). 5xx
+    answers and transport failures are tried again with exponential backoff and jitter;
+    rate-limit answers block the budget's bucket for every process (Retry-After, or backoff),
+    and the next try waits for it there, as Google's error guide asks."""
     method = str(getattr(request, "methodId", "") or "batch")
+    project = load_config().client_id
+    work = work or budget.current()
+    for attempt in range(NUM_RETRIES + 1):
+        budget.spend(project=project, user=user, work=work)
+        try:
+            return _once(request, method)
+        except _TryAgain as again:
+            blocked = _rate_limit_applied(again, project, user)
+            if attempt == NUM_RETRIES:
+                raise again.error from again.__cause__
+            if not blocked:  # a 5xx or a transport failure (or no budget): back off here
+                _backoff(attempt)
+    raise errors.GoogleUnavailable()  # pragma: no cover (the last try returns or raises)
+
+
+def _rate_limit_applied(again: _TryAgain, project: str, user: str) -> float:
+    """Block the budget's bucket for a rate-limit answer; the seconds it is blocked (0: none)."""
+    if again.http is None or not isinstance(again.error, errors.RateLimited):
+        return 0.0
+    reason, retry_after = _reason(again.http), _retry_after(again.http)
+    return budget.rate_limited(project=project, user=user, reason=reason, retry_after=retry_after)
+
+
+class _TryAgain(Exception):
+    """A try that may succeed later: a rate limit, a 5xx, a transport failure."""
+
+    def __init__(self, error: errors.GoogleError, http: HttpError | None = None) -> None:
+        self.error, self.http = error, http
+        super().__init__(str(error))
+
+
+def _once(request: Any, method: str) -> Any:
     try:
-        response = request.execute(num_retries=NUM_RETRIES)
+        response = request.execute(num_retries=0)
     except HttpError as exc:
         google_request_count(method, exc.status_code)
-        raise map_http_error(exc) from exc
+        error = map_http_error(exc)
+        if isinstance(error, errors.RateLimited) or exc.status_code >= 500:
+            raise _TryAgain(error, exc) from exc
+        raise error from exc
     except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as exc:
         google_request_count(method, "unreachable")
-        raise errors.GoogleUnavailable() from exc
+        raise _TryAgain(errors.GoogleUnavailable()) from exc
     except auth_exceptions.RefreshError as exc:  # a renewed token google-auth refused
         raise errors.GoogleBadResponse(str(exc)) from exc
     google_request_count(method, 200)
     return response
+
+
+def _backoff(attempt: int) -> None:
+    """Sleep before another try (googleapiclient's schedule: rand() * 2**n seconds). After a
+    rate limit the budget's bucket does the waiting instead, for every process."""
+    time.sleep(random.random() * 2 ** (attempt + 1) * app_settings.RETRY_BACKOFF)  # noqa: S311
+
+
+def _reason(exc: HttpError) -> str:
+    for detail in exc.error_details or []:
+        if isinstance(detail, dict) and detail.get("reason") in RATE_LIMIT_REASONS:
+            return str(detail["reason"])
+    return "rateLimitExceeded"
 
 
 # Google's answers by status (https://developers.google.com/calendar/api/guides/errors); a
@@ -137,8 +187,12 @@ class GoogleClient:
     """An account's Calendar v3 calls. Each call builds its own service: httplib2 objects are
     not thread-safe, and a sync fetches its next page on a thread of its own."""
 
-    def __init__(self, tokens: Tokens) -> None:
+    def __init__(self, tokens: Tokens, *, user: str = "") -> None:
         self.tokens = tokens
+        self.user = user  # the Google user (its subject id) whose per-user budget calls spend
+
+    def _execute(self, request: Any) -> Any:
+        return execute(request, user=self.user)
 
     def _service(self) -> Any:
         config = load_config()
@@ -168,12 +222,13 @@ class GoogleClient:
         """Every page of events.list, one at a time (memory stays flat). The service and its
         token are made now, on the caller's thread; the pages may be read on another."""
         events = self._service().events()
-        return _pages(events, events.list(calendarId=calendar_id, maxResults=2500, **params))
+        request = events.list(calendarId=calendar_id, maxResults=2500, **params)
+        return _pages(events, request, self.user, budget.current())
 
     def calendar_list(self) -> Iterator[dict[str, Any]]:
         """Every calendarList entry of the account."""
         calendars = self._service().calendarList()
-        for page in _pages(calendars, calendars.list(maxResults=250)):
+        for page in _pages(calendars, calendars.list(maxResults=250), self.user, budget.current()):
             yield from page.get("items", [])
 
     # -- push channels -----------------------------------------------------------------------
@@ -181,18 +236,18 @@ class GoogleClient:
     def watch_events(self, calendar_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """events.watch: open a push channel; Google answers with the channel resource."""
         events = self._service().events()
-        return dict(execute(events.watch(calendarId=calendar_id, body=body)))
+        return dict(self._execute(events.watch(calendarId=calendar_id, body=body)))
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         channels = self._service().channels()
-        execute(channels.stop(body={"id": channel_id, "resourceId": resource_id}))
+        self._execute(channels.stop(body={"id": channel_id, "resourceId": resource_id}))
 
     # -- events: writes and single reads (the REST API's write path) -------------------------
 
     def event_get(self, calendar_id: str, event_id: str) -> dict[str, Any]:
         """events.get (cancelled events are returned too)."""
         events = self._service().events()
-        return dict(execute(events.get(calendarId=calendar_id, eventId=event_id)))
+        return dict(self._execute(events.get(calendarId=calendar_id, eventId=event_id)))
 
     def event_instance_at(
         self, calendar_id: str, series_id: str, original_start: str
@@ -208,7 +263,7 @@ class GoogleClient:
             originalStart=original_start,
             showDeleted=True,
         )
-        items = execute(request).get("items") or []
+        items = self._execute(request).get("items") or []
         return dict(items[0]) if items else None
 
     def event_insert(
@@ -222,7 +277,7 @@ class GoogleClient:
         """events.insert; a client-chosen `id` that already exists answers 409."""
         events = self._service().events()
         params = _write_params(send_updates, conference)
-        return dict(execute(events.insert(calendarId=calendar_id, body=body, **params)))
+        return dict(self._execute(events.insert(calendarId=calendar_id, body=body, **params)))
 
     def event_update(
         self,
@@ -240,7 +295,7 @@ class GoogleClient:
         method = events.patch if partial else events.update
         params = _write_params(send_updates, conference)
         request = method(calendarId=calendar_id, eventId=event_id, body=body, **params)
-        return dict(execute(_if_match(request, etag)))
+        return dict(self._execute(_if_match(request, etag)))
 
     def event_delete(
         self, calendar_id: str, event_id: str, *, etag: str, send_updates: str | None = None
@@ -249,16 +304,18 @@ class GoogleClient:
         events = self._service().events()
         params = _write_params(send_updates, False)
         request = events.delete(calendarId=calendar_id, eventId=event_id, **params)
-        execute(_if_match(request, etag))
+        self._execute(_if_match(request, etag))
 
     def freebusy_query(self, body: dict[str, Any]) -> dict[str, Any]:
         """freeBusy.query: `{timeMin, timeMax, timeZone, items: [{id}]}` -> calendar#freeBusy."""
-        return dict(execute(self._service().freebusy().query(body=body)))
+        return dict(self._execute(self._service().freebusy().query(body=body)))
 
 
-def _pages(collection: Any, request: Any) -> Iterator[dict[str, Any]]:
+def _pages(collection: Any, request: Any, user: str, work: budget.Work) -> Iterator[dict[str, Any]]:
+    """The pages of a list; `work` is the caller's, as the pages may be read on a thread of
+    their own (context variables do not cross threads)."""
     while request is not None:
-        page = execute(request)
+        page = execute(request, user=user, work=work)
         yield page
         request = collection.list_next(request, page)
 

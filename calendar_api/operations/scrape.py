@@ -15,6 +15,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from calendar_api.conf import app_settings
+from calendar_api.google import budget
+from calendar_api.google.config import load_config
 from calendar_api.models import GoogleAccount, WatchChannel
 from calendar_api.operations.queues import oldest_waiting_seconds
 
@@ -44,6 +46,32 @@ class ProductStateCollector(Collector):
             "Seconds the oldest due job has waited in the queue (0 when empty).",
             value=oldest_waiting_seconds(),
         )
+        yield from budget_gauges()
+
+
+def budget_gauges() -> Iterator[GaugeMetricFamily]:
+    """The Google call budget, as every process shares it (google/budget.py)."""
+    if not budget.config().enabled:
+        return
+    state = budget.snapshot(load_config().client_id)
+    yield GaugeMetricFamily(
+        "gcal_google_budget_tokens",
+        "Tokens left in the Google project's bucket (of gcal_google_budget_capacity).",
+        value=state["tokens"],
+    )
+    yield GaugeMetricFamily(
+        "gcal_google_budget_capacity", "The Google project's bucket size.", value=state["capacity"]
+    )
+    yield GaugeMetricFamily(
+        "gcal_google_budget_blocked_seconds",
+        "Seconds the project's bucket stays blocked after Google's last rate-limit answer.",
+        value=state["blocked_seconds"],
+    )
+    yield GaugeMetricFamily(
+        "gcal_google_budget_spent_today",
+        "Background calls charged to calendars' daily budgets today (UTC).",
+        value=state["spent"],
+    )
 
 
 def metrics_text() -> bytes:

@@ -140,7 +140,7 @@ def _after_connect(*, account_id: int) -> None:
         jobs.scheduler_tick()
     for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):
         if not calendar.sync_token:
-            sync_request(calendar_id=calendar.pk)
+            sync_request(calendar_id=calendar.pk, priority="interactive")
         watch_request(calendar_id=calendar.pk)
 
 

@@ -48,7 +48,7 @@ def calendar_update(*, calendar: Calendar, sync_enabled: bool) -> Calendar:
     if sync_enabled:
         with transaction.atomic():
             Calendar.objects.filter(pk=calendar.pk).update(sync_enabled=True)
-            sync_request(calendar_id=calendar.pk)
+            sync_request(calendar_id=calendar.pk, priority="interactive")
             watch_request(calendar_id=calendar.pk)
     else:
         for channel in WatchChannel.objects.filter(calendar=calendar, stopped_at=None):

@@ -352,10 +352,17 @@ def sync_error_record(*, calendar: Calendar, code: str) -> None:
 
 
 def sync_request(
-    *, calendar_id: int, delay: float = 0, attempt: int = 0, spaced: bool = False
+    *,
+    calendar_id: int,
+    delay: float = 0,
+    attempt: int = 0,
+    spaced: bool = False,
+    priority: str = "poll",
 ) -> None:
     """Queue a sync of the calendar once the current transaction commits. While one is already
     waiting in the queue, another request adds nothing (a flood of triggers is one sync).
+    `priority` is the Google call budget's (google/budget.py): "interactive" when a person
+    asked, "push" for a push notification, "poll" for the scheduler's polls.
     `spaced` (push notifications): the job runs no sooner than SYNC_MIN_INTERVAL seconds after
     the last sync, so a flood of notifications is one sync and at most one follow-up, however
     long the flood lasts against short syncs."""
@@ -372,7 +379,9 @@ def sync_request(
                     return
                 wait = _spacing(calendar_id, now) if spaced else 0
             run_after = now + dt.timedelta(seconds=wait) if wait else None
-            jobs.sync_calendar(calendar_id=calendar_id, attempt=attempt, run_after=run_after)
+            jobs.sync_calendar(
+                calendar_id=calendar_id, attempt=attempt, run_after=run_after, priority=priority
+            )
 
     transaction.on_commit(enqueue)
 
@@ -394,5 +403,5 @@ def account_sync_request(*, account: GoogleAccount) -> list[int]:
     """Queue a sync of each of the account's synced calendars; returns their ids."""
     calendars = list(account.calendars.filter(sync_enabled=True).values_list("pk", flat=True))
     for calendar_id in calendars:
-        sync_request(calendar_id=calendar_id)
+        sync_request(calendar_id=calendar_id, priority="interactive")
     return calendars

@@ -113,7 +113,7 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
     re-consent); a token renewed on another thread is stored on the way out."""
     tokens = AccountTokens(account)
     try:
-        yield GoogleClient(tokens)
+        yield GoogleClient(tokens, user=account.sub)
     except (AccessTokenRejected, ReauthRequired) as exc:
         tokens.pending = None
         rejected = isinstance(exc, AccessTokenRejected)

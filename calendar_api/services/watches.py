@@ -162,4 +162,4 @@ def notification_receive(
 
 def _sync_soon(channel: WatchChannel) -> None:
     Calendar.objects.filter(pk=channel.calendar_id).update(last_activity_at=timezone.now())
-    sync_request(calendar_id=channel.calendar_id, spaced=True)
+    sync_request(calendar_id=channel.calendar_id, spaced=True, priority="push")

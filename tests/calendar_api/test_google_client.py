@@ -29,8 +29,8 @@ def test_a_401_in_the_middle_of_a_full_sync_replays_only_that_page(
     fetched: list[int] = []
     real_execute, real_upsert = client.execute, sync._upsert
 
-    def execute(request: Any) -> Any:
-        answer = real_execute(request)
+    def execute(request: Any, **kwargs: Any) -> Any:
+        answer = real_execute(request, **kwargs)
         fetched.append(len(answer.get("items", [])))
         if len(fetched) == 1:  # Google stops accepting the token after the first page
             control(google.base_url, "expire-access-tokens")
