@@ -164,6 +164,9 @@ class Event(models.Model):
     # Google's attendee list, reduced to what reports read, as JSON text ("" without one):
     # see event_fields.attendees_column. Written with `data`, always.
     attendees = models.TextField(blank=True, default="")
+    # Google's eventType ("default", "birthday", "focusTime", "fromGmail", "outOfOffice",
+    # "workingLocation"): analytics leaves the status types out, writes check it (kits/event_types).
+    event_type = models.CharField(max_length=32, default="default")
     data = StoredJSONField(default=dict)
 
     class Meta:

@@ -2,7 +2,9 @@
 Insights and Clockwise; the README lists them):
 
 - counted events: timed (not all-day), not cancelled, not free (`transparency: transparent`),
-  and not declined by the user (their own attendee entry, `self: true`);
+  not declined by the user (their own attendee entry, `self: true`), and not a status event
+  (Google's focusTime, outOfOffice and workingLocation say what the user does or where they
+  are: focus time counts toward focus, not toward events or meetings);
 - total_event_hours: the union of the counted events, clipped to the window (overlaps once);
 - a meeting: a counted event with at least one other attendee who is not a room and has not
   declined; its size is those attendees plus the user (1:1 = 2, small = 3 to 6, large = 7+);
@@ -27,7 +29,7 @@ from zoneinfo import ZoneInfo
 # float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
 from calendar_api.analytics.spans import Span, clip, gaps, hours, length, overlap, union, within
 from calendar_api.db.bulk import Epoch, values_read
-from calendar_api.kits import instance_rows
+from calendar_api.kits import event_types, instance_rows
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
 from calendar_api.reads import window as read_model
@@ -108,6 +110,7 @@ def _indexed(calendar: Calendar, window: Window) -> dict[str, Busy]:
     rows = (
         read_model.window_rows([calendar], window)
         .filter(busy=True, event__all_day=False)
+        .exclude(event__event_type__in=event_types.STATUS)
         .order_by()
         .annotate(begins=Epoch("start"), ends=Epoch("end"))
         .values_list("key", "begins", "ends", "series_id", "event__attendees")
@@ -135,6 +138,8 @@ def _expanded(calendar: Calendar, window: Window) -> dict[str, Busy]:
     for item in items:
         event = item.event
         if "dateTime" not in (event.get("start") or {}) or not instance_rows.busy(event):
+            continue
+        if event_types.of(event) in event_types.STATUS:
             continue
         declined, others = people(event.get("attendees"), me)
         if not declined and item.start < item.end:

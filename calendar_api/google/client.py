@@ -28,6 +28,7 @@ from googleapiclient.errors import HttpError
 
 from calendar_api.google import errors
 from calendar_api.google.config import load_config
+from calendar_api.kits.event_types import ALL as EVENT_TYPES
 from calendar_api.metrics import google_request_count
 
 NUM_RETRIES = 3  # googleapiclient retries 5xx, 429 and 403 rate limits with backoff
@@ -168,7 +169,10 @@ class GoogleClient:
         """Every page of events.list, one at a time (memory stays flat). The service and its
         token are made now, on the caller's thread; the pages may be read on another."""
         events = self._service().events()
-        return _pages(events, events.list(calendarId=calendar_id, maxResults=2500, **params))
+        request = events.list(
+            calendarId=calendar_id, maxResults=2500, eventTypes=list(EVENT_TYPES), **params
+        )
+        return _pages(events, request)
 
     def calendar_list(self) -> Iterator[dict[str, Any]]:
         """Every calendarList entry of the account."""
@@ -179,9 +183,11 @@ class GoogleClient:
     # -- push channels -----------------------------------------------------------------------
 
     def watch_events(self, calendar_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """events.watch: open a push channel; Google answers with the channel resource."""
+        """events.watch: open a push channel; Google answers with the channel resource. It
+        names the same eventTypes as event_pages, so the channel hears of what the sync lists."""
         events = self._service().events()
-        return dict(execute(events.watch(calendarId=calendar_id, body=body)))
+        request = events.watch(calendarId=calendar_id, body=body, eventTypes=list(EVENT_TYPES))
+        return dict(execute(request))
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         channels = self._service().channels()

@@ -13,6 +13,7 @@ from google_emulator.calendar import (
     changes,
     common,
     conference,
+    event_types,
     eventdata,
     quickadd,
     recurrence,
@@ -112,6 +113,7 @@ def _conference(ctx: Ctx, calendar: Calendar, event: Event, current: Event | Non
 
 def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
     eventdata.check(body)
+    event_types.check_insert(body, calendar)
     event = eventdata.complete({**body, "id": event_id}, calendar, None)
     _conference(ctx, calendar, event, None)
     return changes.save(ctx, calendar, event)
@@ -149,6 +151,7 @@ def import_(ctx: Ctx, calendar_id: str) -> Response:
         None,
     )
     eventdata.check(body)
+    event_types.check_insert(body, calendar)
     event = eventdata.complete({**body, "id": same["id"] if same else new_id()}, calendar, same)
     event["iCalUID"] = uid
     if isinstance(raw.get("organizer"), dict) and isinstance(raw["organizer"].get("email"), str):
@@ -170,6 +173,8 @@ def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     target = common.calendar_for(ctx, token, wanted, "writer")
     if "recurringEventId" in current or current.get("status") == "cancelled":
         raise GoogleError(400, "cannotChangeOrganizerOfInstance", "Cannot move this event.")
+    if current.get("eventType", "default") != "default":
+        raise event_types.restriction("Only events of type default can be moved.")
     if target.id == source.id:
         return shown(ctx, source, current)
     if current["id"] in target.events:
@@ -188,6 +193,7 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
     eventdata.check(body)
     event = eventdata.complete({**body, "id": current["id"]}, calendar, current)
     _conference(ctx, calendar, event, current)
+    event_types.check_change(event, current)
     if any(event.get(name) != current.get(name) for name in TIME_FIELDS):
         event["sequence"] = int(current.get("sequence", 0)) + 1
     return shown(ctx, calendar, changes.save(ctx, calendar, event))

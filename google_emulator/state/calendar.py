@@ -53,6 +53,7 @@ class Channel:
     expiration_ms: int
     resource_uri: str
     messages: int = 0  # the last message number sent
+    event_types: list[str] = field(default_factory=list)  # eventTypes watched (empty: all)
 
     def to_api(self) -> dict[str, Any]:
         body: dict[str, Any] = {
