@@ -169,10 +169,8 @@ class GoogleClient:
         """Every page of events.list, one at a time (memory stays flat). The service and its
         token are made now, on the caller's thread; the pages may be read on another."""
         events = self._service().events()
-        request = events.list(
-            calendarId=calendar_id, maxResults=2500, eventTypes=list(EVENT_TYPES), **params
-        )
-        return _pages(events, request)
+        args = {"calendarId": calendar_id, "maxResults": 2500, **params}
+        return _token_pages(events.list, {**args, "eventTypes": list(EVENT_TYPES)})
 
     def calendar_list(self) -> Iterator[dict[str, Any]]:
         """Every calendarList entry of the account."""
@@ -267,6 +265,20 @@ def _pages(collection: Any, request: Any) -> Iterator[dict[str, Any]]:
         page = execute(request)
         yield page
         request = collection.list_next(request, page)
+
+
+def _token_pages(method: Any, args: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every page of a list call, each asked for with the last page's `nextPageToken`:
+    googleapiclient's `list_next` refuses a URL that repeats a parameter ("URL-encoded content
+    contains a repeated value"), and `eventTypes` is repeated."""
+    request = method(**args)
+    while True:
+        page = execute(request)
+        yield page
+        token = page.get("nextPageToken")
+        if not token:
+            return
+        request = method(**args, pageToken=token)
 
 
 def _if_match(request: Any, etag: str) -> Any:
