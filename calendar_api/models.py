@@ -49,6 +49,9 @@ class GoogleAccount(models.Model):
     email = models.EmailField()
     scopes = models.JSONField(default=list)
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.ACTIVE)
+    # Why the account needs reconnecting, in words (Google's own for a refused refresh token:
+    # "Token has been expired or revoked."); "" while it is active.
+    reconnect_reason = models.CharField(max_length=255, blank=True, default="")
     access_token_encrypted = models.TextField(blank=True, default="", editable=False)
     refresh_token_encrypted = models.TextField(blank=True, default="", editable=False)
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
