@@ -106,6 +106,11 @@ class Calendar(models.Model):
     access_role = models.CharField(max_length=32, default="reader")
     color = models.CharField(max_length=16, blank=True, default="")
     primary = models.BooleanField(default=False)
+    # Google's dataOwner: the owner's email, given for secondary calendars only.
+    data_owner = models.CharField(max_length=320, blank=True, default="")
+    # Google's workingHours of a primary calendar (Workspace users; None when Google gives
+    # none): analytics' working hours unless the user chose their own.
+    working_hours = models.JSONField(null=True, blank=True, default=None)
     sync_enabled = models.BooleanField(default=False)
     sync_token = models.TextField(blank=True, default="")
     last_synced_at = models.DateTimeField(null=True, blank=True)

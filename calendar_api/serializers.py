@@ -51,6 +51,8 @@ class CalendarSerializer(serializers.ModelSerializer[Calendar]):
             "access_role",
             "color",
             "primary",
+            "data_owner",
+            "working_hours",
             "sync_enabled",
             "last_synced_at",
             "last_sync_error",

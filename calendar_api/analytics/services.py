@@ -31,6 +31,7 @@ from calendar_api.analytics.spans import Span, clip, gaps, hours, length, overla
 from calendar_api.db.bulk import Epoch, values_read
 from calendar_api.kits import event_types, instance_rows
 from calendar_api.kits.recurrence import Window
+from calendar_api.kits.working_hours import daily_span
 from calendar_api.models import Calendar
 from calendar_api.reads import window as read_model
 from calendar_api.services.preferences import preferences_get
@@ -303,6 +304,7 @@ def analytics_compute(
 class Setup:
     time_zone: str
     work: WorkingHours
+    source: str = "preferences"  # or "google": the primary calendar's workingHours
 
     @property
     def tz(self) -> ZoneInfo:
@@ -314,26 +316,37 @@ class Setup:
             "end": self.work.end.strftime("%H:%M"),
             "days": list(self.work.days),
             "time_zone": self.time_zone,
+            "source": self.source,
         }
 
 
 def analytics_setup(*, user: Any, time_zone: str | None = None) -> Setup:
     """The zone (asked for, else the user's preference, else their primary calendar's, else
-    UTC) and the user's working hours."""
+    UTC) and the working hours: the user's preferences once they changed them from the
+    defaults, else their primary calendar's working hours at Google when it has some, else the
+    defaults (09:00-17:00, Monday to Friday)."""
     preferences = preferences_get(user=user)
     name = time_zone or preferences.time_zone or _primary_zone(user) or "UTC"
     days = tuple(sorted({int(d) for d in preferences.work_days or [] if 0 <= int(d) <= 6}))
     work = WorkingHours(start=preferences.work_start, end=preferences.work_end, days=days)
+    google = daily_span(_primary(user, "working_hours")) if work == WorkingHours() else None
+    if google is not None:
+        return Setup(time_zone=name, work=WorkingHours(*google), source="google")
     return Setup(time_zone=name, work=work)
 
 
-def _primary_zone(user: Any) -> str:
-    primary = (
+def _primary(user: Any, column: str) -> Any:
+    """A column of the user's first connected primary calendar (None without one)."""
+    return (
         Calendar.objects.filter(account__user=user, primary=True)
         .order_by("account__connected_at", "account_id")
-        .values_list("time_zone", flat=True)
+        .values_list(column, flat=True)
         .first()
     )
+
+
+def _primary_zone(user: Any) -> str:
+    primary = _primary(user, "time_zone")
     try:
         return ZoneInfo(primary).key if primary else ""
     except (ValueError, KeyError):

@@ -178,6 +178,11 @@ class GoogleClient:
         for page in _pages(calendars, calendars.list(maxResults=250)):
             yield from page.get("items", [])
 
+    def calendar_get(self, calendar_id: str) -> dict[str, Any]:
+        """calendars.get: the Calendar resource (with `workingHours` on a primary calendar of
+        a Workspace user, since November 2026)."""
+        return dict(execute(self._service().calendars().get(calendarId=calendar_id)))
+
     # -- push channels -----------------------------------------------------------------------
 
     def watch_events(self, calendar_id: str, body: dict[str, Any]) -> dict[str, Any]:

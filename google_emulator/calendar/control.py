@@ -127,6 +127,17 @@ def put_event(ctx: Ctx) -> Response:
     return json_response(made, 201)
 
 
+def set_meet(ctx: Ctx) -> Response:
+    """`{"pending": true}`: Meet conferences answer `pending` and are created by the next call
+    (Google's slow path); `false` (the default): `success` with the link at once."""
+    body = ctx.json()
+    pending = body.get("pending") if isinstance(body, dict) else None
+    if not isinstance(pending, bool):
+        raise GoogleError(400, "invalid", "pending must be true or false", location="pending")
+    ctx.state.calendars.meet_pending = pending
+    return json_response({"pending": pending})
+
+
 def expire_sync_tokens(ctx: Ctx) -> Response:
     ctx.state.calendars.expire_sync_tokens()
     return json_response({"minSyncSeq": ctx.state.calendars.min_sync_seq})
@@ -142,6 +153,7 @@ ROUTES = [
     Route("/__emulator__/push-faults", ("DELETE",), "control.push_faults.clear", clear_push_faults),
     Route("/__emulator__/generate", ("POST",), "control.generate", generate),
     Route("/__emulator__/events", ("POST",), "control.events.put", put_event),
+    Route("/__emulator__/meet", ("POST",), "control.meet", set_meet),
     Route(
         "/__emulator__/expire-sync-tokens",
         ("POST",),

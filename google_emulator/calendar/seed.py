@@ -17,6 +17,13 @@ WORK_ID = "c_a1ce0000000000000000000000000001@group.calendar.google.com"
 ZONES = {ALICE: "Europe/London", BOB: "America/New_York"}
 SERIES_ID = "teammeet0001"  # alice's weekly series
 STANDUP_ID = "standup0001"
+BOB_WORKING_HOURS = {
+    "workingHoursEnabled": True,
+    "availableTimes": [
+        {"dayOfWeek": day, "periodStart": 8 * 60, "periodEnd": 16 * 60}
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+    ],
+}
 MOVED_INDEX, CANCELLED_INDEX = 7, 4  # which occurrences of the weekly series are exceptions
 FILLER = (
     "Design review",
@@ -72,6 +79,7 @@ def seed_calendars(store: CalendarStore, email: str, kind: str) -> None:
         _fill(store, work, work_events(today))
     else:
         _fill(store, primary, bob_events(today))
+        primary.working_hours = BOB_WORKING_HOURS  # bob is a Workspace user
 
 
 def _fill(store: CalendarStore, calendar: Calendar, events: list[Event]) -> None:
