@@ -37,8 +37,24 @@ class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
     list_display = ["email", "user", "status", "last_error", "last_synced", "connected_at"]
     list_filter = ["status"]
     search_fields = ["email", "user__username"]
-    fields = ["user", "email", "sub", "status", "scopes", "access_token_expires_at", "connected_at"]
-    readonly_fields = ["user", "sub", "scopes", "access_token_expires_at", "connected_at"]
+    fields = [
+        "user",
+        "email",
+        "sub",
+        "status",
+        "reconnect_reason",
+        "scopes",
+        "access_token_expires_at",
+        "connected_at",
+    ]
+    readonly_fields = [
+        "user",
+        "sub",
+        "reconnect_reason",
+        "scopes",
+        "access_token_expires_at",
+        "connected_at",
+    ]
     inlines = [CalendarInline]
     actions = ["sync_now"]
 

@@ -31,6 +31,13 @@ class ApiError(exceptions.APIException):
         super().__init__(message or self.default_detail, self.code)
 
 
+class EventTypeRestricted(ApiError):
+    """A write that the event's type does not allow (Google's eventTypeRestriction)."""
+
+    code = "event_type_restricted"
+    default_detail = "This kind of event does not allow that change."
+
+
 class StateMismatch(ApiError):
     code = "state_mismatch"
     default_detail = (

@@ -49,6 +49,9 @@ class GoogleAccount(models.Model):
     email = models.EmailField()
     scopes = models.JSONField(default=list)
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.ACTIVE)
+    # Why the account needs reconnecting, in words (Google's own for a refused refresh token:
+    # "Token has been expired or revoked."); "" while it is active.
+    reconnect_reason = models.CharField(max_length=255, blank=True, default="")
     access_token_encrypted = models.TextField(blank=True, default="", editable=False)
     refresh_token_encrypted = models.TextField(blank=True, default="", editable=False)
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
@@ -103,6 +106,11 @@ class Calendar(models.Model):
     access_role = models.CharField(max_length=32, default="reader")
     color = models.CharField(max_length=16, blank=True, default="")
     primary = models.BooleanField(default=False)
+    # Google's dataOwner: the owner's email, given for secondary calendars only.
+    data_owner = models.CharField(max_length=320, blank=True, default="")
+    # Google's workingHours of a primary calendar (Workspace users; None when Google gives
+    # none): analytics' working hours unless the user chose their own.
+    working_hours = models.JSONField(null=True, blank=True, default=None)
     sync_enabled = models.BooleanField(default=False)
     sync_token = models.TextField(blank=True, default="")
     last_synced_at = models.DateTimeField(null=True, blank=True)
@@ -164,6 +172,9 @@ class Event(models.Model):
     # Google's attendee list, reduced to what reports read, as JSON text ("" without one):
     # see event_fields.attendees_column. Written with `data`, always.
     attendees = models.TextField(blank=True, default="")
+    # Google's eventType ("default", "birthday", "focusTime", "fromGmail", "outOfOffice",
+    # "workingLocation"): analytics leaves the status types out, writes check it (kits/event_types).
+    event_type = models.CharField(max_length=32, default="default")
     data = StoredJSONField(default=dict)
 
     class Meta:

@@ -16,7 +16,16 @@ class ConnectionSerializer(serializers.ModelSerializer[GoogleAccount]):
 
     class Meta:
         model = GoogleAccount
-        fields = ["id", "email", "status", "scopes", "connected_at", "last_synced_at", "push"]
+        fields = [
+            "id",
+            "email",
+            "status",
+            "reconnect_reason",
+            "scopes",
+            "connected_at",
+            "last_synced_at",
+            "push",
+        ]
         read_only_fields = fields
 
     def get_push(self, account: GoogleAccount) -> str:
@@ -42,6 +51,8 @@ class CalendarSerializer(serializers.ModelSerializer[Calendar]):
             "access_role",
             "color",
             "primary",
+            "data_owner",
+            "working_hours",
             "sync_enabled",
             "last_synced_at",
             "last_sync_error",

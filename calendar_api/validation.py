@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from calendar_api.kits import recurrence
+from calendar_api.kits import event_types, recurrence
 
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
 RFC3339 = re.compile(
@@ -47,6 +47,7 @@ READ_ONLY = {
     "locked",
     "attendeesOmitted",
     "sequence",
+    "birthdayProperties",
 }
 
 
@@ -260,6 +261,11 @@ class EventInputSerializer(Body):
     guestsCanModify = serializers.BooleanField(required=False)
     guestsCanSeeOtherGuests = serializers.BooleanField(required=False)
     anyoneCanAddSelf = serializers.BooleanField(required=False)
+    # Google's event types (kits/event_types.py): set when an event is created, never changed.
+    eventType = serializers.ChoiceField(required=False, choices=list(event_types.ALL))
+    focusTimeProperties = serializers.DictField(required=False)
+    outOfOfficeProperties = serializers.DictField(required=False)
+    workingLocationProperties = serializers.DictField(required=False)
 
     def validate_attendees(self, value: list[Any]) -> list[Any]:
         if len(value) > MAX_ATTENDEES:

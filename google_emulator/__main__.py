@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from google_emulator import EmulatorServer, dropin, start
 from google_emulator.calendar.generate import generate
+from google_emulator.expiry import RefreshExpiry
 from google_emulator.state import Client
 
 
@@ -84,6 +85,12 @@ def add_emulator_options(parser: argparse.ArgumentParser, *, port: int | None = 
         help="Calendar queries per minute per user, as Google's quota (its default: 600); 0: off",
     )
     parser.add_argument(
+        "--publishing-status",
+        choices=["production", "testing"],
+        default="production",
+        help="the OAuth consent screen's status: testing gives refresh tokens a 7-day life",
+    )
+    parser.add_argument(
         "--client",
         type=parse_client,
         action="append",
@@ -108,6 +115,7 @@ def serve(argv: list[str]) -> int:
         instance_ids=args.instance_ids,
     )
     server.emulator.quota.user_qpm = args.user_qpm
+    server.emulator.expiry = RefreshExpiry.for_status(args.publishing_status)
     print(
         f"Google emulator listening on {server.base_url} (seed={args.seed}, "
         f"auto-consent={'on' if args.auto_consent else 'off'})",

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from werkzeug.wrappers import Request, Response
 
 from google_emulator.errors import GoogleError
+from google_emulator.expiry import RefreshExpiry
 from google_emulator.faults import Fault, FaultRate
 from google_emulator.keys import SigningKey
 from google_emulator.quota import Quota
@@ -40,6 +41,7 @@ class App(Protocol):
     latency_ms: int
     seed: str
     quota: Quota
+    expiry: RefreshExpiry
     key: SigningKey
     state_file: Path | None
     listeners: list[Callable[[str, str], None]]

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from google_emulator.calendar import control as calendar_control
 from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
+from google_emulator.expiry import STATUSES, RefreshExpiry
 from google_emulator.faults import Fault, parse_rate
 from google_emulator.seed import add_account
 
@@ -92,6 +93,38 @@ def expire_access_tokens(ctx: Ctx) -> Response:
     return json_response({"expired": len(ctx.state.access_tokens)})
 
 
+def refresh_tokens(ctx: Ctx) -> Response:
+    """`{"publishing_status": "testing"}` (7-day refresh tokens) or `"production"`,
+    `{"max_age_seconds": N}`, and/or `{"expire": EMAIL}`: see expiry.py."""
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise GoogleError(400, "invalid", "Send a JSON object")
+    status, age, email = (
+        body.get("publishing_status"),
+        body.get("max_age_seconds"),
+        body.get("expire"),
+    )
+    if status is not None and status not in STATUSES:
+        raise GoogleError(400, "invalid", f"publishing_status: one of {', '.join(STATUSES)}")
+    if age is not None and (not isinstance(age, int | float) or isinstance(age, bool) or age < 0):
+        raise GoogleError(400, "invalid", "max_age_seconds must be a number, 0 or more")
+    if email is not None and email not in ctx.state.accounts:
+        raise GoogleError(400, "invalid", "expire must name an account", location="expire")
+    if status is not None:
+        ctx.emulator.expiry.max_age = RefreshExpiry.for_status(status).max_age
+    if age is not None:
+        ctx.emulator.expiry.max_age = float(age)
+    ended = 0
+    for token in [t for t in ctx.state.refresh_tokens.values() if t.email == email]:
+        ctx.state.drop_refresh_token(token.token)
+        ended += 1
+    return json_response({**ctx.emulator.expiry.as_dict(), "expired": ended})
+
+
+def get_refresh_tokens(ctx: Ctx) -> Response:
+    return json_response(ctx.emulator.expiry.as_dict())
+
+
 def save(ctx: Ctx) -> Response:
     ctx.emulator.save()
     return json_response({"saved": str(ctx.emulator.state_file or "")})
@@ -112,5 +145,9 @@ ROUTES = [
         expire_access_tokens,
     ),
     Route("/__emulator__/save", ("POST",), "control.save", save),
+    Route("/__emulator__/refresh-tokens", ("POST",), "control.refresh_tokens", refresh_tokens),
+    Route(
+        "/__emulator__/refresh-tokens", ("GET",), "control.refresh_tokens.get", get_refresh_tokens
+    ),
 ]
 ROUTES += calendar_control.ROUTES

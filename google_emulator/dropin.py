@@ -31,6 +31,7 @@ from pathlib import Path
 from types import FrameType
 
 from google_emulator import start
+from google_emulator.expiry import RefreshExpiry
 from google_emulator.proxy import ConnectProxy
 from google_emulator.server import EmulatorServer
 from google_emulator.tls import GOOGLE_HOSTS, Certificates, make_certificates
@@ -94,6 +95,7 @@ def start_dropin(
         clients=args.client,
     )
     plain.emulator.quota.user_qpm = args.user_qpm
+    plain.emulator.expiry = RefreshExpiry.for_status(args.publishing_status)
     tls = EmulatorServer(plain.emulator, host, tls_port, ssl_context=certs.server_context())
     found = DropIn(plain, tls.start(), certs, auto_consent=args.auto_consent)
     if proxy:

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from google_emulator import consent, scopes
 from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, OAuthError, json_response
+from google_emulator.expiry import EXPIRED
 from google_emulator.keys import ISSUER
 from google_emulator.state.oauth import (
     CODE_TTL,
@@ -281,6 +282,9 @@ def _refresh(ctx: Ctx, client: Client) -> dict[str, Any]:
         raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
     if stored.client_id != client.client_id:  # issued to another client
         raise OAuthError(401, "unauthorized_client", "Unauthorized")
+    if ctx.emulator.expiry.expired(stored.created_at, stored.scopes, time.time()):
+        ctx.state.drop_refresh_token(stored.token)  # see expiry.py: Google's reasons
+        raise OAuthError(400, "invalid_grant", EXPIRED)
     grant = ctx.state.grant_for(stored.email, client.client_id)
     if grant is None:
         raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")

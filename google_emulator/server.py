@@ -24,6 +24,7 @@ from google_emulator.calendar import notify
 from google_emulator.calendar import routes as calendar_routes
 from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, OAuthError
+from google_emulator.expiry import RefreshExpiry
 from google_emulator.faults import RATE_KINDS, DropConnection, Fault, FaultRate
 from google_emulator.keys import SigningKey
 from google_emulator.quota import Quota
@@ -47,6 +48,7 @@ class Emulator:
     faults: list[Fault] = field(default_factory=list)
     fault_rate: FaultRate | None = None
     quota: Quota = field(default_factory=Quota)
+    expiry: RefreshExpiry = field(default_factory=RefreshExpiry)
     key: SigningKey = field(default_factory=SigningKey)
     state_file: Path | None = None
     listeners: list[Callable[[str, str], None]] = field(default_factory=list)
@@ -190,6 +192,7 @@ class Emulator:
                 setattr(self.state, name, getattr(fresh, name))
         self.clear_faults()
         self.quota.clear()
+        self.expiry.max_age = self.expiry.default_max_age
         self.latency_ms = 0
         notify.set_faults(None)
 

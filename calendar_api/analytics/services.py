@@ -2,7 +2,9 @@
 Insights and Clockwise; the README lists them):
 
 - counted events: timed (not all-day), not cancelled, not free (`transparency: transparent`),
-  and not declined by the user (their own attendee entry, `self: true`);
+  not declined by the user (their own attendee entry, `self: true`), and not a status event
+  (Google's focusTime, outOfOffice and workingLocation say what the user does or where they
+  are: focus time counts toward focus, not toward events or meetings);
 - total_event_hours: the union of the counted events, clipped to the window (overlaps once);
 - a meeting: a counted event with at least one other attendee who is not a room and has not
   declined; its size is those attendees plus the user (1:1 = 2, small = 3 to 6, large = 7+);
@@ -27,8 +29,9 @@ from zoneinfo import ZoneInfo
 # float arithmetic costs a fraction of datetime's. Datetimes come back only in the answer.
 from calendar_api.analytics.spans import Span, clip, gaps, hours, length, overlap, union, within
 from calendar_api.db.bulk import Epoch, values_read
-from calendar_api.kits import instance_rows
+from calendar_api.kits import event_types, instance_rows
 from calendar_api.kits.recurrence import Window
+from calendar_api.kits.working_hours import daily_span
 from calendar_api.models import Calendar
 from calendar_api.reads import window as read_model
 from calendar_api.services.preferences import preferences_get
@@ -108,6 +111,7 @@ def _indexed(calendar: Calendar, window: Window) -> dict[str, Busy]:
     rows = (
         read_model.window_rows([calendar], window)
         .filter(busy=True, event__all_day=False)
+        .exclude(event__event_type__in=event_types.STATUS)
         .order_by()
         .annotate(begins=Epoch("start"), ends=Epoch("end"))
         .values_list("key", "begins", "ends", "series_id", "event__attendees")
@@ -135,6 +139,8 @@ def _expanded(calendar: Calendar, window: Window) -> dict[str, Busy]:
     for item in items:
         event = item.event
         if "dateTime" not in (event.get("start") or {}) or not instance_rows.busy(event):
+            continue
+        if event_types.of(event) in event_types.STATUS:
             continue
         declined, others = people(event.get("attendees"), me)
         if not declined and item.start < item.end:
@@ -298,6 +304,7 @@ def analytics_compute(
 class Setup:
     time_zone: str
     work: WorkingHours
+    source: str = "preferences"  # or "google": the primary calendar's workingHours
 
     @property
     def tz(self) -> ZoneInfo:
@@ -309,26 +316,37 @@ class Setup:
             "end": self.work.end.strftime("%H:%M"),
             "days": list(self.work.days),
             "time_zone": self.time_zone,
+            "source": self.source,
         }
 
 
 def analytics_setup(*, user: Any, time_zone: str | None = None) -> Setup:
     """The zone (asked for, else the user's preference, else their primary calendar's, else
-    UTC) and the user's working hours."""
+    UTC) and the working hours: the user's preferences once they changed them from the
+    defaults, else their primary calendar's working hours at Google when it has some, else the
+    defaults (09:00-17:00, Monday to Friday)."""
     preferences = preferences_get(user=user)
     name = time_zone or preferences.time_zone or _primary_zone(user) or "UTC"
     days = tuple(sorted({int(d) for d in preferences.work_days or [] if 0 <= int(d) <= 6}))
     work = WorkingHours(start=preferences.work_start, end=preferences.work_end, days=days)
+    google = daily_span(_primary(user, "working_hours")) if work == WorkingHours() else None
+    if google is not None:
+        return Setup(time_zone=name, work=WorkingHours(*google), source="google")
     return Setup(time_zone=name, work=work)
 
 
-def _primary_zone(user: Any) -> str:
-    primary = (
+def _primary(user: Any, column: str) -> Any:
+    """A column of the user's first connected primary calendar (None without one)."""
+    return (
         Calendar.objects.filter(account__user=user, primary=True)
         .order_by("account__connected_at", "account_id")
-        .values_list("time_zone", flat=True)
+        .values_list(column, flat=True)
         .first()
     )
+
+
+def _primary_zone(user: Any) -> str:
+    primary = _primary(user, "time_zone")
     try:
         return ZoneInfo(primary).key if primary else ""
     except (ValueError, KeyError):

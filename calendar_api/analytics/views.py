@@ -51,6 +51,11 @@ class WorkingHoursSerializer(serializers.Serializer[Any]):
     end = serializers.CharField(help_text="HH:MM, local")
     days = serializers.ListField(child=serializers.IntegerField(), help_text="Monday = 0")
     time_zone = serializers.CharField()
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=["preferences", "google"],
+        help_text="Where they come from: your preferences, or (while those are the defaults) "
+        "your primary calendar's working hours at Google",
+    )
 
 
 class DaySerializer(serializers.Serializer[Any]):
@@ -114,6 +119,7 @@ EXAMPLE = {
         "end": "17:00",
         "days": [0, 1, 2, 3, 4],
         "time_zone": "Europe/London",
+        "source": "preferences",
     },
     "total_event_hours": 9.5,
     "meeting_hours": 6.5,

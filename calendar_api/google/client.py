@@ -29,6 +29,7 @@ from googleapiclient.errors import HttpError
 from calendar_api.conf import app_settings
 from calendar_api.google import budget, errors
 from calendar_api.google.config import load_config
+from calendar_api.kits.event_types import ALL as EVENT_TYPES
 from calendar_api.metrics import google_request_count
 
 NUM_RETRIES = 3  # tries after the first: 5xx, transport failures, 429 and 403 rate limits
@@ -222,8 +223,9 @@ class GoogleClient:
         """Every page of events.list, one at a time (memory stays flat). The service and its
         token are made now, on the caller's thread; the pages may be read on another."""
         events = self._service().events()
-        request = events.list(calendarId=calendar_id, maxResults=2500, **params)
-        return _pages(events, request, self.user, budget.current())
+        args = {"calendarId": calendar_id, "maxResults": 2500, **params}
+        args["eventTypes"] = list(EVENT_TYPES)
+        return _token_pages(events.list, args, self.user, budget.current())
 
     def calendar_list(self) -> Iterator[dict[str, Any]]:
         """Every calendarList entry of the account."""
@@ -231,12 +233,19 @@ class GoogleClient:
         for page in _pages(calendars, calendars.list(maxResults=250), self.user, budget.current()):
             yield from page.get("items", [])
 
+    def calendar_get(self, calendar_id: str) -> dict[str, Any]:
+        """calendars.get: the Calendar resource (with `workingHours` on a primary calendar of
+        a Workspace user, since November 2026)."""
+        return dict(self._execute(self._service().calendars().get(calendarId=calendar_id)))
+
     # -- push channels -----------------------------------------------------------------------
 
     def watch_events(self, calendar_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """events.watch: open a push channel; Google answers with the channel resource."""
+        """events.watch: open a push channel; Google answers with the channel resource. It
+        names the same eventTypes as event_pages, so the channel hears of what the sync lists."""
         events = self._service().events()
-        return dict(self._execute(events.watch(calendarId=calendar_id, body=body)))
+        request = events.watch(calendarId=calendar_id, body=body, eventTypes=list(EVENT_TYPES))
+        return dict(self._execute(request))
 
     def stop_channel(self, channel_id: str, resource_id: str) -> None:
         channels = self._service().channels()
@@ -318,6 +327,22 @@ def _pages(collection: Any, request: Any, user: str, work: budget.Work) -> Itera
         page = execute(request, user=user, work=work)
         yield page
         request = collection.list_next(request, page)
+
+
+def _token_pages(
+    method: Any, args: dict[str, Any], user: str, work: budget.Work
+) -> Iterator[dict[str, Any]]:
+    """Every page of a list call, each asked for with the last page's `nextPageToken`:
+    googleapiclient's `list_next` refuses a URL that repeats a parameter ("URL-encoded content
+    contains a repeated value"), and `eventTypes` is repeated. `work` as in _pages."""
+    request = method(**args)
+    while True:
+        page = execute(request, user=user, work=work)
+        yield page
+        token = page.get("nextPageToken")
+        if not token:
+            return
+        request = method(**args, pageToken=token)
 
 
 def _if_match(request: Any, etag: str) -> Any:

@@ -57,6 +57,12 @@ class ReauthRequired(GoogleError):
     code = "reconnect_required"
     default_message = "Google no longer accepts this connection; please connect again."
 
+    def __init__(self, message: str = "", *, google_reason: str = "") -> None:
+        super().__init__(message)
+        # Google's own words for the refusal (the token endpoint's error_description, e.g.
+        # "Token has been expired or revoked."): stored with the account, shown to its user.
+        self.google_reason = google_reason
+
 
 class AccessTokenRejected(GoogleError):
     """A 401 from the API: refresh once, then ReauthRequired."""

@@ -213,7 +213,7 @@ def refresh(*, refresh_token: str) -> TokenGrant:
         creds.refresh(_auth_request(config))
     except auth_exceptions.RefreshError as exc:
         if "invalid_grant" in str(exc):
-            raise ReauthRequired() from exc
+            raise ReauthRequired(google_reason=_refusal(exc)) from exc
         raise GoogleUnavailable(f"Token refresh failed: {exc}") from exc
     except auth_exceptions.TransportError as exc:
         raise GoogleUnavailable() from exc
@@ -225,6 +225,16 @@ def refresh(*, refresh_token: str) -> TokenGrant:
         scopes=normalise_scopes(creds.granted_scopes or []),
         identity=None,
     )
+
+
+def _refusal(exc: auth_exceptions.RefreshError) -> str:
+    """Google's error_description in a refused refresh: google-auth raises RefreshError with
+    its message and the token endpoint's JSON answer. Google gives the same words for a
+    refresh token that expired (an app in "Testing" status: 7 days), was revoked, or was
+    dropped on a password change: "Token has been expired or revoked."."""
+    answer = exc.args[1] if len(exc.args) > 1 else None
+    said = answer.get("error_description") if isinstance(answer, dict) else None
+    return str(said)[:200] if said else "invalid_grant"
 
 
 def revoke(*, token: str) -> bool:

@@ -91,6 +91,7 @@ class EventRow:
     updated: dt.datetime | None
     etag: str
     attendees: str
+    event_type: str
     json: str  # `data` as stored (storable_json)
     pk: int | None = None
 
@@ -155,6 +156,7 @@ def event_columns(data: dict[str, Any], calendar_tz: str, *, clean: bool = False
         "updated": _safe_rfc3339(updated) if isinstance(updated, str) else None,
         "etag": _column(data.get("etag"), text, 128),
         "attendees": attendees_column(data),
+        "event_type": _column(data.get("eventType") or "default", text, 32),
     }
 
 

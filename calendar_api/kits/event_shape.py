@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from calendar_api.kits import event_types
 from calendar_api.kits.event_fields import event_time
 from calendar_api.kits.instance_rows import shown_id
 
@@ -109,6 +110,8 @@ def fullcalendar_event(
         return None
     times = _all_day(event) if all_day else _timed(start, end or start)
     texts = text_fields(event)
+    kind = event_types.of(event)
+    typed = {} if kind == event_types.DEFAULT else {"classNames": [f"event-type-{kind}"]}
     return {
         "id": f"{calendar.pk}:{event.get('id', '')}",
         "title": texts.get("summary", NO_TITLE),
@@ -117,7 +120,8 @@ def fullcalendar_event(
         "backgroundColor": calendar.color,
         "borderColor": calendar.color,
         "textColor": calendar.text,
-        "editable": calendar.editable,
+        "editable": calendar.editable and event_types.changeable(kind) is None,
+        **typed,
         "extendedProps": {
             "calendar": calendar.google_id,
             "calendarPk": calendar.pk,
@@ -127,6 +131,11 @@ def fullcalendar_event(
             "location": texts.get("location", ""),
             "zone": event_zone(event),
             "etag": version,
+            # Google's eventType, its words, and the fields a client may change in it (None:
+            # any): the details dialog offers no Edit for a fromGmail or birthday event.
+            "eventType": kind,
+            "eventTypeLabel": event_types.LABELS.get(kind, ""),
+            "changeable": event_types.changeable(kind),
         },
     }
 

@@ -12,8 +12,11 @@ from calendar_api.kits.event_fields import zone
 
 
 def busy(event: dict[str, Any]) -> bool:
-    """Whether the event makes its calendar busy (Google's freeBusy rules)."""
+    """Whether the event makes its calendar busy (Google's freeBusy rules: a working location
+    is free whatever its transparency says, as Google's calendar-status guide makes it)."""
     if event.get("status") == "cancelled" or event.get("transparency") == "transparent":
+        return False
+    if event.get("eventType") == "workingLocation":
         return False
     attendees = event.get("attendees") or []
     return not any(a.get("self") and a.get("responseStatus") == "declined" for a in attendees)

@@ -92,8 +92,10 @@ def account_connect(
         raise ConnectNotAllowed()
     account = _keep_grant(user=user, grant=grant, identity=grant.identity)
     with transaction.atomic():
-        GoogleAccount.objects.filter(pk=account.pk).update(status=GoogleAccount.Status.ACTIVE)
-        account.status = GoogleAccount.Status.ACTIVE
+        GoogleAccount.objects.filter(pk=account.pk).update(
+            status=GoogleAccount.Status.ACTIVE, reconnect_reason=""
+        )
+        account.status, account.reconnect_reason = GoogleAccount.Status.ACTIVE, ""
         calendars_refresh(account=account)
         primary = account.calendars.get(primary=True)
         if sync_primary_now:

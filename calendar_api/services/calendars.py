@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from calendar_api.adapter import get_adapter
+from calendar_api.google.client import GoogleClient
+from calendar_api.google.errors import GoogleForbidden, GoogleNotFound
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.instances import instances_drop
 from calendar_api.services.sync import events_wipe, sync_request
@@ -13,10 +17,12 @@ from calendar_api.services.watches import watch_request, watch_stop
 
 
 def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
-    """Record every calendar in the account's calendarList; those the adapter chooses (the
-    primary by default) start synced."""
+    """Record every calendar in the account's calendarList (with its `dataOwner`), and the
+    primary calendar's `workingHours`; those the adapter chooses (the primary by default)
+    start synced."""
     with google_for(account) as google:
         entries = list(google.calendar_list())
+        hours = _working_hours(google) if any(e.get("primary") for e in entries) else None
     seen = []
     adapter = get_adapter()
     with transaction.atomic():
@@ -30,6 +36,8 @@ def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
                     "access_role": str(entry.get("accessRole") or "reader"),
                     "color": str(entry.get("backgroundColor") or ""),
                     "primary": bool(entry.get("primary")),
+                    "data_owner": str(entry.get("dataOwner") or "")[:320],
+                    **({"working_hours": hours} if entry.get("primary") else {}),
                 },
             )
             if created and adapter.sync_by_default(account, entry):
@@ -38,6 +46,16 @@ def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
             seen.append(calendar)
         Calendar.objects.filter(account=account).exclude(pk__in=[c.pk for c in seen]).delete()
     return seen
+
+
+def _working_hours(google: GoogleClient) -> dict[str, Any] | None:
+    """The primary calendar's workingHours, None when Google gives none, or when the grant
+    cannot read the Calendar resource (narrow scopes: calendars.get is then 403)."""
+    try:
+        found = google.calendar_get("primary").get("workingHours")
+    except (GoogleForbidden, GoogleNotFound):
+        return None
+    return dict(found) if isinstance(found, dict) else None
 
 
 def calendar_update(*, calendar: Calendar, sync_enabled: bool) -> Calendar:

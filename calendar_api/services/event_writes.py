@@ -5,7 +5,8 @@ store). The REST views and the Python API (api.py) both call these, so both give
 guarantees and raise the same errors.
 
 Errors: PreconditionFailed (412) for a stale version, rest_framework's ValidationError (400)
-for a bad body, and whatever services/events.py raises (GoogleError subclasses,
+for a bad body, EventTypeRestricted (400) for a write the event's type does not allow
+(kits/event_types.py: Google's rules, checked here before Google is asked), and whatever services/events.py raises (GoogleError subclasses,
 NotRecurring, InstanceCancelled, Http404).
 """
 
@@ -14,7 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from calendar_api import validation
+from calendar_api.exceptions import EventTypeRestricted
 from calendar_api.google.errors import PreconditionFailed
+from calendar_api.kits import event_types
 from calendar_api.models import Calendar
 from calendar_api.reads.events import Target
 from calendar_api.services import events
@@ -47,11 +50,43 @@ def event_body_parsed(
     )
 
 
+# Fields Google keeps through a replacement that leaves them out (or sets itself).
+KEPT_BY_GOOGLE = validation.READ_ONLY | {"id", "eventType", "conferenceData", "status"}
+
+
+def event_type_check_new(*, calendar: Calendar, body: dict[str, Any]) -> None:
+    """An event of this type may be created in this calendar (400 otherwise)."""
+    why = event_types.creation_refused(event_types.of(body), primary=calendar.primary)
+    if why:
+        raise EventTypeRestricted(why)
+
+
+def event_type_check_change(
+    *, current: dict[str, Any], body: dict[str, Any], partial: bool
+) -> None:
+    """The change keeps the event's type, and changes only what its type allows: a
+    `fromGmail` or `birthday` event takes changes to reminders, colorId, visibility, status
+    and extendedProperties alone (400 naming the refused fields otherwise). A replacement
+    that leaves a field out changes it too."""
+    kind = event_types.of(current)
+    if "eventType" in body and body["eventType"] != kind:
+        raise EventTypeRestricted(f"An event's type never changes: this one is {kind!r}.")
+    if not partial:
+        body = {**{k: None for k in current if k not in KEPT_BY_GOOGLE}, **body}
+    refused = event_types.refused_fields(kind, body, current)
+    if refused:
+        raise EventTypeRestricted(
+            f"{event_types.LABELS[kind]} events take changes only to "
+            f"{', '.join(event_types.CHANGEABLE)}: not to {', '.join(refused)}."
+        )
+
+
 def event_create_checked(
     *, calendar: Calendar, data: Any, send_updates: str | None = None
 ) -> tuple[dict[str, Any], bool]:
     """Validate the body, then create (see events.event_create): returns (event, created)."""
     body = event_body_parsed(data=data, partial=False)
+    event_type_check_new(calendar=calendar, body=body)
     return events.event_create(calendar=calendar, body=body, send_updates=send_updates)
 
 
@@ -70,6 +105,7 @@ def event_change(
     new series is returned)."""
     preconditions_check(target=target, if_match=if_match, if_none_match=if_none_match)
     body = event_body_parsed(data=data, partial=partial, current=target.data)
+    event_type_check_change(current=target.data, body=body, partial=partial)
     if scope == "following":
         return events.event_split(
             target=target, body=body, partial=partial, send_updates=send_updates

@@ -131,7 +131,28 @@ def event_update(
             conference="conferenceData" in body,
         )
     events_store(calendar=calendar, items=[event])
+    series_id = event.get("recurringEventId")
+    if series_id and event.get("visibility") != target.data.get("visibility"):
+        _series_reread(calendar, str(series_id), skip=str(event.get("id")))
     return shown_id(event, calendar.time_zone)
+
+
+def _series_reread(calendar: Calendar, series_id: str, *, skip: str) -> None:
+    """Read the series and its stored exceptions again from Google, and store them: Google
+    applies a visibility set on one instance to the whole series (since July 2026), so the
+    master and every other exception changed at Google with that write. If Google fails
+    here, the next sync brings the same."""
+    exceptions = [
+        row.google_id
+        for row in series_rows(calendar=calendar, series_ids=[series_id])
+        if row.google_id != skip and row.status != "cancelled"
+    ]
+    try:
+        with _google(calendar) as google:
+            items = [google.event_get(calendar.google_id, i) for i in [series_id, *exceptions]]
+    except GoogleError:
+        return
+    events_store(calendar=calendar, items=items)
 
 
 def event_delete(*, target: Target, send_updates: str | None = None) -> None:

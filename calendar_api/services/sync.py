@@ -54,6 +54,7 @@ UPSERT_FIELDS = [
     "updated",
     "etag",
     "attendees",
+    "event_type",
     "data",
 ]
 INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
@@ -286,6 +287,7 @@ def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
             when(r.updated),
             r.etag,
             r.attendees,
+            r.event_type,
             r.json,
         )
         for r in rows

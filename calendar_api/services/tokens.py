@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 # Why an account needs reconnecting (the `reason` of the reconnect_required signal).
 GRANT_REFUSED = "grant_refused"  # Google refused to renew the access token (invalid_grant)
 ACCESS_REJECTED = "token_rejected"  # Google rejected an access token it had just renewed
+REASON_WORDS = {
+    GRANT_REFUSED: "Google refused to renew the access (invalid_grant).",
+    ACCESS_REJECTED: "Google rejected an access token it had just issued.",
+}
 
 
 def account_access_token(*, account: GoogleAccount, rejected: str = "") -> str:
@@ -35,8 +39,8 @@ def account_access_token(*, account: GoogleAccount, rejected: str = "") -> str:
         return account.access_token
     try:
         token = _refresh_locked(account.pk, rejected)
-    except ReauthRequired:
-        account_mark_reconnect(account=account)
+    except ReauthRequired as exc:
+        account_mark_reconnect(account=account, detail=exc.google_reason)
         raise
     account.refresh_from_db()
     return token
@@ -118,7 +122,9 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
         tokens.pending = None
         rejected = isinstance(exc, AccessTokenRejected)
         account_mark_reconnect(
-            account=account, reason=ACCESS_REJECTED if rejected else GRANT_REFUSED
+            account=account,
+            reason=ACCESS_REJECTED if rejected else GRANT_REFUSED,
+            detail=getattr(exc, "google_reason", ""),
         )
         if isinstance(exc, ReauthRequired):
             raise
@@ -127,13 +133,18 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
         tokens.store_pending()
 
 
-def account_mark_reconnect(*, account: GoogleAccount, reason: str = GRANT_REFUSED) -> None:
+def account_mark_reconnect(
+    *, account: GoogleAccount, reason: str = GRANT_REFUSED, detail: str = ""
+) -> None:
     """Google refused the grant: stop using it until the user connects again. The first time,
-    the user's webhook endpoints are told (connection.reconnect_required) and the
-    `reconnect_required` signal is sent (on commit) with `reason`."""
+    the user's webhook endpoints are told (connection.reconnect_required), the
+    `reconnect_required` signal is sent (on commit) with `reason`, and the account keeps
+    `detail` (Google's words) or the reason's own as its `reconnect_reason`."""
+    words = (detail or REASON_WORDS.get(reason, reason))[:255]
     with transaction.atomic():
         active = GoogleAccount.objects.filter(pk=account.pk, status=GoogleAccount.Status.ACTIVE)
-        if active.update(status=GoogleAccount.Status.RECONNECT_REQUIRED):
+        if active.update(status=GoogleAccount.Status.RECONNECT_REQUIRED, reconnect_reason=words):
+            account.reconnect_reason = words
             reconnect_recorded(account=account)
             signals.send_on_commit(
                 signals.reconnect_required,

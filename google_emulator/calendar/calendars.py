@@ -7,7 +7,15 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from google_emulator.calendar import changes, colors, common, sharing, times, tokens
+from google_emulator.calendar import (
+    changes,
+    colors,
+    common,
+    sharing,
+    times,
+    tokens,
+    working_hours,
+)
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
 from google_emulator.state.calendar import Calendar, etag_for
@@ -35,6 +43,10 @@ ENTRY_FIELDS = (
 
 
 def calendar_resource(calendar: Calendar) -> dict[str, Any]:
+    """The Calendar resource. From the Calendar v3 reference (Calendars resource, revision
+    of November 2026): `dataOwner`, the owner's email, "set only for secondary calendars"
+    (on calendarList entries too); `workingHours`, only on primary calendars of Google
+    Workspace users, when set (see working_hours.py)."""
     body: dict[str, Any] = {
         "kind": "calendar#calendar",
         "etag": etag_for(calendar.seq),
@@ -47,6 +59,10 @@ def calendar_resource(calendar: Calendar) -> dict[str, Any]:
         body["location"] = calendar.location
     body["timeZone"] = calendar.time_zone
     body["conferenceProperties"] = CONFERENCE
+    if not calendar.primary and calendar.owner != calendar.id:  # a holiday one has no owner
+        body["dataOwner"] = calendar.owner
+    if calendar.primary and calendar.working_hours:
+        body["workingHours"] = calendar.working_hours
     return body
 
 
@@ -57,6 +73,8 @@ def list_entry(ctx: Ctx, calendar: Calendar, email: str) -> dict[str, Any]:
     body["kind"] = "calendar#calendarListEntry"
     body["etag"] = etag_for(calendar.seq + int(own.get("seq", 0)))
     body.pop("conferenceProperties")
+    body.pop("workingHours", None)  # not a field of CalendarListEntry
+    data_owner = body.pop("dataOwner", None)
     if own.get("summaryOverride"):
         body["summaryOverride"] = own["summaryOverride"]
     body.update(
@@ -74,6 +92,8 @@ def list_entry(ctx: Ctx, calendar: Calendar, email: str) -> dict[str, Any]:
         body["notificationSettings"] = own.get("notificationSettings", NOTIFICATIONS)
         body["primary"] = True
     body["conferenceProperties"] = CONFERENCE
+    if data_owner:
+        body["dataOwner"] = data_owner
     return body
 
 
@@ -246,11 +266,9 @@ def calendars_update(ctx: Ctx, calendar_id: str) -> Response:
     token = common.caller(ctx, common.CALENDARS_WRITE)
     calendar = common.calendar_for(ctx, token, calendar_id, need="owner")
     replace = ctx.request.method == "PUT"
-    _apply(
-        calendar,
-        _calendar_fields(common.json_object(ctx, "Calendar"), partial=not replace),
-        replace=replace,
-    )
+    body = common.json_object(ctx, "Calendar")
+    _apply(calendar, _calendar_fields(body, partial=not replace), replace=replace)
+    working_hours.apply(calendar, body.get("workingHours"))
     calendar.seq = ctx.state.calendars.next_seq()
     return common.resource(calendar_resource(calendar))
 

@@ -20,7 +20,7 @@ def save(ctx: Ctx, calendar: Calendar, event: Event) -> Event:
     calendar.changed[event["id"]] = seq
     calendar.created.setdefault(event["id"], seq)
     calendar.version, calendar.updated = seq, stamp
-    notify.changed(store, calendar)
+    notify.changed(store, calendar, event)
     for listener in ctx.emulator.listeners:  # in-process observers: (calendar id, event id)
         listener(calendar.id, event["id"])
     return event

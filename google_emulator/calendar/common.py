@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from google_emulator import scopes
-from google_emulator.calendar import conference, sharing
+from google_emulator.calendar import conference, holidays, sharing
 from google_emulator.calendar import schema as calendar_schema
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
@@ -55,6 +55,7 @@ def calendar_for(ctx: Ctx, token: AccessToken, calendar_id: str, need: str = "re
 
     One they cannot see at all is Google's 404; one they see with a lesser role, a 403."""
     cal_id = token.email if calendar_id == "primary" else calendar_id
+    holidays.ensure(ctx.state.calendars, cal_id)  # a public holiday calendar, named first here
     calendar = ctx.state.calendars.calendars.get(cal_id)
     role = sharing.access_role(calendar, token.email) if calendar is not None else "none"
     if calendar is None or role == "none":

@@ -1,8 +1,14 @@
-"""conferenceData: a Meet conference is created `pending`, and is `success` by the next call.
+"""conferenceData: a Meet conference asked for with `createRequest`.
 
-Google creates conferences asynchronously: the write that asks (with conferenceDataVersion=1)
-answers `pending`; the event is then updated with a Meet link. At conferenceDataVersion=0
-(the default) Google ignores conferenceData in the request and keeps what the event had.
+Google's "Add video and phone conferences to events" guide
+(https://developers.google.com/calendar/api/guides/create-events#conferencing) says creation
+is asynchronous: the answer's `createRequest.status.statusCode` may be `pending`, and the
+event is updated with its Meet link later. In practice Google answers `success` with
+`hangoutLink` and `entryPoints` in the same response, which is what the emulator does; the
+control API (`POST /__emulator__/meet {"pending": true}`) brings back the slow path, where the
+write answers `pending` and the conference is created by the next call, so a client's
+handling of `pending` stays tested. At conferenceDataVersion=0 (the default) Google ignores
+conferenceData in the request and keeps what the event had.
 """
 
 from __future__ import annotations

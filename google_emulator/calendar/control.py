@@ -6,8 +6,8 @@ import time
 
 from werkzeug.wrappers import Response
 
+from google_emulator.calendar import changes, event_types, eventdata, events, notify
 from google_emulator.calendar import generate as generator
-from google_emulator.calendar import notify
 from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
 
@@ -16,7 +16,13 @@ MAX_GENERATE = 200_000
 
 def channels(ctx: Ctx) -> Response:
     found = [
-        {**c.to_api(), "address": c.address, "calendarId": c.calendar_id, "owner": c.owner}
+        {
+            **c.to_api(),
+            "address": c.address,
+            "calendarId": c.calendar_id,
+            "owner": c.owner,
+            "eventTypes": c.event_types,
+        }
         for c in notify.live(ctx.state.calendars)
     ]
     return json_response({"channels": found})
@@ -101,6 +107,37 @@ def generate(ctx: Ctx) -> Response:
     )
 
 
+def put_event(ctx: Ctx) -> Response:
+    """`{"email", "calendar": "primary", "event": {...}}`: an event of any type, as Google's
+    own products make them (a `fromGmail` event too, which no API client can create)."""
+    body = ctx.json()
+    email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str) or email not in ctx.state.accounts:
+        raise GoogleError(400, "invalid", "email must name an account", location="email")
+    name = str(body.get("calendar", "primary"))
+    calendar = ctx.state.calendars.calendars.get(email if name == "primary" else name)
+    if calendar is None or calendar.owner != email:
+        raise GoogleError(404, "notFound", f"No calendar {name} for {email}")
+    event = eventdata.writable(body.get("event"))
+    event_id = event.pop("id", None) or events.new_id()
+    eventdata.check_id(event_id)
+    eventdata.check(event)
+    event_types.settle(event, calendar)
+    made = changes.save(ctx, calendar, eventdata.complete({**event, "id": event_id}, calendar))
+    return json_response(made, 201)
+
+
+def set_meet(ctx: Ctx) -> Response:
+    """`{"pending": true}`: Meet conferences answer `pending` and are created by the next call
+    (Google's slow path); `false` (the default): `success` with the link at once."""
+    body = ctx.json()
+    pending = body.get("pending") if isinstance(body, dict) else None
+    if not isinstance(pending, bool):
+        raise GoogleError(400, "invalid", "pending must be true or false", location="pending")
+    ctx.state.calendars.meet_pending = pending
+    return json_response({"pending": pending})
+
+
 def expire_sync_tokens(ctx: Ctx) -> Response:
     ctx.state.calendars.expire_sync_tokens()
     return json_response({"minSyncSeq": ctx.state.calendars.min_sync_seq})
@@ -115,6 +152,8 @@ ROUTES = [
     Route("/__emulator__/push-faults", ("GET",), "control.push_faults.get", get_push_faults),
     Route("/__emulator__/push-faults", ("DELETE",), "control.push_faults.clear", clear_push_faults),
     Route("/__emulator__/generate", ("POST",), "control.generate", generate),
+    Route("/__emulator__/events", ("POST",), "control.events.put", put_event),
+    Route("/__emulator__/meet", ("POST",), "control.meet", set_meet),
     Route(
         "/__emulator__/expire-sync-tokens",
         ("POST",),

@@ -13,6 +13,7 @@ from google_emulator.calendar import (
     changes,
     common,
     conference,
+    event_types,
     eventdata,
     quickadd,
     recurrence,
@@ -104,14 +105,21 @@ def _writable_body(ctx: Ctx) -> dict[str, Any]:
 
 
 def _conference(ctx: Ctx, calendar: Calendar, event: Event, current: Event | None) -> None:
-    """Settle `conferenceData` as the request's conferenceDataVersion says (0 ignores it)."""
+    """Settle `conferenceData` as the request's conferenceDataVersion says (0 ignores it). A
+    Meet conference is created at once (Google's usual answer), or stays `pending` until the
+    next call when the control API asks so (`/__emulator__/meet`)."""
     version = common.int_arg(ctx, "conferenceDataVersion", 0, 0, 1)
-    if conference.apply(event, current, version):
+    if not conference.apply(event, current, version):
+        return
+    if ctx.state.calendars.meet_pending:
         ctx.state.calendars.pending_conferences.append((calendar.id, event["id"]))
+    else:
+        event.update(conference.succeeded(event))
 
 
 def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
     eventdata.check(body)
+    event_types.check_insert(body, calendar)
     event = eventdata.complete({**body, "id": event_id}, calendar, None)
     _conference(ctx, calendar, event, None)
     return changes.save(ctx, calendar, event)
@@ -149,6 +157,7 @@ def import_(ctx: Ctx, calendar_id: str) -> Response:
         None,
     )
     eventdata.check(body)
+    event_types.check_insert(body, calendar)
     event = eventdata.complete({**body, "id": same["id"] if same else new_id()}, calendar, same)
     event["iCalUID"] = uid
     if isinstance(raw.get("organizer"), dict) and isinstance(raw["organizer"].get("email"), str):
@@ -170,6 +179,8 @@ def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     target = common.calendar_for(ctx, token, wanted, "writer")
     if "recurringEventId" in current or current.get("status") == "cancelled":
         raise GoogleError(400, "cannotChangeOrganizerOfInstance", "Cannot move this event.")
+    if current.get("eventType", "default") != "default":
+        raise event_types.restriction("Only events of type default can be moved.")
     if target.id == source.id:
         return shown(ctx, source, current)
     if current["id"] in target.events:
@@ -188,9 +199,30 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
     eventdata.check(body)
     event = eventdata.complete({**body, "id": current["id"]}, calendar, current)
     _conference(ctx, calendar, event, current)
+    event_types.check_change(event, current)
     if any(event.get(name) != current.get(name) for name in TIME_FIELDS):
         event["sequence"] = int(current.get("sequence", 0)) + 1
-    return shown(ctx, calendar, changes.save(ctx, calendar, event))
+    saved = changes.save(ctx, calendar, event)
+    if "recurringEventId" in current and event.get("visibility") != current.get("visibility"):
+        _spread_visibility(ctx, calendar, saved)
+    return shown(ctx, calendar, saved)
+
+
+def _spread_visibility(ctx: Ctx, calendar: Calendar, instance: Event) -> None:
+    """Google applies a visibility set on one instance to the whole series (its master and
+    every other exception), since the Calendar API change of July 2026 (issue 22): a client
+    must read the series again after such a write."""
+    series_id = instance["recurringEventId"]
+    wanted = instance.get("visibility")
+    for event in list(calendar.events.values()):
+        if event["id"] == instance["id"] or event.get("status") == "cancelled":
+            continue
+        in_series = event["id"] == series_id or event.get("recurringEventId") == series_id
+        if in_series and event.get("visibility") != wanted:
+            changed = {k: v for k, v in event.items() if k != "visibility"}
+            if wanted is not None:
+                changed["visibility"] = wanted
+            changes.save(ctx, calendar, changed)
 
 
 def update(ctx: Ctx, calendar_id: str, event_id: str) -> Response:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from google_emulator.state.calendar import Calendar, CalendarStore, Channel
+from google_emulator.calendar import event_types
+from google_emulator.state.calendar import Calendar, CalendarStore, Channel, Event
 
 DELIVERY_TIMEOUT = 2.0
 REORDER_WAIT = 1.0  # seconds a held notification waits for a later one to overtake it
@@ -198,7 +199,9 @@ def send(channel: Channel, state: str) -> None:
     _enqueue((channel.address, headers))
 
 
-def changed(store: CalendarStore, calendar: Calendar) -> None:
-    """Tell every live channel on `calendar` that its events changed."""
+def changed(store: CalendarStore, calendar: Calendar, event: Event | None = None) -> None:
+    """Tell every live channel on `calendar` that its events changed (`event`, when one did):
+    a channel opened with `eventTypes` hears only of events of those types."""
     for channel in live(store, calendar.id):
-        send(channel, "exists")
+        if event_types.notifies(channel.event_types, event):
+            send(channel, "exists")

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from werkzeug.wrappers import Response
 
 from google_emulator import scopes
-from google_emulator.calendar import common, notify
+from google_emulator.calendar import common, event_types, notify
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
 from google_emulator.state.calendar import Calendar, Channel
@@ -66,6 +66,7 @@ def watch(ctx: Ctx, calendar_id: str) -> Response:
     if not isinstance(body, dict):
         raise GoogleError(400, "badRequest", "Bad Request")
     channel_id, address, secret = _check_watch(ctx, body)
+    types = list(event_types.requested(ctx))
     uri = f"{ctx.base_url}/calendar/v3/calendars/{quote(calendar.id, safe='@')}/events?alt=json"
     channel = Channel(
         channel_id,
@@ -76,6 +77,7 @@ def watch(ctx: Ctx, calendar_id: str) -> Response:
         secret,
         _expiration_ms(body),
         uri,
+        event_types=types,
     )
     ctx.state.calendars.channels[channel.id] = channel
     notify.send(channel, "sync")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from google_emulator.calendar import common, times, tokens
+from google_emulator.calendar import common, event_types, times, tokens
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
 from google_emulator.state.calendar import Calendar
@@ -130,7 +130,7 @@ def list_query(ctx: Ctx, calendar: Calendar) -> Query:
         ical_uid=common.arg(ctx, "iCalUID") or "",
         private=_properties(ctx, "privateExtendedProperty"),
         shared=_properties(ctx, "sharedExtendedProperty"),
-        event_types=tuple(ctx.request.args.getlist("eventTypes")),
+        event_types=event_types.requested(ctx),
         max_attendees=common.int_arg(ctx, "maxAttendees", 0, 1),
     )
 

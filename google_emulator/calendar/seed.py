@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from google_emulator.calendar import eventdata, recurrence, times
+from google_emulator.calendar import event_types, eventdata, recurrence, times
 from google_emulator.state.calendar import Calendar, CalendarStore, Event, etag_for
 
 ALICE, BOB, CAROL = "alice@example.com", "bob@example.com", "carol@example.com"
@@ -17,6 +17,13 @@ WORK_ID = "c_a1ce0000000000000000000000000001@group.calendar.google.com"
 ZONES = {ALICE: "Europe/London", BOB: "America/New_York"}
 SERIES_ID = "teammeet0001"  # alice's weekly series
 STANDUP_ID = "standup0001"
+BOB_WORKING_HOURS = {
+    "workingHoursEnabled": True,
+    "availableTimes": [
+        {"dayOfWeek": day, "periodStart": 8 * 60, "periodEnd": 16 * 60}
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+    ],
+}
 MOVED_INDEX, CANCELLED_INDEX = 7, 4  # which occurrences of the weekly series are exceptions
 FILLER = (
     "Design review",
@@ -39,6 +46,7 @@ FILLER = (
 def put(store: CalendarStore, calendar: Calendar, event: Event, stamp: str) -> Event:
     """Store a seeded or generated event (already valid) under the next sequence number."""
     seq = store.next_seq()
+    event_types.settle(event, calendar)
     event = eventdata.complete(event, calendar)
     event.update(etag=etag_for(seq), created=event.get("created") or stamp, updated=stamp)
     calendar.events[event["id"]] = event
@@ -71,6 +79,7 @@ def seed_calendars(store: CalendarStore, email: str, kind: str) -> None:
         _fill(store, work, work_events(today))
     else:
         _fill(store, primary, bob_events(today))
+        primary.working_hours = BOB_WORKING_HOURS  # bob is a Workspace user
 
 
 def _fill(store: CalendarStore, calendar: Calendar, events: list[Event]) -> None:
@@ -314,9 +323,59 @@ def bob_events(today: dt.date) -> list[Event]:
             **all_day(today + dt.timedelta(days=6), 2),
         },
         {"id": "bobcall0001", "summary": "Call with London", **at(today, 10, 0, tz)},
+        *bob_typed_events(today),
         {
             "id": "bobreview0001",
             "summary": "Code review",
             **at(today - dt.timedelta(days=2), 15, 0, tz),
+        },
+    ]
+
+
+def bob_typed_events(today: dt.date) -> list[Event]:
+    """One event of each type but `default` (bob's calendar is the primary one they need)."""
+    tz = ZONES[BOB]
+    return [
+        {
+            "id": "bobfocus0001",
+            "summary": "Focus time",
+            "eventType": "focusTime",
+            **at(today + dt.timedelta(days=1), 13, 0, tz, hours=2),
+            "focusTimeProperties": {
+                "autoDeclineMode": "declineOnlyNewConflictingInvitations",
+                "chatStatus": "doNotDisturb",
+            },
+        },
+        {
+            "id": "bobaway0001",
+            "summary": "Out of office",
+            "eventType": "outOfOffice",
+            **at(today + dt.timedelta(days=3), 9, 0, tz, hours=8),
+            "outOfOfficeProperties": {
+                "autoDeclineMode": "declineAllConflictingInvitations",
+                "declineMessage": "Away for the day.",
+            },
+        },
+        {
+            "id": "bobhome0001",
+            "summary": "Home",
+            "eventType": "workingLocation",
+            **all_day(today),
+            "workingLocationProperties": {"type": "homeOffice", "homeOffice": {}},
+        },
+        {
+            "id": "bobbirthday0001",
+            "summary": "Dana's birthday",
+            "eventType": "birthday",
+            **all_day(today + dt.timedelta(days=12)),
+            "recurrence": ["RRULE:FREQ=YEARLY"],
+            "birthdayProperties": {"type": "birthday"},
+        },
+        {
+            "id": "bobgmail0001",
+            "summary": "Dinner reservation at Ostra",
+            "eventType": "fromGmail",
+            **at(today + dt.timedelta(days=5), 19, 0, tz, hours=2),
+            "location": "Ostra, Boston",
         },
     ]

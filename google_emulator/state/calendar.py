@@ -40,6 +40,7 @@ class Calendar:
     changed: dict[str, int] = field(default_factory=dict)  # event id -> seq of last change
     created: dict[str, int] = field(default_factory=dict)  # event id -> seq of its creation
     acl: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> scope, role, seq
+    working_hours: dict[str, Any] | None = None  # the Calendar resource's workingHours
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Channel:
     expiration_ms: int
     resource_uri: str
     messages: int = 0  # the last message number sent
+    event_types: list[str] = field(default_factory=list)  # eventTypes watched (empty: all)
 
     def to_api(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -78,6 +80,7 @@ class CalendarStore:
     entries: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     settings: dict[str, dict[str, str]] = field(default_factory=dict)  # email -> overrides
     pending_conferences: list[tuple[str, str]] = field(default_factory=list)  # (calendar, event)
+    meet_pending: bool = False  # Meet conferences answer "pending" first (a control fault)
 
     def next_seq(self) -> int:
         self.seq += 1

@@ -14,7 +14,7 @@ from googleapiclient.errors import HttpError
 
 from google_emulator import EmulatorServer
 from google_emulator.calendar import quickadd
-from tests.emulator.clients import DISCOVERY, service, validate
+from tests.emulator.clients import DISCOVERY, control, service, validate
 
 SLOT = {
     "start": {"dateTime": "2031-03-04T10:00:00Z"},
@@ -158,7 +158,25 @@ def test_move_takes_the_event_to_another_calendar(alice: Any) -> None:
     assert gone["status"] == "cancelled"
 
 
-def test_a_meet_conference_is_pending_then_created(alice: Any) -> None:
+MEET_ASKED = {
+    "summary": "Call",
+    **SLOT,
+    "conferenceData": {
+        "createRequest": {"requestId": "r0", "conferenceSolutionKey": {"type": "hangoutsMeet"}}
+    },
+}
+
+
+def test_a_meet_conference_is_created_at_once_as_google_usually_answers(alice: Any) -> None:
+    made = alice.events().insert(calendarId="primary", body=MEET_ASKED, conferenceDataVersion=1)
+    first = validate(made.execute(), "Event")
+    assert first["conferenceData"]["createRequest"]["status"]["statusCode"] == "success"
+    assert first["hangoutLink"].startswith("https://meet.google.com/")
+    assert first["conferenceData"]["entryPoints"][0]["uri"] == first["hangoutLink"]
+
+
+def test_a_meet_conference_is_pending_then_created(alice: Any, emulator: EmulatorServer) -> None:
+    control(emulator.base_url, "meet", {"pending": True})
     asked = {
         "summary": "Call",
         **SLOT,

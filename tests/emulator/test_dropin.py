@@ -123,7 +123,7 @@ def test_a_realistic_gcsa_session_runs_unchanged(
         "timezone": "Europe/London",
         "busy": 1,
         "quick": ["Lunch with Bob", "12:30"],
-        "meet": "pending",
+        "meet": "ConferenceSolution",
         "meet_link": "https://meet.google.com/",
         "moved": "Call",
         "after_delete": False,

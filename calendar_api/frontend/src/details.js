@@ -41,7 +41,9 @@ export async function openDetails(fcEvent) {
   $("details-error").hidden = true;
   $("details-link").hidden = true;
   const writable = Boolean((calendarById(props.calendar) || {}).writable);
-  $("details-edit").hidden = !writable;
+  // A fromGmail or birthday event takes changes only to a few fields Google names (the
+  // feed's `changeable`), none of them in the edit form: no Edit, and the reason in words.
+  $("details-edit").hidden = !writable || Boolean(props.changeable);
   $("details-delete").hidden = !writable;
   render(fcEvent, null, null);
   openDialog($("details"), $("details-title").nextElementSibling);
@@ -66,6 +68,8 @@ function render(fcEvent, data, master) {
   fact(list, "Time zone", fcEvent.allDay ? "" : own && own !== state.zone ? `${state.zone} (the event's own zone is ${own})` : state.zone);
   if (props.seriesId) fact(list, "Repeats", master ? ruleInWords(master.recurrence) || "Yes" : "Yes");
   fact(list, "Calendar", props.calendarName);
+  fact(list, "Kind", props.eventTypeLabel || "");
+  if (props.changeable) fact(list, "Editing", `${props.eventTypeLabel} events can't be edited here: Google lets apps change only their ${props.changeable.join(", ")}.`);
   if (!data) return;
   fact(list, "Location", data.location || "");
   fact(list, "Description", data.description || "");

@@ -130,6 +130,7 @@ def test_the_figures_of_a_small_week_are_the_hand_computed_ones(small_calendar: 
         "end": "17:00",
         "days": [0, 1, 2, 3, 4],
         "time_zone": "Europe/London",
+        "source": "preferences",
     }
     assert body["calendars"] == ["alice@example.com"]
 

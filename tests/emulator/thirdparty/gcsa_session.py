@@ -72,7 +72,9 @@ def main(credentials_path: str, token_path: str, port: int) -> dict[str, object]
             ),
         )
     )
-    seen["meet"] = call.conference_solution.status if call.conference_solution else None
+    # A created conference (Google's usual answer) parses as ConferenceSolution; one still
+    # pending as ConferenceSolutionCreateRequest.
+    seen["meet"] = type(call.conference_solution).__name__
     call = gc.get_event(call.event_id)
     seen["meet_link"] = str(call.conference_solution.entry_points[0].uri)[:24]
     moved = gc.move_event(call, destination_calendar_id=trips.id)
