@@ -247,7 +247,13 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 GOOGLE_REDIRECT_URI = env_str(
     "GOOGLE_REDIRECT_URI", PUBLIC_BASE_URL.rstrip("/") + "/rest/v1/calendar/redirect/"
 )
-GOOGLE_CALENDAR_SCOPE = env_str("GOOGLE_CALENDAR_SCOPE", "https://www.googleapis.com/auth/calendar")
+# The Calendar scopes asked for, separated by spaces (short names are completed): by default the
+# calendar list (read-only), events, and free/busy (Google's freeBusy for what the store does
+# not hold); "calendar.calendarlist.readonly calendar.events.readonly calendar.freebusy" for a
+# host that only reads, "calendar.freebusy" for one that only needs availability.
+GOOGLE_CALENDAR_SCOPES = env_str(
+    "GOOGLE_CALENDAR_SCOPES", "calendar.calendarlist.readonly calendar.events calendar.freebusy"
+).split()
 GOOGLE_HTTP_TIMEOUT = env_int("GOOGLE_HTTP_TIMEOUT", 10)
 # Scale of the exponential backoff between retries of one call (1 = Google's recommendation).
 GOOGLE_RETRY_BACKOFF = float(env_str("GOOGLE_RETRY_BACKOFF", "1"))

@@ -26,12 +26,15 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
-from calendar_api.google import errors
+from calendar_api.google import errors, scopes
 from calendar_api.google.config import load_config
 from calendar_api.metrics import google_request_count
 
 NUM_RETRIES = 3  # googleapiclient retries 5xx, 429 and 403 rate limits with backoff
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+# A token without the scope a method needs: the ErrorInfo reason of Google's newer error body
+# (which the client reads first), and the older `errors[].reason`.
+SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
 
 
 @cache
@@ -51,7 +54,7 @@ def execute(request: Any) -> Any:
         response = request.execute(num_retries=NUM_RETRIES)
     except HttpError as exc:
         google_request_count(method, exc.status_code)
-        raise map_http_error(exc) from exc
+        raise map_http_error(exc, method) from exc
     except (TimeoutError, ConnectionError, httplib2.HttpLib2Error, OSError) as exc:
         google_request_count(method, "unreachable")
         raise errors.GoogleUnavailable() from exc
@@ -74,10 +77,13 @@ BY_STATUS: dict[int, type[errors.GoogleError]] = {
 }
 
 
-def map_http_error(exc: HttpError) -> errors.GoogleError:
+def map_http_error(exc: HttpError, method: str = "") -> errors.GoogleError:
     reasons = {str(d.get("reason")) for d in (exc.error_details or []) if isinstance(d, dict)}
     message = str(exc.reason or "")
     retry_after = _retry_after(exc)
+    if exc.status_code == 403 and reasons & SCOPE_REASONS:
+        part = scopes.PART_OF_METHOD.get(method, scopes.EVENTS_READ)
+        return errors.ScopeMissing(part, scopes.ASK_FOR[part])
     special = _by_reason(exc.status_code, reasons, retry_after, message)
     if special is not None:
         return special

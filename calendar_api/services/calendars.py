@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
+from calendar_api.google import scopes
+from calendar_api.google.errors import ScopeMissing
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.services.instances import instances_drop
 from calendar_api.services.sync import events_wipe, sync_request
@@ -12,24 +16,25 @@ from calendar_api.services.watches import watch_request, watch_stop
 
 
 def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
-    """Record every calendar in the account's calendarList; the primary is synced by default."""
-    with google_for(account) as google:
-        entries = list(google.calendar_list())
+    """Record every calendar in the account's calendarList; the primary is synced by default.
+
+    Without the calendar list scope (the person unticked it) only the primary calendar is
+    known: its id is the account's address, as Google's primary calendars' ids are. Without
+    an events scope (free/busy only) nothing is synced."""
+    parts = scopes.parts_granted(account.scopes)
+    if scopes.CALENDAR_LIST in parts:
+        with google_for(account) as google:
+            entries = list(google.calendar_list())
+    else:
+        entries = [{"id": account.email, "summary": account.email, "primary": True}]
+    readable = scopes.EVENTS_READ in parts
     seen = []
     with transaction.atomic():
         for entry in entries:
             calendar, created = Calendar.objects.update_or_create(
-                account=account,
-                google_id=str(entry["id"]),
-                defaults={
-                    "summary": str(entry.get("summaryOverride") or entry.get("summary") or ""),
-                    "time_zone": str(entry.get("timeZone") or "UTC"),
-                    "access_role": str(entry.get("accessRole") or "reader"),
-                    "color": str(entry.get("backgroundColor") or ""),
-                    "primary": bool(entry.get("primary")),
-                },
+                account=account, google_id=str(entry["id"]), defaults=_fields(entry)
             )
-            if created and calendar.primary:
+            if created and calendar.primary and readable:
                 Calendar.objects.filter(pk=calendar.pk).update(sync_enabled=True)
                 calendar.sync_enabled = True
             seen.append(calendar)
@@ -37,11 +42,29 @@ def calendars_refresh(*, account: GoogleAccount) -> list[Calendar]:
     return seen
 
 
+def _fields(entry: dict[str, Any]) -> dict[str, Any]:
+    """A calendarList entry's fields as stored (a primary known without the list: defaults,
+    the time zone learnt from its first events.list page)."""
+    fields = {
+        "summary": str(entry.get("summaryOverride") or entry.get("summary") or ""),
+        "primary": bool(entry.get("primary")),
+    }
+    if "accessRole" in entry or not fields["primary"]:
+        fields.update(
+            time_zone=str(entry.get("timeZone") or "UTC"),
+            access_role=str(entry.get("accessRole") or "reader"),
+            color=str(entry.get("backgroundColor") or ""),
+        )
+    return fields
+
+
 def calendar_update(*, calendar: Calendar, sync_enabled: bool) -> Calendar:
     """Turning sync on queues a full sync and a push channel; turning it off stops the channels
     and forgets the stored events and sync token (a later sync starts afresh)."""
     if sync_enabled == calendar.sync_enabled:
         return calendar
+    if sync_enabled and not calendar.account.can(scopes.EVENTS_READ):
+        raise ScopeMissing(scopes.EVENTS_READ, scopes.ASK_FOR[scopes.EVENTS_READ])
     if sync_enabled:
         with transaction.atomic():
             Calendar.objects.filter(pk=calendar.pk).update(sync_enabled=True)
