@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from calendar_api.google import scopes
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel, WorkerHeartbeat
 from calendar_api.services.sync import account_sync_request, sync_request
 
@@ -30,15 +31,40 @@ class CalendarInline(admin.TabularInline[Calendar, GoogleAccount]):
         return False
 
 
+MISSING_WORDS = {
+    scopes.EVENTS_WRITE: "writing events (read-only)",
+    scopes.EVENTS_READ: "events (free/busy only)",
+    scopes.CALENDAR_LIST: "calendar list (primary only)",
+    scopes.FREE_BUSY: "Google free/busy",
+}
+
+
 @admin.register(GoogleAccount)
 class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
     """Tokens are never shown: they are not editable fields, and not listed."""
 
-    list_display = ["email", "user", "status", "last_error", "last_synced", "connected_at"]
+    list_display = [
+        "email",
+        "user",
+        "status",
+        "access",
+        "last_error",
+        "last_synced",
+        "connected_at",
+    ]
     list_filter = ["status"]
     search_fields = ["email", "user__username"]
-    fields = ["user", "email", "sub", "status", "scopes", "access_token_expires_at", "connected_at"]
-    readonly_fields = ["user", "sub", "scopes", "access_token_expires_at", "connected_at"]
+    fields = [
+        "user",
+        "email",
+        "sub",
+        "status",
+        "access",
+        "scopes",
+        "access_token_expires_at",
+        "connected_at",
+    ]
+    readonly_fields = ["user", "sub", "access", "scopes", "access_token_expires_at", "connected_at"]
     inlines = [CalendarInline]
     actions = ["sync_now"]
 
@@ -52,6 +78,14 @@ class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
                 errors=Count("calendars", filter=~Q(calendars__last_sync_error="")),
             )
         )
+
+    @admin.display(description="access")
+    def access(self, account: GoogleAccount) -> str:
+        """What the grant allows, and what it lacks of what was asked (granular consent)."""
+        missing = scopes.parts_missing(account.scopes)
+        if not missing:
+            return "everything asked for"
+        return "missing: " + ", ".join(MISSING_WORDS[part] for part in missing)
 
     @admin.display(description="last sync")
     def last_synced(self, account: Any) -> Any:

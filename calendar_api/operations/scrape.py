@@ -15,6 +15,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, mult
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from calendar_api.google import scopes
 from calendar_api.models import GoogleAccount, WatchChannel
 from calendar_api.operations.queues import oldest_waiting_seconds
 
@@ -32,6 +33,7 @@ class ProductStateCollector(Collector):
         for status in GoogleAccount.Status.values:
             accounts.add_metric([status], counts.get(status, 0))
         yield accounts
+        yield _missing_scopes()
         soon = timezone.now() + dt.timedelta(seconds=settings.WATCH_RENEW_MARGIN)
         expiring = WatchChannel.objects.filter(stopped_at__isnull=True, expires_at__lt=soon)
         yield GaugeMetricFamily(
@@ -44,6 +46,25 @@ class ProductStateCollector(Collector):
             "Seconds the oldest due job has waited in the queue (0 when empty).",
             value=oldest_waiting_seconds(),
         )
+
+
+def _missing_scopes() -> GaugeMetricFamily:
+    """Active accounts by each part of access asked for (GOOGLE_CALENDAR_SCOPES) that their
+    grant lacks: unticked on Google's consent page, or refused by Google (403
+    ACCESS_TOKEN_SCOPE_INSUFFICIENT). One query, grouped by the granted scopes."""
+    gauge = GaugeMetricFamily(
+        "gcal_accounts_missing_scope",
+        "Active Google accounts whose grant lacks a part of the access asked for, by part.",
+        labels=["access", "scope"],
+    )
+    active = GoogleAccount.objects.filter(status=GoogleAccount.Status.ACTIVE)
+    missing = dict.fromkeys(scopes.ASK_FOR, 0)
+    for granted, count in active.values_list("scopes").annotate(n=Count("pk")).order_by():
+        for part in scopes.parts_missing(granted or []):
+            missing[part] += count
+    for part, count in missing.items():
+        gauge.add_metric([part, scopes.ASK_FOR[part]], count)
+    return gauge
 
 
 def metrics_text() -> bytes:

@@ -203,3 +203,23 @@ class _received:
 
     def _record(self, **kwargs: Any) -> None:
         self.calls.append(kwargs)
+
+
+def test_metrics_count_accounts_by_missing_part(
+    google: Any, visitor: Client, client: Client
+) -> None:
+    assert grant(google, visitor, [LIST, EVENTS]).status_code == 200  # free/busy unticked
+    text = client.get("/metrics").content.decode()
+    assert f'gcal_accounts_missing_scope{{access="free_busy",scope="{FREEBUSY}"}} 1.0' in text
+    assert f'gcal_accounts_missing_scope{{access="events_write",scope="{EVENTS}"}} 0.0' in text
+
+
+def test_the_admin_shows_what_an_account_lacks(
+    google: Any, visitor: Client, admin_client: Client
+) -> None:
+    assert grant(google, visitor, [EVENTS, FREEBUSY]).status_code == 200  # list unticked
+    listing = admin_client.get("/admin/calendar_api/googleaccount/").content.decode()
+    assert "missing: calendar list (primary only)" in listing
+    account = GoogleAccount.objects.get()
+    page = admin_client.get(f"/admin/calendar_api/googleaccount/{account.pk}/change/")
+    assert "missing: calendar list (primary only)" in page.content.decode()
