@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
+from calendar_api.google import scopes
 from calendar_api.google.config import ConfigurationError, is_loopback, load_config
 
 
@@ -70,3 +72,13 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
             )
         )
     return errors
+
+
+@checks.register()
+def check_scopes(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """GOOGLE_CALENDAR_SCOPES must grant some Calendar access (events or free/busy)."""
+    try:
+        scopes.calendar_scopes()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="calendar_api.E008")]
+    return []

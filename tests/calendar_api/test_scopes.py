@@ -223,3 +223,12 @@ def test_the_admin_shows_what_an_account_lacks(
     account = GoogleAccount.objects.get()
     page = admin_client.get(f"/admin/calendar_api/googleaccount/{account.pk}/change/")
     assert "missing: calendar list (primary only)" in page.content.decode()
+
+
+def test_a_setting_granting_no_calendar_access_fails_the_system_check(settings: Any) -> None:
+    from calendar_api.checks import check_scopes
+
+    assert check_scopes() == []
+    settings.GOOGLE_CALENDAR_SCOPES = "calendar.settings.readonly"
+    [error] = check_scopes()
+    assert error.id == "calendar_api.E008" and "grants no Calendar access" in error.msg
