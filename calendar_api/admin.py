@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from calendar_api.google import scopes
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel, WorkerHeartbeat
 from calendar_api.services.sync import account_sync_request, sync_request
 
@@ -30,11 +31,27 @@ class CalendarInline(admin.TabularInline[Calendar, GoogleAccount]):
         return False
 
 
+MISSING_WORDS = {
+    scopes.EVENTS_WRITE: "writing events (read-only)",
+    scopes.EVENTS_READ: "events (free/busy only)",
+    scopes.CALENDAR_LIST: "calendar list (primary only)",
+    scopes.FREE_BUSY: "Google free/busy",
+}
+
+
 @admin.register(GoogleAccount)
 class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
     """Tokens are never shown: they are not editable fields, and not listed."""
 
-    list_display = ["email", "user", "status", "last_error", "last_synced", "connected_at"]
+    list_display = [
+        "email",
+        "user",
+        "status",
+        "access",
+        "last_error",
+        "last_synced",
+        "connected_at",
+    ]
     list_filter = ["status"]
     search_fields = ["email", "user__username"]
     fields = [
@@ -43,6 +60,7 @@ class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
         "sub",
         "status",
         "reconnect_reason",
+        "access",
         "scopes",
         "access_token_expires_at",
         "connected_at",
@@ -51,6 +69,7 @@ class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
         "user",
         "sub",
         "reconnect_reason",
+        "access",
         "scopes",
         "access_token_expires_at",
         "connected_at",
@@ -68,6 +87,14 @@ class GoogleAccountAdmin(admin.ModelAdmin[GoogleAccount]):
                 errors=Count("calendars", filter=~Q(calendars__last_sync_error="")),
             )
         )
+
+    @admin.display(description="access")
+    def access(self, account: GoogleAccount) -> str:
+        """What the grant allows, and what it lacks of what was asked (granular consent)."""
+        missing = scopes.parts_missing(account.scopes)
+        if not missing:
+            return "everything asked for"
+        return "missing: " + ", ".join(MISSING_WORDS[part] for part in missing)
 
     @admin.display(description="last sync")
     def last_synced(self, account: Any) -> Any:

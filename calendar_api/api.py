@@ -15,6 +15,10 @@ Errors are the exceptions the REST API maps to its answers (docs/python-api.md):
 - `calendar_api.reads.events.CalendarNotSynced` (409): the calendar is not synced;
 - `calendar_api.reads.events.NotRecurring`, `calendar_api.services.events.InstanceCancelled`
   (400): `scope="following"` on something that is not an instance of a series;
+- `calendar_api.google.errors.ScopeMissing` (403): the account's Google grant does not allow
+  it (granular consent: a write on a read-only account, events of a free/busy-only one);
+  `.part` names the missing part of access ("events_write", "events_read"), `.scope` the Google
+  scope that gives it, which `connect_url(..., grant=part)` asks for;
 - `calendar_api.google.errors.PreconditionFailed` (412): the etag given is not the stored
   version, or Google holds a newer one (which is then stored: read it again);
 - other `calendar_api.google.errors.GoogleError` subclasses (their `status_code`), e.g.
@@ -179,14 +183,21 @@ def event_delete(
 
 
 def connect_url(
-    request: HttpRequest, *, next_url: str | None = None, login_hint: str | None = None
+    request: HttpRequest,
+    *,
+    next_url: str | None = None,
+    login_hint: str | None = None,
+    grant: str | None = None,
 ) -> str:
     """The absolute URL that starts connecting a Google account (the OAuth flow's init view,
     `calendar_oauth:init`): send the person's browser there. After Google's consent
     they come back signed in, to `next_url` (a local path; anything else is ignored by the
     view) or, without one, to the JSON answer with the primary calendar's events.
-    `login_hint`: the e-mail address to suggest on Google's page."""
-    params = {k: v for k, v in (("next", next_url), ("login_hint", login_hint)) if v}
+    `login_hint`: the e-mail address to suggest on Google's page. `grant`: a part of access
+    the account lacks (`ScopeMissing.part`): only its scope is asked for, and Google keeps
+    what was granted before (incremental authorization)."""
+    pairs = (("next", next_url), ("login_hint", login_hint), ("grant", grant))
+    params = {k: v for k, v in pairs if v}
     url = reverse("calendar_oauth:init")
     return request.build_absolute_uri(f"{url}?{urlencode(params)}" if params else url)
 

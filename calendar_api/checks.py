@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 from calendar_api.conf import DEV_TOKEN_KEY, FLAT_NAMES, KEYS, REMOVED, REQUIRED, app_settings
+from calendar_api.google import scopes
 from calendar_api.google.config import ConfigurationError, is_loopback, load_config
 
 
@@ -166,3 +168,15 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
             )
         )
     return errors
+
+
+@checks.register()
+def check_scopes(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """GOOGLE_CALENDAR['SCOPES'] must grant some Calendar access (events or free/busy)."""
+    if check_settings():
+        return []
+    try:
+        scopes.calendar_scopes()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="calendar_api.E008")]
+    return []

@@ -75,10 +75,13 @@ KEYS: dict[str, Key] = {
         "The OAuth redirect URI registered with Google. Empty: PUBLIC_BASE_URL plus the path of "
         "the app's redirect view, wherever the host mounts it.",
     ),
-    "SCOPE": _k(
-        "https://www.googleapis.com/auth/calendar",
+    "SCOPES": _k(
+        ["calendar.calendarlist.readonly", "calendar.events", "calendar.freebusy"],
+        (list, tuple),
+        "The Calendar scopes asked for (short names are completed): the calendar list, events "
+        "and free/busy by default; read-only ones for a host that only reads; "
+        "['calendar.freebusy'] for one that only needs availability.",
         str,
-        "The Calendar scope asked for on the consent page.",
     ),
     "HTTP_TIMEOUT": _k(10, NUMBER, "Seconds one call to Google may take."),
     "RETRY_BACKOFF": _k(
@@ -204,14 +207,17 @@ KEYS: dict[str, Key] = {
 }
 
 # Keys that existed and went: the checks say what replaced them.
-REMOVED: dict[str, str] = {}
+REMOVED: dict[str, str] = {
+    "SCOPE": "Replaced by SCOPES, a list of narrow scopes (docs/oauth.md, granular consent).",
+}
 
 # The project-level names of 0.1.0, each now a key of GOOGLE_CALENDAR.
 FLAT_NAMES: dict[str, str] = {
     "GOOGLE_EMULATOR_URL": "EMULATOR_URL",
     "GOOGLE_CLIENT_SECRETS_FILE": "CLIENT_SECRETS_FILE",
     "GOOGLE_REDIRECT_URI": "REDIRECT_URI",
-    "GOOGLE_CALENDAR_SCOPE": "SCOPE",
+    "GOOGLE_CALENDAR_SCOPE": "SCOPES",
+    "GOOGLE_CALENDAR_SCOPES": "SCOPES",
     "GOOGLE_HTTP_TIMEOUT": "HTTP_TIMEOUT",
     "GOOGLE_RETRY_BACKOFF": "RETRY_BACKOFF",
     "GOOGLE_OAUTH_STATE_TTL": "OAUTH_STATE_TTL",

@@ -1,7 +1,9 @@
 """The API's one error shape, and the exception handler that produces it.
 
 Every error answers `{"error": {"code": "<stable code>", "message": "<for people>",
-"status": <http status>}}`; validation errors add `"fields": {"<field>": ["<problem>", ...]}`.
+"status": <http status>}}`; validation errors add `"fields": {"<field>": ["<problem>", ...]}`,
+and `scope_missing` (403) adds `"scope"` (the Google scope not granted) and `"access"` (the
+part of access it gives: events_write, events_read, calendar_list, free_busy).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from calendar_api.google.errors import GoogleError
+from calendar_api.google.errors import GoogleError, ScopeMissing
 from calendar_api.parsers import RequestTooLarge
 
 logger = logging.getLogger(__name__)
@@ -120,7 +122,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 
 def _google_error_response(exc: GoogleError) -> Response:
-    response = Response(error_body(exc.code, exc.message, exc.status_code), exc.status_code)
+    extra = {"scope": exc.scope, "access": exc.part} if isinstance(exc, ScopeMissing) else {}
+    body = error_body(exc.code, exc.message, exc.status_code, **extra)
+    response = Response(body, exc.status_code)
     if exc.retry_after:
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from calendar_api import crypto
+from calendar_api.google import scopes as google_scopes
 from calendar_api.kits.event_fields import readable, storable
 
 
@@ -90,6 +91,11 @@ class GoogleAccount(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def can(self, part: str) -> bool:
+        """Whether the granted scopes give `part` of access (google/scopes.py: events_write,
+        events_read, calendar_list, free_busy)."""
+        return part in google_scopes.parts_granted(self.scopes)
 
 
 def read_version_start() -> int:

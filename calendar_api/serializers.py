@@ -3,9 +3,23 @@ beside each endpoint; an event's shape, for every output, in kits/event_shape.py
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from rest_framework import serializers
 
+from calendar_api.google import scopes
 from calendar_api.models import Calendar, GoogleAccount
+
+
+class AccessShape(TypedDict):
+    events: str
+    calendar_list: bool
+    free_busy: bool
+
+
+class MissingShape(TypedDict):
+    access: str
+    scope: str
 
 
 class ConnectionSerializer(serializers.ModelSerializer[GoogleAccount]):
@@ -13,6 +27,8 @@ class ConnectionSerializer(serializers.ModelSerializer[GoogleAccount]):
 
     last_synced_at = serializers.DateTimeField(read_only=True, allow_null=True)
     push = serializers.SerializerMethodField()
+    access = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField()
 
     class Meta:
         model = GoogleAccount
@@ -22,6 +38,8 @@ class ConnectionSerializer(serializers.ModelSerializer[GoogleAccount]):
             "status",
             "reconnect_reason",
             "scopes",
+            "access",
+            "missing",
             "connected_at",
             "last_synced_at",
             "push",
@@ -30,6 +48,25 @@ class ConnectionSerializer(serializers.ModelSerializer[GoogleAccount]):
 
     def get_push(self, account: GoogleAccount) -> str:
         return "live" if getattr(account, "live_channels", 0) else "polling"
+
+    def get_access(self, account: GoogleAccount) -> AccessShape:
+        """What the grant allows: events "read_write", "read_only" or "none" (free/busy
+        only); the calendar list (false: the primary calendar only); Google's free/busy."""
+        parts = scopes.parts_granted(account.scopes)
+        events = "read_only" if scopes.EVENTS_READ in parts else "none"
+        return {
+            "events": "read_write" if scopes.EVENTS_WRITE in parts else events,
+            "calendar_list": scopes.CALENDAR_LIST in parts,
+            "free_busy": scopes.FREE_BUSY in parts,
+        }
+
+    def get_missing(self, account: GoogleAccount) -> list[MissingShape]:
+        """Each part the app asks for (GOOGLE_CALENDAR['SCOPES']) that was not granted, with the
+        scope to grant; `/rest/v1/calendar/init/?grant=<part>` asks for it."""
+        return [
+            {"access": part, "scope": scopes.ASK_FOR[part]}
+            for part in scopes.parts_missing(account.scopes)
+        ]
 
 
 # -- calendars, events and free/busy -------------------------------------------------------

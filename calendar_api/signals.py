@@ -71,15 +71,17 @@ events_changed = Signal()
 # account waits for its reconnect), once its transaction commits.
 reconnect_required = Signal()
 
-# A connect was refused because the person did not grant a scope the app needs (Google's
-# consent page lets them untick Calendar access); nothing was stored for that grant.
+# A scope the app asks for (GOOGLE_CALENDAR['SCOPES']) is not granted: Google's consent page has
+# a checkbox per scope, or Google refused a call for want of one.
 #   sender:  the GoogleAccount class
-#   user:    the user connecting (AnonymousUser for a sign-in through Google)
-#   account: the GoogleAccount already stored for that Google identity, or None
+#   user:    the user connecting (AnonymousUser for a sign-in through Google), or the owner
+#   account: the GoogleAccount (None when a refused connect had none stored before)
 #   email:   the Google account's address ("" if Google did not say)
-#   missing: frozenset of the scopes not granted
-# Sent by services.accounts.account_connect before it raises ScopeNotGranted; at once,
-# since it records nothing that could be rolled back.
+#   missing: frozenset of the scopes not granted (the ones to ask for)
+#   refused: True when the connect was refused (no Calendar access at all; nothing stored,
+#            sent at once before ScopeNotGranted); False when the account works with part of
+#            the access: connected so (services.accounts.account_connect), or Google answered
+#            403 ACCESS_TOKEN_SCOPE_INSUFFICIENT (services.tokens.account_scope_lost); on commit.
 scope_missing = Signal()
 
 

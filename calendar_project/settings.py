@@ -185,7 +185,11 @@ GOOGLE_CALENDAR = {
     "CLIENT_SECRETS_FILE": env_str("GOOGLE_CLIENT_SECRETS_FILE", ""),
     "PUBLIC_BASE_URL": env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     "REDIRECT_URI": env_str("GOOGLE_REDIRECT_URI", ""),
-    "SCOPE": env_str("GOOGLE_CALENDAR_SCOPE", "https://www.googleapis.com/auth/calendar"),
+    # The Calendar scopes asked for, separated by spaces (short names are completed): the
+    # calendar list (read-only), events, and free/busy by default (docs/oauth.md).
+    "SCOPES": env_str(
+        "GOOGLE_CALENDAR_SCOPES", "calendar.calendarlist.readonly calendar.events calendar.freebusy"
+    ).split(),
     "HTTP_TIMEOUT": env_int("GOOGLE_HTTP_TIMEOUT", 10),
     "RETRY_BACKOFF": float(env_str("GOOGLE_RETRY_BACKOFF", "1")),
     "OAUTH_STATE_TTL": env_int("GOOGLE_OAUTH_STATE_TTL", 600),

@@ -118,6 +118,44 @@ class GoogleError(Exception):
         return json_response(self.body(), self.status, headers=headers)
 
 
+class InsufficientScope(GoogleError):
+    """A token without any scope the method accepts. Google's answer (as seen from the
+    Calendar API, e.g. googleapis/google-api-python-client#1296): 403 PERMISSION_DENIED,
+    "Request had insufficient authentication scopes.", reason insufficientPermissions, an
+    ErrorInfo detail ACCESS_TOKEN_SCOPE_INSUFFICIENT naming the method, and a
+    `WWW-Authenticate: Bearer ... error="insufficient_scope"` header (RFC 6750 section 3.1)."""
+
+    def __init__(self, method_id: str) -> None:
+        super().__init__(403, "insufficientPermissions", "Insufficient Permission")
+        self.method_id = method_id
+
+    def body(self) -> dict[str, Any]:
+        body = super().body()
+        body["error"]["message"] = "Request had insufficient authentication scopes."
+        body["error"]["details"] = [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "service": "calendar-json.googleapis.com",
+                    "method": _rpc_method(self.method_id),
+                },
+            }
+        ]
+        return body
+
+    def response(self) -> Response:
+        challenge = 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"'
+        return json_response(self.body(), 403, headers={"WWW-Authenticate": challenge})
+
+
+def _rpc_method(method_id: str) -> str:
+    """`calendar.events.list` -> `calendar.v3.Events.List`, as Google's ErrorInfo names it."""
+    api, *rest = method_id.split(".")
+    return ".".join([api, "v3", *(part[:1].upper() + part[1:] for part in rest)])
+
+
 class OAuthError(Exception):
     """An OAuth endpoint error: `{"error": ..., "error_description": ...}`."""
 

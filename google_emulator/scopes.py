@@ -1,12 +1,14 @@
-"""The OAuth scopes the emulator knows, in Google's normalised form, with consent-page text."""
+"""The OAuth scopes the emulator knows, in Google's normalised form, with consent-page text,
+and which of them each Calendar v3 method accepts."""
 
 from __future__ import annotations
 
 from google_emulator.discovery import scope_description
 
-CAL = "https://www.googleapis.com/auth/calendar"
-EMAIL = "https://www.googleapis.com/auth/userinfo.email"
-PROFILE = "https://www.googleapis.com/auth/userinfo.profile"
+AUTH = "https://www.googleapis.com/auth/"
+CAL = AUTH + "calendar"
+EMAIL = AUTH + "userinfo.email"
+PROFILE = AUTH + "userinfo.profile"
 
 ALIASES = {"email": EMAIL, "profile": PROFILE}
 
@@ -21,15 +23,118 @@ DESCRIPTIONS = {
     CAL + ".calendarlist.readonly": "See the list of Google calendars you're subscribed to",
 }
 SIGN_IN = {"openid", EMAIL, PROFILE}  # always granted; the rest are ticked one by one
-# calendar.app.created is treated like full access (the emulator does not track which app
-# created a calendar); calendar.events.owned like calendar.events.
-WRITE_SCOPES = {CAL, CAL + ".events", CAL + ".events.owned", CAL + ".app.created"}
-READ_SCOPES = {
-    *WRITE_SCOPES,
-    CAL + ".readonly",
-    CAL + ".events.readonly",
-    CAL + ".events.owned.readonly",
+# Which scopes let a token call each Calendar v3 method: the "Authorization" section of each
+# method's page in the Calendar API reference
+# (https://developers.google.com/workspace/calendar/api/v3/reference, e.g. ".../events/insert"
+# "Requires one of the following OAuth scopes"), which is also each method's `scopes` in the
+# discovery document shipped with google-api-python-client (tests/emulator/test_scopes.py
+# checks the two agree). A token with none of a method's scopes is answered 403
+# insufficientPermissions / ACCESS_TOKEN_SCOPE_INSUFFICIENT (calendar/common.py).
+_ACL_READ = ("calendar", "calendar.acls", "calendar.acls.readonly")
+_ACL_WRITE = ("calendar", "calendar.acls")
+_LIST_READ = (
+    "calendar",
+    "calendar.calendarlist",
+    "calendar.calendarlist.readonly",
+    "calendar.readonly",
+)
+_LIST_WRITE = ("calendar", "calendar.app.created", "calendar.calendarlist")
+_CALENDARS_WRITE = ("calendar", "calendar.app.created", "calendar.calendars")
+_EVENTS_READ = (
+    "calendar",
+    "calendar.app.created",
+    "calendar.events",
+    "calendar.events.freebusy",
+    "calendar.events.owned",
+    "calendar.events.owned.readonly",
+    "calendar.events.public.readonly",
+    "calendar.events.readonly",
+    "calendar.readonly",
+)
+_EVENTS_WRITE = ("calendar", "calendar.app.created", "calendar.events", "calendar.events.owned")
+_SETTINGS_READ = (
+    "calendar",
+    "calendar.readonly",
+    "calendar.settings",
+    "calendar.settings.readonly",
+)
+_METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "calendar.acl.delete": _ACL_WRITE,
+    "calendar.acl.get": (*_ACL_READ, "calendar.readonly"),
+    "calendar.acl.insert": _ACL_WRITE,
+    "calendar.acl.list": _ACL_READ,
+    "calendar.acl.patch": _ACL_WRITE,
+    "calendar.acl.update": _ACL_WRITE,
+    "calendar.acl.watch": _ACL_READ,
+    "calendar.calendarList.delete": _LIST_WRITE,
+    "calendar.calendarList.get": (*_LIST_READ, "calendar.app.created"),
+    "calendar.calendarList.insert": ("calendar", "calendar.calendarlist"),
+    "calendar.calendarList.list": _LIST_READ,
+    "calendar.calendarList.patch": _LIST_WRITE,
+    "calendar.calendarList.update": _LIST_WRITE,
+    "calendar.calendarList.watch": _LIST_READ,
+    "calendar.calendars.clear": ("calendar", "calendar.calendars"),
+    "calendar.calendars.delete": _CALENDARS_WRITE,
+    "calendar.calendars.get": (
+        *_CALENDARS_WRITE,
+        "calendar.calendars.readonly",
+        "calendar.readonly",
+    ),
+    "calendar.calendars.insert": _CALENDARS_WRITE,
+    "calendar.calendars.patch": _CALENDARS_WRITE,
+    "calendar.calendars.transferOwnership": ("calendar", "calendar.calendars"),
+    "calendar.calendars.update": _CALENDARS_WRITE,
+    # channels.stop: any scope that can open a channel (events, ACL, calendar list, settings).
+    "calendar.channels.stop": (
+        *_EVENTS_READ,
+        "calendar.acls",
+        "calendar.acls.readonly",
+        "calendar.calendarlist",
+        "calendar.calendarlist.readonly",
+        "calendar.settings",
+        "calendar.settings.readonly",
+    ),
+    # colors.get: as the reference lists it (neither events scope is among them).
+    "calendar.colors.get": (
+        "calendar",
+        "calendar.app.created",
+        "calendar.calendarlist",
+        "calendar.calendarlist.readonly",
+        "calendar.events.freebusy",
+        "calendar.events.owned",
+        "calendar.events.owned.readonly",
+        "calendar.events.public.readonly",
+        "calendar.readonly",
+    ),
+    "calendar.events.delete": _EVENTS_WRITE,
+    "calendar.events.get": _EVENTS_READ,
+    "calendar.events.import": _EVENTS_WRITE,
+    "calendar.events.insert": _EVENTS_WRITE,
+    "calendar.events.instances": _EVENTS_READ,
+    "calendar.events.list": _EVENTS_READ,
+    "calendar.events.move": ("calendar", "calendar.events", "calendar.events.owned"),
+    "calendar.events.patch": _EVENTS_WRITE,
+    "calendar.events.quickAdd": _EVENTS_WRITE,
+    "calendar.events.update": _EVENTS_WRITE,
+    "calendar.events.watch": _EVENTS_READ,
+    "calendar.freebusy.query": (
+        "calendar",
+        "calendar.events.freebusy",
+        "calendar.freebusy",
+        "calendar.readonly",
+    ),
+    "calendar.settings.get": _SETTINGS_READ,
+    "calendar.settings.list": _SETTINGS_READ,
+    "calendar.settings.watch": _SETTINGS_READ,
 }
+METHOD_SCOPES: dict[str, frozenset[str]] = {
+    method: frozenset(f"{AUTH}{name}" for name in names) for method, names in _METHOD_SCOPES.items()
+}
+
+
+def method_scopes(method_id: str) -> frozenset[str]:
+    """The scopes any one of which lets a token call `method_id` (empty: not a Calendar method)."""
+    return METHOD_SCOPES.get(method_id, frozenset())
 
 
 def normalise(scope_param: str) -> list[str]:

@@ -27,13 +27,16 @@ from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
 from calendar_api.conf import app_settings
-from calendar_api.google import budget, errors
+from calendar_api.google import budget, errors, scopes
 from calendar_api.google.config import load_config
 from calendar_api.kits.event_types import ALL as EVENT_TYPES
 from calendar_api.metrics import google_request_count
 
 NUM_RETRIES = 3  # tries after the first: 5xx, transport failures, 429 and 403 rate limits
 RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+# A token without the scope a method needs: the ErrorInfo reason of Google's newer error body
+# (which the client reads first), and the older `errors[].reason`.
+SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
 
 
 @cache
@@ -86,7 +89,7 @@ def _once(request: Any, method: str) -> Any:
         response = request.execute(num_retries=0)
     except HttpError as exc:
         google_request_count(method, exc.status_code)
-        error = map_http_error(exc)
+        error = map_http_error(exc, method)
         if isinstance(error, errors.RateLimited) or exc.status_code >= 500:
             raise _TryAgain(error, exc) from exc
         raise error from exc
@@ -125,10 +128,13 @@ BY_STATUS: dict[int, type[errors.GoogleError]] = {
 }
 
 
-def map_http_error(exc: HttpError) -> errors.GoogleError:
+def map_http_error(exc: HttpError, method: str = "") -> errors.GoogleError:
     reasons = {str(d.get("reason")) for d in (exc.error_details or []) if isinstance(d, dict)}
     message = str(exc.reason or "")
     retry_after = _retry_after(exc)
+    if exc.status_code == 403 and reasons & SCOPE_REASONS:
+        part = scopes.PART_OF_METHOD.get(method, scopes.EVENTS_READ)
+        return errors.ScopeMissing(part, scopes.ASK_FOR[part])
     special = _by_reason(exc.status_code, reasons, retry_after, message)
     if special is not None:
         return special

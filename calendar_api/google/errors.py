@@ -132,3 +132,30 @@ class GoogleBadRequest(GoogleError):
     status_code = 400
     code = "google_bad_request"
     default_message = "Google rejected the request as invalid."
+
+
+class ScopeMissing(GoogleError):
+    """The account's grant lacks the part of access a call needs (google/scopes.py): the
+    person unticked it on Google's consent page, or Google answered 403
+    ACCESS_TOKEN_SCOPE_INSUFFICIENT. `part` names it (e.g. "events_write"), `scope` the
+    narrowest scope that grants it, which "Grant access" asks for. Permanent until granted."""
+
+    status_code = 403
+    code = "scope_missing"
+
+    MESSAGES = {
+        "events_write": "This account is read-only: Google did not grant the app permission to "
+        "change events ({scope}). Grant access to write.",
+        "events_read": "Events are not available for this account: Google granted the app "
+        "free/busy only, not its events ({scope}).",
+        "calendar_list": "Only the primary calendar is available: Google did not grant the "
+        "app the list of calendars ({scope}).",
+        "free_busy": "Free/busy is not available from Google for this calendar: the app was "
+        "not granted it ({scope}).",
+    }
+
+    def __init__(self, part: str, scope: str, message: str = "") -> None:
+        self.part = part
+        self.scope = scope
+        template = self.MESSAGES.get(part, "Google did not grant {scope}.")
+        super().__init__(message or template.format(scope=scope))

@@ -114,12 +114,14 @@ def _check_token_response(response: requests.Response) -> requests.Response:
 
 
 def authorization_url(
-    *, calendar_scope: str, login_hint: str = "", consent: bool = False
+    *, calendar_scopes: list[str], login_hint: str = "", consent: bool = False
 ) -> AuthorizationRequest:
-    """Google's consent URL; with `consent`, `prompt=consent`, which makes Google send a new
-    refresh token even when the account granted access before."""
+    """Google's consent URL for `calendar_scopes`, with `include_granted_scopes=true`
+    (incremental authorization: the new grant adds to the earlier one, so asking for one
+    missing scope keeps the others); with `consent`, `prompt=consent`, which makes Google send
+    a new refresh token even when the account granted access before."""
     config = load_config()
-    flow = _flow(config, [*OPENID_SCOPES, calendar_scope])
+    flow = _flow(config, [*OPENID_SCOPES, *calendar_scopes])
     extra = {"login_hint": login_hint} if login_hint else {}
     if consent:
         extra["prompt"] = "consent"
@@ -131,10 +133,11 @@ def authorization_url(
     return AuthorizationRequest(url=url, state=state, code_verifier=str(flow.code_verifier))
 
 
-def exchange_code(*, code: str, code_verifier: str, calendar_scope: str) -> TokenGrant:
-    """Trade the authorization code for tokens; identity from the verified id_token."""
+def exchange_code(*, code: str, code_verifier: str, calendar_scopes: list[str]) -> TokenGrant:
+    """Trade the authorization code for tokens; identity from the verified id_token. The
+    grant's `scopes` are what Google says it granted (any part of what was asked)."""
     config = load_config()
-    flow = _flow(config, [*OPENID_SCOPES, calendar_scope], code_verifier=code_verifier)
+    flow = _flow(config, [*OPENID_SCOPES, *calendar_scopes], code_verifier=code_verifier)
     try:
         with _oauthlib_switches(config):
             token = flow.fetch_token(code=code, timeout=config.timeout)

@@ -15,7 +15,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from calendar_api.conf import app_settings
-from calendar_api.google import budget
+from calendar_api.google import budget, scopes
 from calendar_api.google.config import load_config
 from calendar_api.models import GoogleAccount, WatchChannel
 from calendar_api.operations.queues import oldest_waiting_seconds
@@ -34,6 +34,7 @@ class ProductStateCollector(Collector):
         for status in GoogleAccount.Status.values:
             accounts.add_metric([status], counts.get(status, 0))
         yield accounts
+        yield _missing_scopes()
         soon = timezone.now() + dt.timedelta(seconds=app_settings.WATCH_RENEW_MARGIN)
         expiring = WatchChannel.objects.filter(stopped_at__isnull=True, expires_at__lt=soon)
         yield GaugeMetricFamily(
@@ -72,6 +73,25 @@ def budget_gauges() -> Iterator[GaugeMetricFamily]:
         "Background calls charged to calendars' daily budgets today (UTC).",
         value=state["spent"],
     )
+
+
+def _missing_scopes() -> GaugeMetricFamily:
+    """Active accounts by each part of access asked for (GOOGLE_CALENDAR['SCOPES']) that their
+    grant lacks: unticked on Google's consent page, or refused by Google (403
+    ACCESS_TOKEN_SCOPE_INSUFFICIENT). One query, grouped by the granted scopes."""
+    gauge = GaugeMetricFamily(
+        "gcal_accounts_missing_scope",
+        "Active Google accounts whose grant lacks a part of the access asked for, by part.",
+        labels=["access", "scope"],
+    )
+    active = GoogleAccount.objects.filter(status=GoogleAccount.Status.ACTIVE)
+    missing = dict.fromkeys(scopes.ASK_FOR, 0)
+    for granted, count in active.values_list("scopes").annotate(n=Count("pk")).order_by():
+        for part in scopes.parts_missing(granted or []):
+            missing[part] += count
+    for part, count in missing.items():
+        gauge.add_metric([part, scopes.ASK_FOR[part]], count)
+    return gauge
 
 
 def metrics_text() -> bytes:

@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from calendar_api.exceptions import ApiError
+from calendar_api.google import scopes
+from calendar_api.google.errors import ScopeMissing
 from calendar_api.kits import recurrence
 from calendar_api.kits.instance_rows import shown_id
 from calendar_api.kits.recurrence import Window
@@ -76,7 +78,11 @@ class Target:
 
 
 def calendar_require_synced(*, calendar: Calendar) -> Calendar:
+    """The calendar, if the store holds its events: 403 ScopeMissing when the account's grant
+    has no events scope (free/busy only), 409 CalendarNotSynced when it is not synced."""
     if not calendar.sync_enabled or calendar.last_synced_at is None:
+        if not calendar.account.can(scopes.EVENTS_READ):
+            raise ScopeMissing(scopes.EVENTS_READ, scopes.ASK_FOR[scopes.EVENTS_READ])
         raise CalendarNotSynced()
     return calendar
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from calendar_api.db.prepared import Prepared
+from calendar_api.google import scopes
 from calendar_api.kits.event_fields import storable_text
 from calendar_api.models import (
     Calendar,
@@ -38,6 +39,14 @@ def accounts_of(*, user: Any) -> QuerySet[GoogleAccount]:
 
 def calendars_of(*, user: Any) -> QuerySet[Calendar]:
     return Calendar.objects.filter(account__user=user).select_related("account")
+
+
+def freebusy_calendars_of(*, user: Any) -> list[Calendar]:
+    """The calendars free/busy covers by default: the synced ones, and the primary calendar
+    of an account granted free/busy without events (its events are never stored; Google's
+    freeBusy answers for it)."""
+    found = calendars_of(user=user).filter(Q(sync_enabled=True) | Q(primary=True))
+    return [c for c in found if c.sync_enabled or not c.account.can(scopes.EVENTS_READ)]
 
 
 def feeds_of(*, user: Any) -> QuerySet[CalendarFeed]:

@@ -21,7 +21,7 @@ from calendar_api.exceptions import (
     ScopeNotGranted,
     SignInRequired,
 )
-from calendar_api.google import oauth
+from calendar_api.google import oauth, scopes
 from calendar_api.google.errors import (
     GoogleBadResponse,
     GoogleError,
@@ -79,11 +79,11 @@ def account_connect(
     grant revoked, nothing stored."""
     if not user.is_authenticated and not users_from_google():
         raise SignInRequired()
-    scope = app_settings.SCOPE
-    grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scope=scope)
-    if scope not in grant.scopes:
-        _revoke_quietly(grant.access_token)
-        _scope_missing(user=user, grant=grant, missing=frozenset({scope}))
+    wanted = scopes.calendar_scopes()
+    grant = oauth.exchange_code(code=code, code_verifier=code_verifier, calendar_scopes=wanted)
+    if not scopes.parts_granted(grant.scopes) & {scopes.EVENTS_READ, scopes.FREE_BUSY}:
+        _revoke_quietly(grant.access_token)  # no Calendar access at all: nothing to keep
+        _scope_missing(user=user, grant=grant, missing=frozenset(wanted))
         raise ScopeNotGranted()
     if grant.identity is None:
         raise GoogleBadResponse("Google's token response had no id_token.")
@@ -98,11 +98,28 @@ def account_connect(
         account.status, account.reconnect_reason = GoogleAccount.Status.ACTIVE, ""
         calendars_refresh(account=account)
         primary = account.calendars.get(primary=True)
-        if sync_primary_now:
+        if sync_primary_now and primary.sync_enabled:
             calendar_sync(calendar=primary)
         transaction.on_commit(lambda: _after_connect(account_id=account.pk))
         signals.send_on_commit(signals.connected, GoogleAccount, user=account.user, account=account)
+        _partly_granted(account)
     return Connection(account=account, primary=primary)
+
+
+def _partly_granted(account: GoogleAccount) -> None:
+    """Connected with part of what was asked (granular consent): say which parts are missing
+    (signal `scope_missing`, on commit, with the account)."""
+    missing = scopes.parts_missing(account.scopes)
+    if missing:
+        signals.send_on_commit(
+            signals.scope_missing,
+            GoogleAccount,
+            user=account.user,
+            account=account,
+            email=account.email,
+            missing=frozenset(scopes.ASK_FOR[part] for part in missing),
+            refused=False,
+        )
 
 
 def _scope_missing(
@@ -119,6 +136,7 @@ def _scope_missing(
         account=account,
         email=email,
         missing=missing,
+        refused=True,
     )
 
 

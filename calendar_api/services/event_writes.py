@@ -4,9 +4,11 @@ preconditions against the stored version (If-Match / If-None-Match), the body va
 store). The REST views and the Python API (api.py) both call these, so both give the same
 guarantees and raise the same errors.
 
-Errors: PreconditionFailed (412) for a stale version, rest_framework's ValidationError (400)
-for a bad body, EventTypeRestricted (400) for a write the event's type does not allow
-(kits/event_types.py: Google's rules, checked here before Google is asked), and whatever services/events.py raises (GoogleError subclasses,
+Errors: ScopeMissing (403) when the account's grant does not allow writing events (Google's
+consent page let the person untick it), PreconditionFailed (412) for a stale version,
+rest_framework's ValidationError (400) for a bad body, EventTypeRestricted (400) for a write
+the event's type does not allow (kits/event_types.py: Google's rules, checked here before
+Google is asked), and whatever services/events.py raises (GoogleError subclasses,
 NotRecurring, InstanceCancelled, Http404).
 """
 
@@ -16,11 +18,19 @@ from typing import Any
 
 from calendar_api import validation
 from calendar_api.exceptions import EventTypeRestricted
-from calendar_api.google.errors import PreconditionFailed
+from calendar_api.google import scopes
+from calendar_api.google.errors import PreconditionFailed, ScopeMissing
 from calendar_api.kits import event_types
 from calendar_api.models import Calendar
 from calendar_api.reads.events import Target
 from calendar_api.services import events
+
+
+def write_allowed(*, calendar: Calendar) -> None:
+    """ScopeMissing (403, naming the scope) unless the account was granted writing events:
+    checked before anything is validated or sent to Google."""
+    if not calendar.account.can(scopes.EVENTS_WRITE):
+        raise ScopeMissing(scopes.EVENTS_WRITE, scopes.ASK_FOR[scopes.EVENTS_WRITE])
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -85,6 +95,7 @@ def event_create_checked(
     *, calendar: Calendar, data: Any, send_updates: str | None = None
 ) -> tuple[dict[str, Any], bool]:
     """Validate the body, then create (see events.event_create): returns (event, created)."""
+    write_allowed(calendar=calendar)
     body = event_body_parsed(data=data, partial=False)
     event_type_check_new(calendar=calendar, body=body)
     return events.event_create(calendar=calendar, body=body, send_updates=send_updates)
@@ -103,6 +114,7 @@ def event_change(
     """Check the preconditions, validate the body, then replace (partial=False) or patch the
     event; with scope "following", this instance and the following ones of its series (the
     new series is returned)."""
+    write_allowed(calendar=target.calendar)
     preconditions_check(target=target, if_match=if_match, if_none_match=if_none_match)
     body = event_body_parsed(data=data, partial=partial, current=target.data)
     event_type_check_change(current=target.data, body=body, partial=partial)
@@ -123,6 +135,7 @@ def event_remove(
 ) -> None:
     """Check the preconditions, then delete the event (scope "following": this instance and
     the following ones of its series)."""
+    write_allowed(calendar=target.calendar)
     preconditions_check(target=target, if_match=if_match, if_none_match=if_none_match)
     if scope == "following":
         events.event_split(target=target, body=None, partial=True, send_updates=send_updates)

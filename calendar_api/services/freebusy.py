@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from calendar_api.google import scopes
+from calendar_api.google.errors import ScopeMissing
 from calendar_api.kits import recurrence
 from calendar_api.kits.event_fields import zone
 from calendar_api.kits.instance_rows import busy, shown_id
@@ -143,6 +145,19 @@ def _ask_google(account: GoogleAccount, body: dict[str, Any]) -> dict[str, Any]:
         return google.freebusy_query(body)
 
 
+def _ask_google_if_granted(account: GoogleAccount, body: dict[str, Any]) -> dict[str, Any]:
+    """Google's answer; without a free/busy scope (the default narrow scopes have none), each
+    calendar answers an error naming the scope to grant, as Google answers per calendar."""
+    try:
+        if not account.can(scopes.FREE_BUSY):
+            raise ScopeMissing(scopes.FREE_BUSY, scopes.ASK_FOR[scopes.FREE_BUSY])
+        return _ask_google(account, body)
+    except ScopeMissing as exc:
+        error = {"domain": "global", "reason": "scopeMissing", "scope": exc.scope}
+        items = [str(item["id"]) for item in body["items"]]
+        return {"calendars": {name: {"busy": [], "errors": [error]} for name in items}}
+
+
 def _from_google(calendars: dict[str, Calendar], window: Window, time_zone: str) -> dict[str, Any]:
     """One freeBusy call per account for the calendars the store cannot answer."""
     assert window.low is not None and window.high is not None
@@ -158,7 +173,7 @@ def _from_google(calendars: dict[str, Calendar], window: Window, time_zone: str)
             "timeZone": time_zone,
             "items": [{"id": c.google_id} for c in group.values()],
         }
-        found = _ask_google(account, body)
+        found = _ask_google_if_granted(account, body)
         for key, calendar in group.items():
             with contextlib.suppress(KeyError):
                 answer[key] = found["calendars"][calendar.google_id]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from calendar_api import jobs, metrics, signals
 from calendar_api.conf import app_settings
 from calendar_api.db import bulk
+from calendar_api.google import scopes
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
     SyncTokenExpired,
@@ -105,7 +106,7 @@ def _take_lease(calendar: Calendar) -> bool:
 def _sync_once(calendar: Calendar) -> SyncOutcome:
     calendar.refresh_from_db()
     account = calendar.account
-    if account.status != GoogleAccount.Status.ACTIVE:
+    if account.status != GoogleAccount.Status.ACTIVE or not account.can(scopes.EVENTS_READ):
         return SyncOutcome("skipped")
     with google_for(account) as google:
         if calendar.sync_token:
@@ -128,6 +129,8 @@ def _apply(calendar: Calendar, google: GoogleClient, *, full: bool) -> SyncOutco
     # (webhooks, triggers, other workers). A one-page sync, the usual incremental case, now
     # holds the lock only while it writes.
     first = next(pages, {})
+    if full:
+        _learn_zone(calendar, first)
     with transaction.atomic():
         if not _held(calendar):
             return SyncOutcome("skipped")  # disconnected meanwhile
@@ -141,6 +144,15 @@ def _apply(calendar: Calendar, google: GoogleClient, *, full: bool) -> SyncOutco
         run.record()
     calendar.sync_token = run.next_token
     return SyncOutcome("full" if full else "incremental", run.changed)
+
+
+def _learn_zone(calendar: Calendar, page: dict[str, Any]) -> None:
+    """events.list names the calendar's time zone: a primary calendar known without the
+    calendar list (its scope not granted) learns it here, before its events are stored."""
+    zone = str(page.get("timeZone") or "")
+    if zone and zone != calendar.time_zone:
+        Calendar.objects.filter(pk=calendar.pk).update(time_zone=zone)
+        calendar.time_zone = zone
 
 
 def _held(calendar: Calendar) -> bool:

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from calendar_api import signals
-from calendar_api.google import oauth
+from calendar_api.google import oauth, scopes
 from calendar_api.google.client import GoogleClient
-from calendar_api.google.errors import AccessTokenRejected, ReauthRequired
+from calendar_api.google.errors import AccessTokenRejected, ReauthRequired, ScopeMissing
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
 from calendar_api.webhooks.services import reconnect_recorded
 
@@ -118,6 +118,9 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
     tokens = AccountTokens(account)
     try:
         yield GoogleClient(tokens, user=account.sub)
+    except ScopeMissing as exc:  # Google: 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT
+        account_scope_lost(account=account, part=exc.part)
+        raise
     except (AccessTokenRejected, ReauthRequired) as exc:
         tokens.pending = None
         rejected = isinstance(exc, AccessTokenRejected)
@@ -131,6 +134,31 @@ def google_for(account: GoogleAccount) -> Iterator[GoogleClient]:
         raise ReauthRequired() from exc
     finally:
         tokens.store_pending()
+
+
+def account_scope_lost(*, account: GoogleAccount, part: str) -> None:
+    """Google refused a call for want of a scope the account's stored grant lists: from now
+    on the account is treated as granted without that part (read-only, primary only, ...),
+    as if the person had unticked it, until they grant it again. The first time, the
+    `scope_missing` signal is sent (on commit)."""
+    remaining = scopes.without_part(account.scopes, part)
+    if remaining == sorted(account.scopes):
+        return  # known already (or the product's own check, before asking Google)
+    with transaction.atomic():
+        GoogleAccount.objects.filter(pk=account.pk).update(
+            scopes=remaining, updated_at=timezone.now()
+        )
+        account.scopes = remaining
+        signals.send_on_commit(
+            signals.scope_missing,
+            GoogleAccount,
+            user=account.user,
+            account=account,
+            email=account.email,
+            missing=frozenset({scopes.ASK_FOR[part]}),
+            refused=False,
+        )
+    logger.warning("Google account %s lacks the scope for %s", account.pk, part)
 
 
 def account_mark_reconnect(

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from calendar_api import queries
 from calendar_api.kits.recurrence import Window
-from calendar_api.reads.owned import calendar_of, calendars_of
+from calendar_api.reads.owned import calendar_of, freebusy_calendars_of
 from calendar_api.services.freebusy import freebusy_query
 from calendar_api.viewkit import openapi as doc
 from calendar_api.viewkit.api_view import ApiView, extend_schema
@@ -75,9 +75,7 @@ class FreeBusyView(ApiView):
                 n: calendar_of(user=request.user, calendar_id=n, account=account) for n in names
             }
         else:
-            calendars = {
-                c.google_id: c for c in calendars_of(user=request.user).filter(sync_enabled=True)
-            }
+            calendars = {c.google_id: c for c in freebusy_calendars_of(user=request.user)}
         answer = freebusy_query(
             calendars=calendars,
             window=Window(data["time_min"], data["time_max"]),

@@ -22,7 +22,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from calendar_api.adapter import get_adapter
-from calendar_api.conf import app_settings
 from calendar_api.exceptions import (
     AccessDenied,
     ApiError,
@@ -31,7 +30,7 @@ from calendar_api.exceptions import (
     OAuthFailed,
     SignInRequired,
 )
-from calendar_api.google import oauth
+from calendar_api.google import oauth, scopes
 from calendar_api.google.config import redirect_uri
 from calendar_api.google.errors import GoogleBadResponse, GoogleError
 from calendar_api.reads.owned import stored_events
@@ -68,6 +67,23 @@ OAUTH_ERRORS = {
 class InvalidLoginHint(ApiError):
     code = "invalid_login_hint"
     default_detail = "login_hint must be an e-mail address."
+
+
+class InvalidGrantPart(ApiError):
+    code = "invalid_grant_part"
+    default_detail = "grant must be one of: " + ", ".join(scopes.ASK_FOR) + "."
+
+
+def scopes_to_ask(grant: str) -> list[str]:
+    """The scopes a flow asks for: the setting's, or with `grant` (a part of access, e.g.
+    events_write) only the one scope that gives it: Google adds the earlier grant
+    (include_granted_scopes=true), so the account keeps what it had (incremental
+    authorization)."""
+    if not grant:
+        return scopes.calendar_scopes()
+    if grant not in scopes.ASK_FOR:
+        raise InvalidGrantPart()
+    return [scopes.ASK_FOR[grant]]
 
 
 def safe_next(value: str | None) -> str:
@@ -111,10 +127,20 @@ class GoogleCalendarInitView(NoStoreView):
                 description="The Google account to suggest.",
             ),
             OpenApiParameter("next", OpenApiTypes.STR, description="Local path after."),
+            OpenApiParameter(
+                "grant",
+                {"type": "string", "enum": list(scopes.ASK_FOR)},
+                description="Ask only for the scope that gives this part of access (an "
+                "account's `missing` in the connections API), keeping what was granted.",
+            ),
         ],
         responses={
             302: OpenApiResponse(description="To Google's consent page."),
-            400: doc.error_response(400, InvalidLoginHint.code, InvalidLoginHint.default_detail),
+            400: doc.error_responses(
+                400,
+                (InvalidLoginHint.code, InvalidLoginHint.default_detail),
+                (InvalidGrantPart.code, InvalidGrantPart.default_detail),
+            ),
             401: doc.error_response(401, "authentication_failed", "Invalid token."),
             403: doc.error_response(403, ConnectNotAllowed.code, ConnectNotAllowed.default_detail),
             429: doc.THROTTLED,
@@ -139,15 +165,21 @@ class GoogleCalendarInitView(NoStoreView):
             request,
             login_hint=hint[:320],
             next_url=safe_next(request.query_params.get("next")),
+            asked=scopes_to_ask(request.query_params.get("grant", "")),
         )
 
 
 def to_google(
-    request: Request, *, login_hint: str, next_url: str, consent: bool = False
+    request: Request,
+    *,
+    login_hint: str,
+    next_url: str,
+    consent: bool = False,
+    asked: list[str] | None = None,
 ) -> HttpResponseRedirect:
     """Start a flow: a fresh state and PKCE verifier kept in the session, then off to Google."""
     auth = oauth.authorization_url(
-        calendar_scope=app_settings.SCOPE, login_hint=login_hint, consent=consent
+        calendar_scopes=asked or scopes.calendar_scopes(), login_hint=login_hint, consent=consent
     )
     flow_remember(
         session=request.session,

@@ -24,6 +24,7 @@ from calendar_api.services.calendars import calendar_update
 from calendar_api.services.preferences import preferences_get
 from calendar_api.services.sync import account_sync_request
 from calendar_api.viewkit.pages import page
+from calendar_api.web.access import access_notices, writable
 from calendar_api.web.window import Shown, shown_calendars
 
 WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri")]
@@ -47,7 +48,8 @@ def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, ob
                 "name": str(s.calendar),
                 "color": s.color,
                 "text": s.text,
-                "writable": s.calendar.access_role in ("owner", "writer"),
+                "writable": s.calendar.access_role in ("owner", "writer")
+                and writable(s.calendar.account),
                 "zone": s.calendar.time_zone,
             }
             for s in shown
@@ -62,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     accounts = list(accounts_of(user=request.user).prefetch_related("calendars"))
     shown = shown_calendars(user=request.user)
     zone = preferences_get(user=request.user).time_zone
+    config = _config(request, shown, zone)
     return page(
         request,
         "calendar_api/home.html",
@@ -71,8 +74,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "zone": zone,
             "nav": "calendar",
             "weekdays": WEEKDAYS,
-            "config": _config(request, shown, zone),
+            "config": config,
             "reconnect": [a for a in accounts if a.status != a.Status.ACTIVE],
+            "notices": access_notices(accounts),
+            "can_create": any(c["writable"] for c in config["calendars"]),  # type: ignore[attr-defined]
         },
     )
 

@@ -33,13 +33,13 @@ def _rules(calendar: Calendar) -> dict[str, dict[str, Any]]:
     return {f"user:{calendar.owner}": owner, **calendar.acl}
 
 
-def _owned(ctx: Ctx, calendar_id: str, allowed: set[str]) -> Calendar:
-    token = common.caller(ctx, allowed)
+def _owned(ctx: Ctx, calendar_id: str) -> Calendar:
+    token = common.caller(ctx)
     return common.calendar_for(ctx, token, calendar_id, need="owner")
 
 
 def acl_list(ctx: Ctx, calendar_id: str) -> Response:
-    calendar = _owned(ctx, calendar_id, common.ACL_READ)
+    calendar = _owned(ctx, calendar_id)
     show_deleted = common.bool_arg(ctx, "showDeleted")
     items = [
         _resource(k, r) for k, r in _rules(calendar).items() if show_deleted or r["role"] != "none"
@@ -61,7 +61,7 @@ def _found(calendar: Calendar, key: str) -> dict[str, Any]:
 
 
 def acl_get(ctx: Ctx, calendar_id: str, rule: str) -> Response:
-    calendar = _owned(ctx, calendar_id, common.ACL_READ)
+    calendar = _owned(ctx, calendar_id)
     return common.resource(_resource(rule, _found(calendar, rule)))
 
 
@@ -93,13 +93,13 @@ def _store(ctx: Ctx, calendar: Calendar, scope: dict[str, str], role: str) -> Re
 
 
 def acl_insert(ctx: Ctx, calendar_id: str) -> Response:
-    calendar = _owned(ctx, calendar_id, common.ACL_WRITE)
+    calendar = _owned(ctx, calendar_id)
     scope, role = _checked(common.json_object(ctx, "AclRule"))
     return _store(ctx, calendar, scope, role)
 
 
 def acl_update(ctx: Ctx, calendar_id: str, rule: str) -> Response:
-    calendar = _owned(ctx, calendar_id, common.ACL_WRITE)
+    calendar = _owned(ctx, calendar_id)
     current = _found(calendar, rule)
     body = common.json_object(ctx, "AclRule")
     if ctx.request.method == "PATCH":
@@ -111,7 +111,7 @@ def acl_update(ctx: Ctx, calendar_id: str, rule: str) -> Response:
 
 
 def acl_delete(ctx: Ctx, calendar_id: str, rule: str) -> Response:
-    calendar = _owned(ctx, calendar_id, common.ACL_WRITE)
+    calendar = _owned(ctx, calendar_id)
     current = _found(calendar, rule)
     if rule not in calendar.acl:
         raise GoogleError(400, "cannotChangeOwnAcl", "Cannot change your own access level.")

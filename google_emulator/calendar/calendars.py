@@ -98,7 +98,7 @@ def list_entry(ctx: Ctx, calendar: Calendar, email: str) -> dict[str, Any]:
 
 
 def calendar_list(ctx: Ctx) -> Response:
-    token = common.caller(ctx, common.LIST_READ)
+    token = common.caller(ctx)
     role = common.arg(ctx, "minAccessRole")
     if role is not None and role not in ROLES:
         raise GoogleError(400, "invalid", f"Invalid value for: minAccessRole: {role}")
@@ -154,7 +154,7 @@ def _listed_calendar(ctx: Ctx, token: AccessToken, calendar_id: str) -> Calendar
 
 
 def calendar_list_get(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.LIST_READ)
+    token = common.caller(ctx)
     calendar = _listed_calendar(ctx, token, calendar_id)
     return common.resource(list_entry(ctx, calendar, token.email))
 
@@ -192,7 +192,7 @@ def _save_entry(
 
 
 def calendar_list_insert(ctx: Ctx) -> Response:
-    token = common.caller(ctx, common.LIST_WRITE)
+    token = common.caller(ctx)
     body = common.json_object(ctx, "CalendarListEntry")
     if not isinstance(body.get("id"), str) or not body["id"]:
         raise GoogleError(400, "required", "Required", location="id")
@@ -202,14 +202,14 @@ def calendar_list_insert(ctx: Ctx) -> Response:
 
 
 def calendar_list_update(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.LIST_WRITE)
+    token = common.caller(ctx)
     calendar = _listed_calendar(ctx, token, calendar_id)
     changes = _entry_changes(ctx, common.json_object(ctx, "CalendarListEntry"))
     return _save_entry(ctx, token.email, calendar, changes, replace=ctx.request.method == "PUT")
 
 
 def calendar_list_delete(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.LIST_WRITE)
+    token = common.caller(ctx)
     calendar = _listed_calendar(ctx, token, calendar_id)
     if calendar.primary and calendar.owner == token.email:
         raise GoogleError(400, "cannotRemovePrimaryCalendar", "Cannot remove primary calendar.")
@@ -219,7 +219,7 @@ def calendar_list_delete(ctx: Ctx, calendar_id: str) -> Response:
 
 
 def calendars_get(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.CALENDARS_READ)
+    token = common.caller(ctx)
     return common.resource(calendar_resource(common.calendar_for(ctx, token, calendar_id)))
 
 
@@ -245,7 +245,7 @@ def _apply(calendar: Calendar, fields: dict[str, str], *, replace: bool) -> None
 
 
 def calendars_insert(ctx: Ctx) -> Response:
-    token = common.caller(ctx, common.CALENDARS_WRITE)
+    token = common.caller(ctx)
     fields = _calendar_fields(common.json_object(ctx, "Calendar"), partial=False)
     store = ctx.state.calendars
     primary = store.calendars.get(token.email)
@@ -263,7 +263,7 @@ def calendars_insert(ctx: Ctx) -> Response:
 
 
 def calendars_update(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.CALENDARS_WRITE)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, need="owner")
     replace = ctx.request.method == "PUT"
     body = common.json_object(ctx, "Calendar")
@@ -274,7 +274,7 @@ def calendars_update(ctx: Ctx, calendar_id: str) -> Response:
 
 
 def calendars_delete(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.CALENDARS_WRITE)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, need="owner")
     if calendar.primary:
         raise GoogleError(400, "cannotDeletePrimaryCalendar", "Cannot delete primary calendar.")
@@ -289,7 +289,7 @@ def calendars_delete(ctx: Ctx, calendar_id: str) -> Response:
 
 
 def calendars_clear(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, common.CALENDARS_WRITE)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, need="owner")
     if not calendar.primary:
         raise GoogleError(400, "invalid", "Only a primary calendar can be cleared.")

@@ -36,7 +36,7 @@ def calendar_colour(color_id: str) -> tuple[str, str] | None:
 
 
 def get(ctx: Ctx) -> Response:
-    common.caller(ctx, common.ANY_CALENDAR)
+    common.caller(ctx)
     body: dict[str, Any] = {
         "kind": "calendar#colors",
         "updated": UPDATED,

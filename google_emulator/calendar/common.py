@@ -11,40 +11,19 @@ from google_emulator import scopes
 from google_emulator.calendar import conference, holidays, sharing
 from google_emulator.calendar import schema as calendar_schema
 from google_emulator.context import Ctx
-from google_emulator.errors import GoogleError
+from google_emulator.errors import GoogleError, InsufficientScope
 from google_emulator.oauth import authenticate
 from google_emulator.state.calendar import Calendar
 from google_emulator.state.oauth import AccessToken
 
-CAL = scopes.CAL
-APP = CAL + ".app.created"  # treated as full access: the emulator does not track the app
-CALENDAR_READ = {CAL, CAL + ".readonly", APP}
-CALENDARS_WRITE = {CAL, CAL + ".calendars", APP}
-CALENDARS_READ = {*CALENDAR_READ, *CALENDARS_WRITE, CAL + ".calendars.readonly"}
-LIST_WRITE = {CAL, CAL + ".calendarlist", APP}
-LIST_READ = {*CALENDAR_READ, *LIST_WRITE, CAL + ".calendarlist.readonly"}
-ACL_WRITE = {CAL, CAL + ".acls", APP}
-ACL_READ = {*CALENDAR_READ, *ACL_WRITE, CAL + ".acls.readonly"}
-SETTINGS_READ = {*CALENDAR_READ, CAL + ".settings", CAL + ".settings.readonly"}
-FREEBUSY_READ = {*scopes.READ_SCOPES, CAL + ".freebusy", CAL + ".events.freebusy"}
-ANY_CALENDAR = {
-    *scopes.READ_SCOPES,
-    *CALENDARS_READ,
-    *LIST_READ,
-    *ACL_READ,
-    *SETTINGS_READ,
-    *FREEBUSY_READ,
-}
 
-
-def caller(ctx: Ctx, allowed: set[str]) -> AccessToken:
-    """The caller's token, or 401; 403 insufficientPermissions without one of `allowed`."""
+def caller(ctx: Ctx) -> AccessToken:
+    """The caller's token, or 401; 403 without one of the scopes the reference lists for the
+    method called (scopes.METHOD_SCOPES)."""
     token = authenticate(ctx)
     ctx.token = token
-    if not allowed.intersection(token.scopes):
-        raise GoogleError(
-            403, "insufficientPermissions", "Request had insufficient authentication scopes."
-        )
+    if not scopes.method_scopes(ctx.method_id).intersection(token.scopes):
+        raise InsufficientScope(ctx.method_id)
     ctx.emulator.quota.check(token.email, ctx.method_id, ctx.request.method)
     conference.complete_pending(ctx)
     return token

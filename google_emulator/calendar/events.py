@@ -8,7 +8,6 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from google_emulator import scopes
 from google_emulator.calendar import (
     changes,
     common,
@@ -66,7 +65,7 @@ def _scan_for(calendar: Calendar, event_id: str) -> tuple[str, str] | None:
 
 
 def _target(ctx: Ctx, calendar_id: str, event_id: str, write: bool) -> tuple[Calendar, Event]:
-    token = common.caller(ctx, scopes.WRITE_SCOPES if write else scopes.READ_SCOPES)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, "writer" if write else "reader")
     event = find(calendar, event_id)
     if event is None:
@@ -126,7 +125,7 @@ def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str
 
 
 def insert(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, scopes.WRITE_SCOPES)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, "writer")
     body = _writable_body(ctx)
     event_id = body.pop("id", None) or new_id()
@@ -140,7 +139,7 @@ def import_(ctx: Ctx, calendar_id: str) -> Response:
     """events.import: a private copy of an event by its iCalUID (no invitations are sent).
 
     Importing the same iCalUID again updates that copy, as Google does."""
-    token = common.caller(ctx, scopes.WRITE_SCOPES)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, "writer")
     raw = ctx.json()
     body = _writable_body(ctx)
@@ -285,7 +284,7 @@ def _edge(value: dt.datetime | dt.date, zone: str) -> dict[str, str]:
 
 
 def quick_add(ctx: Ctx, calendar_id: str) -> Response:
-    token: AccessToken = common.caller(ctx, scopes.WRITE_SCOPES)
+    token: AccessToken = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id, "writer")
     text = common.arg(ctx, "text")
     if text is None:

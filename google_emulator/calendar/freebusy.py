@@ -102,7 +102,7 @@ def _shown(value: dt.datetime, tz: dt.tzinfo) -> str:
 
 
 def query(ctx: Ctx) -> Response:
-    token = common.caller(ctx, common.FREEBUSY_READ)
+    token = common.caller(ctx)
     body = ctx.json()
     if not isinstance(body, dict):
         raise GoogleError(400, "badRequest", "Bad Request")

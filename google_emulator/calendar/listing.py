@@ -7,7 +7,6 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from google_emulator import scopes
 from google_emulator.calendar import common, query, recurrence, select, sharing, tokens
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
@@ -54,13 +53,13 @@ def _page(ctx: Ctx, calendar: Calendar, wanted: query.Query, with_sync: bool) ->
 
 
 def events_list(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, scopes.READ_SCOPES)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id)
     return _page(ctx, calendar, query.list_query(ctx, calendar), with_sync=True)
 
 
 def events_instances(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
-    token = common.caller(ctx, scopes.READ_SCOPES)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id)
     master = calendar.events.get(event_id)
     if master is None:

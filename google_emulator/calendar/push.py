@@ -8,7 +8,6 @@ from urllib.parse import quote, urlsplit
 
 from werkzeug.wrappers import Response
 
-from google_emulator import scopes
 from google_emulator.calendar import common, event_types, notify
 from google_emulator.context import Ctx
 from google_emulator.errors import GoogleError
@@ -60,7 +59,7 @@ def _check_watch(ctx: Ctx, body: dict[str, object]) -> tuple[str, str, str]:
 
 
 def watch(ctx: Ctx, calendar_id: str) -> Response:
-    token = common.caller(ctx, scopes.READ_SCOPES)
+    token = common.caller(ctx)
     calendar = common.calendar_for(ctx, token, calendar_id)
     body = ctx.json()
     if not isinstance(body, dict):
@@ -85,7 +84,7 @@ def watch(ctx: Ctx, calendar_id: str) -> Response:
 
 
 def stop(ctx: Ctx) -> Response:
-    token = common.caller(ctx, scopes.READ_SCOPES)
+    token = common.caller(ctx)
     body = ctx.json()
     channel_id = body.get("id") if isinstance(body, dict) else None
     channel = ctx.state.calendars.channels.get(channel_id) if isinstance(channel_id, str) else None

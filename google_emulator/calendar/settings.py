@@ -47,7 +47,7 @@ def _setting(name: str, value: str) -> dict[str, str]:
 
 
 def settings_list(ctx: Ctx) -> Response:
-    token = common.caller(ctx, common.SETTINGS_READ)
+    token = common.caller(ctx)
     items = [_setting(k, v) for k, v in sorted(values(ctx, token.email).items())]
     return common.resource(
         {
@@ -60,7 +60,7 @@ def settings_list(ctx: Ctx) -> Response:
 
 
 def settings_get(ctx: Ctx, setting: str) -> Response:
-    token = common.caller(ctx, common.SETTINGS_READ)
+    token = common.caller(ctx)
     found = values(ctx, token.email)
     if setting not in found:
         raise GoogleError(404, "notFound", "Not Found")

@@ -51,7 +51,8 @@ def test_cancel_at_google_comes_back_with_a_clear_message_and_connects_nothing(
 def test_an_unticked_calendar_box_says_what_to_do(page: Page, site: str) -> None:
     page.goto(site + "/")
     page.get_by_role("link", name="Connect Google Calendar").click()
-    page.get_by_role("checkbox").uncheck()
+    for box in page.get_by_role("checkbox").all():  # every Calendar scope unticked
+        box.uncheck()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("status")).to_contain_text("tick the box")
     expect(page.get_by_role("link", name="Connect Google Calendar")).to_be_visible()

@@ -32,7 +32,7 @@ def token_uri(calendar_settings: Any) -> str:
 
 
 def exchange() -> oauth.TokenGrant:
-    return oauth.exchange_code(code="4/0Acode", code_verifier="v" * 64, calendar_scope=CALENDAR)
+    return oauth.exchange_code(code="4/0Acode", code_verifier="v" * 64, calendar_scopes=[CALENDAR])
 
 
 @responses.activate

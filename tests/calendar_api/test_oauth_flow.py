@@ -16,6 +16,7 @@ from tests.calendar_api.conftest import INIT, REDIRECT_URI, consent, path_of, qu
 
 pytestmark = pytest.mark.django_db
 CALENDAR = "https://www.googleapis.com/auth/calendar"
+NARROW = {CALENDAR + ".calendarlist.readonly", CALENDAR + ".events", CALENDAR + ".freebusy"}
 
 
 def alice_event_ids(google: EmulatorServer) -> set[str]:
@@ -33,7 +34,8 @@ def test_init_redirects_to_google_with_state_pkce_and_offline_access(
     assert params["response_type"] == "code"
     assert params["access_type"] == "offline"
     assert params["include_granted_scopes"] == "true"
-    assert set(params["scope"].split()) >= {"openid", CALENDAR}
+    assert set(params["scope"].split()) >= {"openid", *NARROW}  # least privilege
+    assert CALENDAR not in params["scope"].split()
     assert "email" in params["scope"]
     assert params["code_challenge_method"] == "S256"
     assert len(params["code_challenge"]) == 43
@@ -80,7 +82,7 @@ def test_it_stores_tokens_encrypted_and_decryptable(connect: Any, google: Any) -
     account = GoogleAccount.objects.get()
     assert account.access_token.startswith("ya29.")
     assert account.refresh_token in google.emulator.state.refresh_tokens
-    assert CALENDAR in account.scopes
+    assert set(account.scopes) >= NARROW
     assert not account.is_expired()
 
 

@@ -27,6 +27,10 @@ from calendar_api.tasks import sync_calendar
 from tests.calendar_api.conftest import INIT, path_of, query
 from tests.emulator.clients import CALENDAR_SCOPE, CLIENT_ID
 
+LIST_SCOPE = CALENDAR_SCOPE + ".calendarlist.readonly"
+EVENTS_SCOPE = CALENDAR_SCOPE + ".events"
+FREEBUSY_SCOPE = CALENDAR_SCOPE + ".freebusy"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -228,4 +232,5 @@ def test_an_unticked_calendar_scope_sends_scope_missing_once(google: Any, visito
     [call] = missing
     assert call["sender"] is GoogleAccount and call["account"] is None
     assert call["email"] == "alice@example.com" and not call["user"].is_authenticated
-    assert call["missing"] == frozenset({CALENDAR_SCOPE})
+    assert call["missing"] == frozenset({LIST_SCOPE, EVENTS_SCOPE, FREEBUSY_SCOPE})
+    assert call["refused"]

@@ -10,7 +10,7 @@ import { eventUrl, request, send, setCsrf } from "./api.js";
 import { guardedWrite } from "./conflict.js";
 import { askScope, openDialog, wireDialogs } from "./dialogs.js";
 import { openDetails, wireDetails } from "./details.js";
-import { editorSawChange, openCreate, wireForm } from "./form.js";
+import { editorSawChange, isWritable, openCreate, wireForm } from "./form.js";
 import { wireKeys } from "./keys.js";
 import { listen } from "./live.js";
 import { watchProgress } from "./progress.js";
@@ -192,6 +192,10 @@ function buildCalendar() {
       state.calendar.unselect();
       openCreate({ start: info.startStr, end: info.endStr, allDay: info.allDay });
     },
+    // An event moves only where writing is allowed: a calendar the account may write to, and
+    // an account granted the events write scope (config.calendars[].writable says both).
+    eventAllow: (span, event) => isWritable(event.extendedProps.calendar),
+    selectAllow: () => state.config.calendars.some((c) => c.writable),
     eventDrop: moved,
     eventResize: moved,
     datesSet: viewChanged,
@@ -209,6 +213,7 @@ function measureRender() {
 }
 
 function createNow() {
+  if ($("create-button").disabled) return; // no calendar may be written to (read-only access)
   const now = DateTime.now().setZone(state.zone).startOf("hour").plus({ hours: 1 });
   const date = DateTime.fromJSDate(state.calendar.getDate()).toISODate();
   const start = date === now.toISODate() ? now : DateTime.fromISO(`${date}T09:00`, { zone: state.zone });

@@ -29,6 +29,13 @@ CALL = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _calendars_readable(calendar_settings: Any) -> None:
+    """Google gives workingHours on the Calendar resource (calendars.get), which the narrow
+    default scopes cannot read: these accounts also grant calendar.calendars.readonly."""
+    calendar_settings.SCOPES = [*calendar_settings.SCOPES, "calendar.calendars.readonly"]
+
+
 def status_of(event: dict[str, Any]) -> str:
     return str(event["conferenceData"]["createRequest"]["status"]["statusCode"])
 
