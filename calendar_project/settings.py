@@ -301,8 +301,10 @@ PUSH_NOTIFICATIONS = env_bool("PUSH_NOTIFICATIONS", True)
 WATCH_TTL = env_int("WATCH_TTL", 604800)  # Google's default and maximum for events.watch
 WATCH_RENEW_MARGIN = env_int("WATCH_RENEW_MARGIN", 86400)
 SCHEDULER_TICK = env_int("SCHEDULER_TICK", 30)
-# How long one sync holds its calendar: what a crashed worker can block it for.
-SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 180)
+# How long one sync's lease on its calendar lasts without renewal. A worker renews its leases
+# every quarter of this while their syncs run (its heartbeat): this is how long a killed
+# worker blocks its calendars before another worker resumes them.
+SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 20)
 # Push notifications start a sync no sooner than this many seconds after the previous one: a
 # flood of notifications for one calendar is one sync and at most one follow-up.
 SYNC_MIN_INTERVAL = env_int("SYNC_MIN_INTERVAL", 2)

@@ -14,7 +14,8 @@ from django.core.management import load_command_class
 from django.core.management.base import BaseCommand, CommandError
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
-from calendar_api.operations.heartbeat import heartbeat_record
+from calendar_api.operations.heartbeat import worker_name as heartbeat_name
+from calendar_api.operations.keeper import keeper_start
 from calendar_api.operations.startup import heap_freeze
 
 # Backend class path (its module) -> (the app that has the command, its name, default options).
@@ -49,13 +50,27 @@ class Command(BaseCommand):
         self.check()  # a worker that cannot start records no heartbeat
         self.stdout.write(f"Starting worker: {name}", style_func=lambda text: text)
         self.stdout.flush()
-        heartbeat_record()  # ready before its first job
+        options = [*defaults, *argv[2:]]
+        given = worker_id(options)
+        if given is None and app == "django_tasks_db":  # its jobs name the worker: the heartbeat's
+            options.append(f"--worker-id={heartbeat_name()}")
+        keeper_start(name=given)  # the first heartbeat too: ready before its first job
         heap_freeze()
-        delegate(app, name).run_from_argv([argv[0], name, *defaults, *argv[2:]])
+        delegate(app, name).run_from_argv([argv[0], name, *options])
 
     def handle(self, *args: Any, **options: Any) -> None:  # through call_command()
         app, name, defaults = worker_command()
         delegate(app, name).run_from_argv([sys.argv[0], name, *defaults, *args])
+
+
+def worker_id(options: list[str]) -> str | None:
+    """The worker's name given on the command line (db_worker's --worker-id, rqworker's
+    --name), which its heartbeat and leases then carry."""
+    for option in options:
+        for flag in ("--worker-id=", "--name="):
+            if option.startswith(flag):
+                return option[len(flag) :]
+    return None
 
 
 def delegate(app: str, name: str) -> BaseCommand:
