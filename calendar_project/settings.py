@@ -270,6 +270,9 @@ TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq
 TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Jobs one worker process runs at once, on threads (a sync mostly waits for Google). Each
+# holds a database connection: a worker opens at most this many + 2.
+GOOGLE_CALENDAR_WORKER_THREADS = env_int("GOOGLE_CALENDAR_WORKER_THREADS", 32)
 USES_RQ = TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]
 if USES_RQ:
     INSTALLED_APPS.append("django_rq")

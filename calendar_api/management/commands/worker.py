@@ -1,6 +1,7 @@
 """Run a background worker for whichever task backend is configured (TASKS_BACKEND).
 
-The database queue runs `db_worker` (django-tasks-db); RQ on Redis runs django-rq's `rqworker`
+Each holds GOOGLE_CALENDAR_WORKER_THREADS jobs in flight (operations/pool.py). The database
+queue runs `db_worker` (django-tasks-db) with its jobs on threads (`db_worker_threads`); RQ on Redis runs django-rq's `rqworker`
 with its scheduler, which moves delayed jobs (`run_after`) onto the queue when they are due.
 Options after `worker` are passed to that command unchanged.
 """
@@ -20,7 +21,7 @@ from calendar_api.operations.startup import heap_freeze
 
 # Backend class path (its module) -> (the app that has the command, its name, default options).
 WORKERS: dict[str, tuple[str, str, list[str]]] = {
-    "django_tasks_db": ("django_tasks_db", "db_worker", ["--interval=0.5", "--no-reload"]),
+    "django_tasks_db": ("calendar_api", "db_worker_threads", ["--interval=0.5", "--no-reload"]),
     "django_tasks_rq": (
         "django_rq",
         "rqworker",
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         self.stdout.flush()
         options = [*defaults, *argv[2:]]
         given = worker_id(options)
-        if given is None and app == "django_tasks_db":  # its jobs name the worker: the heartbeat's
+        if given is None and name.startswith("db_worker"):  # its jobs name their worker
             options.append(f"--worker-id={heartbeat_name()}")
         keeper_start(name=given)  # the first heartbeat too: ready before its first job
         heap_freeze()
