@@ -264,9 +264,14 @@ TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS", DEV_TOKEN_KEY)
 
 # --- Background jobs (Django's tasks API through the django-tasks backport) -----------------
 # TASKS_BACKEND: "db" (the embedded default: the database-backed queue, django-tasks-db), "rq"
-# (RQ on Redis at REDIS_URL, django-tasks-rq), or a backend's class path. Workers for either:
-# `python manage.py worker`. Nothing else changes with the backend.
-TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+# (RQ on Redis at REDIS_URL, django-tasks-rq), "celery" (Celery, Redis at REDIS_URL its broker,
+# django-tasks-fennel), or a backend's class path. Workers for each: `python manage.py worker`.
+# Nothing else changes with the backend.
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "celery": "django_tasks_fennel.CeleryBackend",
+}
 TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -274,14 +279,26 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # holds a database connection: a worker opens at most this many + 2.
 GOOGLE_CALENDAR_WORKER_THREADS = env_int("GOOGLE_CALENDAR_WORKER_THREADS", 32)
 USES_RQ = TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]
+USES_CELERY = TASKS["default"]["BACKEND"] == TASK_BACKENDS["celery"]
 if USES_RQ:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
-    if "CACHE_BACKEND" not in os.environ:  # throttles count across processes and hosts
-        CACHES["default"] = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+if USES_CELERY:  # Celery (django-tasks-fennel), Redis its broker and its result store
+    INSTALLED_APPS.append("django_tasks_fennel")
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_RESULT_EXTENDED = True  # a job's worker and arguments, as the other queues keep
+    CELERY_RESULT_EXPIRES = env_int("TASK_RESULTS_KEEP_DAYS", 7) * 86400
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker reserves no more jobs than it has threads
+    # Redis hands an unacknowledged job (reserved by a worker that died) to another worker
+    # after this long; delayed jobs (run_after) wait reserved, so it exceeds the longest delay.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if (USES_RQ or USES_CELERY) and "CACHE_BACKEND" not in os.environ:
+    CACHES["default"] = {  # throttles count across processes and hosts
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
 
 # --- Sync -------------------------------------------------------------------------------------
 # Seconds between incremental syncs of a calendar without a live push channel, and of every

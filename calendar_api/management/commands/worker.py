@@ -1,9 +1,11 @@
 """Run a background worker for whichever task backend is configured (TASKS_BACKEND).
 
-Each holds GOOGLE_CALENDAR_WORKER_THREADS jobs in flight (operations/pool.py). The database
-queue runs `db_worker` (django-tasks-db) with its jobs on threads (`db_worker_threads`); RQ on Redis runs django-rq's `rqworker`
-with its scheduler, which moves delayed jobs (`run_after`) onto the queue when they are due.
-Options after `worker` are passed to that command unchanged.
+Each holds GOOGLE_CALENDAR_WORKER_THREADS jobs in flight (operations/pool.py) and runs a lease
+keeper (operations/keeper.py). The database queue runs `db_worker` (django-tasks-db) with its
+jobs on threads (`db_worker_threads`); RQ on Redis runs django-rq's `rqworker` with its
+scheduler, which moves delayed jobs (`run_after`) onto the queue when they are due; Celery
+(django-tasks-fennel) runs `celery worker --pool=threads` (`celery_worker`). Options after
+`worker` are passed to that command unchanged.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ WORKERS: dict[str, tuple[str, str, list[str]]] = {
             "--verbosity=0",  # RQ's lines per job: the job line of calendar_api replaces them
         ],
     ),
+    "django_tasks_fennel": ("calendar_api", "celery_worker", []),
 }
 
 
@@ -66,9 +69,9 @@ class Command(BaseCommand):
 
 def worker_id(options: list[str]) -> str | None:
     """The worker's name given on the command line (db_worker's --worker-id, rqworker's
-    --name), which its heartbeat and leases then carry."""
+    --name, celery's --hostname), which its heartbeat and leases then carry."""
     for option in options:
-        for flag in ("--worker-id=", "--name="):
+        for flag in ("--worker-id=", "--name=", "--hostname="):
             if option.startswith(flag):
                 return option[len(flag) :]
     return None
