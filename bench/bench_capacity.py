@@ -9,7 +9,12 @@ queue's depth (max and mean of the jobs waiting, sampled). Bounded: a few minute
 
 Needs BENCH_DATABASE_URL=postgres://... (a database it may fill) and, for RQ,
 BENCH_REDIS_URL=redis://... (a database it may empty); without them it says so and stops.
-BENCH_CALENDARS (1000), BENCH_SECONDS (15 per set-up) and BENCH_RATE (changes/s, 40) scale it.
+BENCH_CALENDARS (1000), BENCH_SECONDS (15 per set-up) and BENCH_RATE (changes/s, 40) scale it;
+BENCH_WORKERS (1,2,4) lists the worker processes per run, BENCH_LATENCY_MS (0) is how long the
+emulator takes per call while the runs go (the connects are made without it), and
+BENCH_THREADS (the product's default) the jobs each worker holds in flight
+(GOOGLE_CALENDAR["WORKER_THREADS"], env WORKER_THREADS). The changes are offered from 32 threads, so that the rate holds
+whatever the latency.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from cryptography.fernet import Fernet
 CALENDARS = int(os.environ.get("BENCH_CALENDARS", "1000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 RATE = float(os.environ.get("BENCH_RATE", "40"))
-WORKERS = [1, 2, 4]
+WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1,2,4").split(",")]
+LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "0"))
 CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
 CLIENT_SECRET = "emulator-client-secret"  # noqa: S105 - the emulator's public demo client
 REDIRECT = "http://127.0.0.1:1/cb"
@@ -134,6 +140,7 @@ def stop(workers: list[subprocess.Popen[bytes]]) -> None:
 def run(
     base: str, calendars: dict[int, tuple[str, str]], workers: int, env: dict[str, str]
 ) -> dict[str, float]:
+    from django.db import close_old_connections
     from django.db.models import Count
 
     from calendar_api.models import StoreChange, WorkerHeartbeat
@@ -156,13 +163,10 @@ def run(
     sampler = threading.Thread(target=sample)
     sampler.start()
     session = requests.Session()
-    started = time.monotonic()
-    ids = list(calendars)
-    n = 0
-    while time.monotonic() - started < SECONDS:
-        due = started + n / RATE
-        time.sleep(max(0.0, due - time.monotonic()))
-        pk = random.choice(ids)
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+    offering = ThreadPoolExecutor(32)
+
+    def change(n: int, pk: int) -> None:
         email, token = calendars[pk]
         body = {
             "summary": f"change {n}",
@@ -177,7 +181,17 @@ def run(
         ).json()
         inserted[event["id"]] = time.time()
         sync_request(calendar_id=pk)  # what a push notification does
+        close_old_connections()
+
+    started = time.monotonic()
+    ids = list(calendars)
+    n = 0
+    while time.monotonic() - started < SECONDS:
+        due = started + n / RATE
+        time.sleep(max(0.0, due - time.monotonic()))
+        offering.submit(change, n, random.choice(ids))
         n += 1
+    offering.shutdown(wait=True)
     offered = time.monotonic() - started
     deadline = time.monotonic() + 120
     changes = StoreChange.objects.filter(id__gt=first_change)
@@ -228,6 +242,8 @@ def setup(backend: str) -> dict[str, str]:
         "TOKEN_ENCRYPTION_KEYS": os.environ["BENCH_TOKEN_KEY"],
         "ALLOWED_HOSTS": "127.0.0.1",
     }
+    if os.environ.get("BENCH_THREADS"):
+        env["WORKER_THREADS"] = os.environ["BENCH_THREADS"]
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     return env
 
@@ -264,6 +280,9 @@ def measure(backend: str) -> None:
         calendars = connect_all(env["GOOGLE_EMULATOR_URL"])
         print(f"(set-up: {CALENDARS} accounts connected in {time.monotonic() - started:.0f} s)")
     label = "database (PostgreSQL)" if backend == "db" else "RQ (Redis)"
+    requests.post(
+        f"{env['GOOGLE_EMULATOR_URL']}/__emulator__/latency", json={"ms": LATENCY_MS}, timeout=30
+    )
     for count in WORKERS:
         r = run(env["GOOGLE_EMULATOR_URL"], calendars, count, env)
         print(
@@ -287,6 +306,8 @@ def main() -> None:
     backends = ["db"] + (["rq"] if os.environ.get("BENCH_REDIS_URL") else [])
     print(
         f"{CALENDARS} calendars, {RATE:g} changes/s offered for {SECONDS:g} s per run, "
+        f"emulator {LATENCY_MS} ms per call, "
+        f"{os.environ.get('BENCH_THREADS', 'default')} jobs in flight per worker, "
         f"{os.cpu_count()} cores"
     )
     print(

@@ -151,7 +151,16 @@ KEYS: dict[str, Key] = {
     "WATCH_RENEW_MARGIN": _k(86400, int, "Renew a channel this many seconds before it ends."),
     "SCHEDULER_TICK": _k(30, int, "Seconds between the scheduler's rounds."),
     "SYNC_LEASE_SECONDS": _k(
-        180, int, "How long one sync holds its calendar: what a crashed worker can block it for."
+        20,
+        int,
+        "How long a sync's lease lasts without renewal (a worker's heartbeat renews its leases "
+        "while their syncs run): how long a killed worker blocks its calendars.",
+    ),
+    "WORKER_THREADS": _k(
+        32,
+        int,
+        "Jobs one worker process runs at once, on threads (a sync mostly waits for Google); "
+        "each holds a database connection: a worker opens at most this many + 2.",
     ),
     "SYNC_MIN_INTERVAL": _k(
         2, NUMBER, "Push notifications start a sync no sooner than this after the previous one."

@@ -126,6 +126,8 @@ class Calendar(models.Model):
     # Coordination of syncs across processes and hosts: a lease taken by compare-and-set, and
     # a flag that collapses a burst of triggers into one follow-up sync.
     sync_lease_until = models.DateTimeField(null=True, blank=True)
+    # The worker whose heartbeat keeps the lease held past sync_lease_until (services/leases).
+    sync_lease_holder = models.CharField(max_length=255, blank=True, default="", db_index=True)
     sync_requested = models.BooleanField(default=False)
     sync_queued = models.BooleanField(default=False)  # a sync job is waiting in the queue
     sync_queued_at = models.DateTimeField(null=True, blank=True)  # a stale flag is swept

@@ -210,7 +210,10 @@ GOOGLE_CALENDAR = {
     "WATCH_TTL": env_int("WATCH_TTL", 604800),
     "WATCH_RENEW_MARGIN": env_int("WATCH_RENEW_MARGIN", 86400),
     "SCHEDULER_TICK": env_int("SCHEDULER_TICK", 30),
-    "SYNC_LEASE_SECONDS": env_int("SYNC_LEASE_SECONDS", 180),
+    # How long a sync's lease lasts without renewal: a worker renews its leases (its heartbeat)
+    # while their syncs run, so this is how long a killed worker blocks its calendars.
+    "SYNC_LEASE_SECONDS": env_int("SYNC_LEASE_SECONDS", 20),
+    "WORKER_THREADS": env_int("WORKER_THREADS", 32),  # jobs in flight per worker process
     "SYNC_MIN_INTERVAL": env_int("SYNC_MIN_INTERVAL", 2),
     "TASK_RESULTS_KEEP_DAYS": env_int("TASK_RESULTS_KEEP_DAYS", 7),
     "CHANGE_LOG_KEEP_DAYS": env_int("CHANGE_LOG_KEEP_DAYS", 7),
@@ -246,25 +249,42 @@ LOGIN_URL = "/"  # the landing page, whose button starts the Google sign-in
 
 # --- Background jobs (Django's tasks API through the django-tasks backport) -----------------
 # TASKS_BACKEND: "db" (the embedded default: the database-backed queue, django-tasks-db), "rq"
-# (RQ on Redis at REDIS_URL, django-tasks-rq), or a backend's class path. Workers for either:
-# `python manage.py worker`. Nothing else changes with the backend.
-TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+# (RQ on Redis at REDIS_URL, django-tasks-rq), "celery" (Celery, Redis at REDIS_URL its broker,
+# django-tasks-fennel), or a backend's class path. Workers for each: `python manage.py worker`.
+# Nothing else changes with the backend.
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "celery": "django_tasks_fennel.CeleryBackend",
+}
 TASKS_BACKEND = env_str("TASKS_BACKEND", "db")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 USES_RQ = TASKS["default"]["BACKEND"] == TASK_BACKENDS["rq"]
+USES_CELERY = TASKS["default"]["BACKEND"] == TASK_BACKENDS["celery"]
 if USES_RQ:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
-    if "CACHE_BACKEND" not in os.environ:  # throttles count across processes and hosts
-        CACHES["default"] = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
-# The Google call budget's buckets are shared through Redis when there is one (RQ's), else
-# through the database.
+if USES_CELERY:  # Celery (django-tasks-fennel), Redis its broker and its result store
+    INSTALLED_APPS.append("django_tasks_fennel")
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_RESULT_EXTENDED = True  # a job's worker and arguments, as the other queues keep
+    CELERY_RESULT_EXPIRES = env_int("TASK_RESULTS_KEEP_DAYS", 7) * 86400
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker reserves no more jobs than it has threads
+    # Redis hands an unacknowledged job (reserved by a worker that died) to another worker
+    # after this long; delayed jobs (run_after) wait reserved, so it exceeds the longest delay.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if (USES_RQ or USES_CELERY) and "CACHE_BACKEND" not in os.environ:
+    CACHES["default"] = {  # throttles count across processes and hosts
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+# The Google call budget's buckets are shared through Redis when there is one (RQ's or
+# Celery's), else through the database.
 GOOGLE_CALENDAR["BUDGET_REDIS_URL"] = env_str(
-    "GOOGLE_BUDGET_REDIS_URL", REDIS_URL if USES_RQ else ""
+    "GOOGLE_BUDGET_REDIS_URL", REDIS_URL if USES_RQ or USES_CELERY else ""
 )
 
 # Logs: structlog, one line per request or job, JSON (production) or readable text.

@@ -23,10 +23,17 @@ BEAT_EVERY = 1.0  # seconds
 FORGET_AFTER = dt.timedelta(days=1)  # rows of workers gone that long are deleted
 _last_beat = 0.0
 _jobs_since = 0
+_identity = {"name": ""}
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """host:pid, or the worker id its command was given (the database queue records it on
+    every job it claims, so a dead worker's jobs can be found by its heartbeat's name)."""
+    return _identity["name"] or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_name_set(name: str) -> None:
+    _identity["name"] = name[:255]
 
 
 def heartbeat_record(*, jobs: int = 0) -> None:

@@ -1,6 +1,7 @@
-"""How long the oldest job has been waiting, on whichever queue backend is configured.
+"""How long the oldest job has been waiting, and the jobs of dead workers, on whichever queue
+backend is configured.
 
-Jobs never branch on the backend; this probe has to, because each keeps its queue its own way.
+Jobs never branch on the backend; these have to, because each keeps its queue its own way.
 A job delayed with `run_after` counts from when it became due, not from when it was queued.
 """
 
@@ -59,3 +60,31 @@ def oldest_waiting_seconds() -> float:
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
     probe = OLDEST.get(type(backend).__module__.split(".")[0])
     return probe() if probe else 0.0
+
+
+class WorkerDied(Exception):
+    """What a job whose worker died while running it (SIGKILL, the OOM killer) failed with."""
+
+
+def _database_dead_jobs_fail(worker: str) -> int:
+    """The database queue leaves such a job RUNNING for ever: mark it FAILED. (RQ's own
+    maintenance fails a dead worker's jobs, as AbandonedJobError; Celery's broker gives an
+    unacknowledged message to another worker.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    failed = 0
+    for job in DBTaskResult.objects.running():
+        if job.worker_ids and job.worker_ids[-1] == worker:
+            job.set_failed(WorkerDied(f"Worker {worker} stopped beating while running this job."))
+            failed += 1
+    return failed
+
+
+DEAD_JOBS: dict[str, Callable[[str], int]] = {"django_tasks_db": _database_dead_jobs_fail}
+
+
+def dead_jobs_fail(*, worker: str) -> int:
+    """Mark the jobs that `worker` (dead) was running as failed; returns how many."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    marker = DEAD_JOBS.get(type(backend).__module__.split(".")[0])
+    return marker(worker) if marker else 0

@@ -16,8 +16,14 @@ from knox.models import AuthToken
 
 from calendar_api import jobs
 from calendar_api.conf import app_settings
-from calendar_api.models import Calendar, GoogleAccount, ScheduleSlot, WatchChannel
-from calendar_api.services import instances
+from calendar_api.models import (
+    Calendar,
+    GoogleAccount,
+    ScheduleSlot,
+    WatchChannel,
+    WorkerHeartbeat,
+)
+from calendar_api.services import instances, leases
 from calendar_api.services.changes import changes_prune
 from calendar_api.services.sync import sync_request
 from calendar_api.services.watches import watch_request
@@ -57,13 +63,14 @@ def pushed_calendars_check(*, now: dt.datetime | None = None) -> int:
 
 
 def stalled_syncs_requeue(*, now: dt.datetime | None = None) -> list[int]:
-    """Queue again the syncs that a dead process left behind: a lease that ran out without
-    being released (the worker died mid-sync), or a queued flag older than a lease (the job was
-    lost, or its worker died before it started). Bound: SYNC_LEASE_SECONDS + SCHEDULER_TICK."""
+    """Queue again the syncs that a dead process left behind: a lease that is free but was not
+    given back (its worker died mid-sync), or a queued flag older than a lease (the job was
+    lost, or its worker died before it started). Bound: SYNC_LEASE_SECONDS + SCHEDULER_TICK;
+    a worker's lease keeper is quicker for its dead peers (dead_workers_reap)."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=app_settings.SYNC_LEASE_SECONDS)
     rows = Calendar.objects.filter(
-        Q(sync_lease_until__lt=now)
+        (leases.lease_free(now) & Q(sync_lease_until__isnull=False))
         | Q(sync_queued=True, sync_queued_at__lt=stale)
         | Q(sync_queued=True, sync_queued_at__isnull=True)
     ).values_list("pk", "sync_lease_until", "sync_queued_at")[:BATCH]
@@ -71,12 +78,33 @@ def stalled_syncs_requeue(*, now: dt.datetime | None = None) -> list[int]:
     for pk, lease, queued_at in rows:
         # Compare-and-set on the values read: with many workers, one of them requeues it.
         mine = Calendar.objects.filter(pk=pk, sync_lease_until=lease, sync_queued_at=queued_at)
-        if lease is not None and lease >= now:
-            mine = mine.none()
-        if mine.update(sync_lease_until=None, sync_queued=False, sync_queued_at=None):
+        if lease is not None:
+            mine = mine.filter(leases.lease_free(now))
+        if mine.update(
+            sync_lease_until=None, sync_lease_holder="", sync_queued=False, sync_queued_at=None
+        ):
             sync_request(calendar_id=pk)
             requeued.append(pk)
     return requeued
+
+
+def dead_workers_reap(*, now: dt.datetime | None = None) -> list[str]:
+    """Hand on what dead workers held: each worker whose heartbeat is older than a lease is
+    claimed by deleting its heartbeat row (compare-and-set: one reaper per dead worker), and
+    the syncs it was running are queued again at once. Returns the dead workers' names, whose
+    jobs the caller marks as failed on its queue."""
+    now = now or timezone.now()
+    dead = WorkerHeartbeat.objects.filter(beat_at__lt=leases.alive_since(now))
+    reaped = []
+    for name, beat_at in dead.values_list("worker", "beat_at")[:BATCH]:
+        if not WorkerHeartbeat.objects.filter(worker=name, beat_at=beat_at).delete()[0]:
+            continue  # another reaper, or the worker beat again
+        reaped.append(name)
+        held = Calendar.objects.filter(sync_lease_holder=name)
+        for pk in held.values_list("pk", flat=True):
+            if held.filter(pk=pk).update(sync_lease_until=None, sync_lease_holder=""):
+                sync_request(calendar_id=pk)
+    return reaped
 
 
 def tick_is_stale(*, now: dt.datetime | None = None) -> bool:

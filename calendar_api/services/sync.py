@@ -4,8 +4,8 @@ Full sync pages events.list (maxResults 2500, showDeleted) into the store, one p
 and keeps the nextSyncToken; incremental sync sends that token. Rows and the new token are
 committed in one transaction, so a failed sync keeps the last good state. A 410 wipes the
 calendar and syncs in full, once. One sync per calendar runs at a time, across processes and
-hosts, through a lease taken by compare-and-set on the calendar row; triggers that arrive
-meanwhile collapse into one follow-up sync.
+hosts, through a lease taken by compare-and-set on the calendar row (services/leases.py);
+triggers that arrive meanwhile collapse into one follow-up sync.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from calendar_api import jobs, metrics, signals
@@ -38,7 +38,7 @@ from calendar_api.kits.event_fields import (
 )
 from calendar_api.kits.prefetch import prefetched
 from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment, Instance
-from calendar_api.services import changes, instances
+from calendar_api.services import changes, instances, leases
 from calendar_api.services.tokens import google_for
 
 T = TypeVar("T")
@@ -73,34 +73,16 @@ def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
     """Sync now, or leave a request for the sync that is running (it will run once more)."""
     Calendar.objects.filter(pk=calendar.pk).update(sync_requested=True)
     outcome = SyncOutcome("busy")
-    while _take_lease(calendar):
+    while leases.lease_take(calendar.pk):
         try:
             outcome = _sync_once(calendar)
         finally:
-            Calendar.objects.filter(pk=calendar.pk).update(sync_lease_until=None)
+            leases.lease_release(calendar.pk)
         if not Calendar.objects.filter(pk=calendar.pk, sync_requested=True).exists():
             break
     if outcome.mode == "busy":  # the running sync goes once more for us: nothing is queued
         Calendar.objects.filter(pk=calendar.pk).update(sync_queued=False, sync_queued_at=None)
     return outcome
-
-
-def _take_lease(calendar: Calendar) -> bool:
-    """Claim the calendar for SYNC_LEASE_SECONDS. The lease only bounds how long a crashed
-    worker blocks the calendar: a sync that outlives it stays correct, since writes are
-    serialised on the calendar row and upserts are idempotent; the overlap is wasted work.
-    The queued and requested flags are cleared in the same update: from here on, a trigger
-    finds the sync running (and is spaced after it, or asks it to go once more)."""
-    now = timezone.now()
-    until = now + dt.timedelta(seconds=app_settings.SYNC_LEASE_SECONDS)
-    free = Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now)
-    claim = {
-        "sync_lease_until": until,
-        "sync_queued": False,
-        "sync_queued_at": None,
-        "sync_requested": False,
-    }
-    return Calendar.objects.filter(free, pk=calendar.pk).update(**claim) == 1
 
 
 def _sync_once(calendar: Calendar) -> SyncOutcome:
