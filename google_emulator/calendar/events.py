@@ -110,7 +110,8 @@ def _conference(ctx: Ctx, calendar: Calendar, event: Event, current: Event | Non
         ctx.state.calendars.pending_conferences.append((calendar.id, event["id"]))
 
 
-def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
+def store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
+    """events.insert's write (the caller checked access and the id): watchers are told."""
     eventdata.check(body)
     event = eventdata.complete({**body, "id": event_id}, calendar, None)
     _conference(ctx, calendar, event, None)
@@ -125,7 +126,7 @@ def insert(ctx: Ctx, calendar_id: str) -> Response:
     eventdata.check_id(event_id)
     if event_id in calendar.events:
         raise GoogleError(409, "duplicate", "The requested identifier already exists.")
-    return shown(ctx, calendar, _store_new(ctx, calendar, body, event_id))
+    return shown(ctx, calendar, store_new(ctx, calendar, body, event_id))
 
 
 def import_(ctx: Ctx, calendar_id: str) -> Response:
@@ -182,6 +183,11 @@ def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
 
 def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Response:
     _check_if_match(ctx, current)
+    return shown(ctx, calendar, store_replace(ctx, calendar, current, body))
+
+
+def store_replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Event:
+    """events.update's write (after access and If-Match checks): watchers are told."""
     body.pop("id", None)
     if "recurringEventId" in current:
         body.pop("recurrence", None)
@@ -190,7 +196,7 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
     _conference(ctx, calendar, event, current)
     if any(event.get(name) != current.get(name) for name in TIME_FIELDS):
         event["sequence"] = int(current.get("sequence", 0)) + 1
-    return shown(ctx, calendar, changes.save(ctx, calendar, event))
+    return changes.save(ctx, calendar, event)
 
 
 def update(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
@@ -234,6 +240,12 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     if current.get("status") == "cancelled":
         raise GoogleError(410, "deleted", "Resource has been deleted")
     _check_if_match(ctx, current)
+    store_delete(ctx, calendar, current)
+    return common.empty()
+
+
+def store_delete(ctx: Ctx, calendar: Calendar, current: Event) -> None:
+    """events.delete's write: the event (a series with its exceptions) becomes cancelled."""
     if "recurringEventId" in current:
         keep = ("kind", "etag", "id", "created", "recurringEventId", "originalStartTime")
         changes.save(
@@ -243,7 +255,6 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
         changes.save(ctx, calendar, {**current, "status": "cancelled"})
         if current.get("recurrence"):
             _cancel_exceptions(ctx, calendar, current["id"])
-    return common.empty()
 
 
 def _edge(value: dt.datetime | dt.date, zone: str) -> dict[str, str]:
