@@ -26,8 +26,8 @@ table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #e8eaed;vertical-align:top}
 td.actions{white-space:nowrap;text-align:right}
 td.actions form{display:inline}
-label{display:inline-block;margin:4px 12px 4px 0}
-input,select{font:inherit;padding:4px;border:1px solid #80868b;border-radius:4px}
+label{display:inline-block;margin:4px 12px 4px 0;max-width:100%}
+input,select{font:inherit;padding:4px;border:1px solid #80868b;border-radius:4px;max-width:100%}
 button{font:inherit;padding:4px 12px;border-radius:4px;border:1px solid #80868b;
 background:#fff;color:#174ea6;cursor:pointer}
 button.primary{background:#174ea6;color:#fff;border-color:#174ea6}
