@@ -100,6 +100,7 @@ def test_the_api_docs_lead_back_to_the_calendar(page: Page, site: str) -> None:
     connect(page, site, sync=False)
     page.get_by_role("link", name="API docs").click()
     expect(page.locator(".swagger-ui .info")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Developer: API tokens").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Developer")
     page.go_back()
