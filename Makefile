@@ -22,7 +22,7 @@ help:
 	@echo "make docs     build the documentation site (docs/, mkdocs.yml) into site/, strict"
 	@echo "make emulator run only the Google emulator on $(HOST):$(EMULATOR_PORT)"
 	@echo "make bench    run the benchmarks in bench/"
-	@echo "make screenshots  write the README's screenshots of the web calendar"
+	@echo "make screenshots  write the README's and the first five minutes' screenshots (docs/screenshots/)"
 	@echo "make deploy-check  a release with production settings on a fresh PostgreSQL database"
 	@echo "make dist     build the app's and the emulator's wheels and sdists into dist/, and check them"
 
@@ -142,7 +142,8 @@ dist: $(VENV)/.installed $(BUNDLE)
 bench: migrate
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# The README's screenshots of the web calendar (docs/screenshots/), taken in Chromium.
+# The README's screenshots of the web calendar and the first five minutes' (docs/screenshots/),
+# taken in Chromium.
 screenshots: install browser
 	$(PY) bench/screenshots.py
 

@@ -1,6 +1,7 @@
-"""Write the README's screenshots of the web calendar into docs/screenshots/.
+"""Write the README's screenshots of the web calendar, and those of the first five minutes
+(docs/first-five-minutes.md), into docs/screenshots/.
 
-Runs the browser test that takes them (a live server, the emulator's seed data, Debian's
+Runs the browser tests that take them (a live server, the emulator's seed data, Debian's
 Chromium): `make screenshots`, or `python bench/screenshots.py`.
 """
 
@@ -17,4 +18,5 @@ ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     os.chdir(ROOT)
     os.environ["SCREENSHOTS_DIR"] = str(ROOT / "docs" / "screenshots")
-    sys.exit(pytest.main(["tests/browser/test_screenshots.py", "-q", "-p", "no:cacheprovider"]))
+    tests = ["tests/browser/test_screenshots.py", "tests/browser/test_first_five_minutes.py"]
+    sys.exit(pytest.main([*tests, "-q", "-p", "no:cacheprovider"]))

@@ -1,18 +1,23 @@
 """`python -m google_emulator`: run the emulator as a standalone, threaded WSGI server.
 
 Subcommands: `exec [options] -- COMMAND` runs COMMAND with Google's hostnames served by the
-emulator; `env [options]` prints the environment that does the same from another shell.
+emulator; `env [options]` prints the environment that does the same from another shell;
+`token EMAIL` prints an access token of a running emulator's account, for scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import signal
 import sys
 import time
 from pathlib import Path
 from types import FrameType
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
 
 from google_emulator import EmulatorServer, dropin, start
 from google_emulator.calendar.generate import generate
@@ -178,7 +183,44 @@ def env_command(argv: list[str]) -> int:
     return dropin.env_main(args)
 
 
-COMMANDS = {"exec": exec_command, "env": env_command}
+DEFAULT_URL = "http://127.0.0.1:8765"
+
+
+def token_command(argv: list[str]) -> int:
+    """Print an access token for EMAIL from the emulator at --url (GOOGLE_EMULATOR_URL)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m google_emulator token",
+        description="Print an access token of a running emulator's account (calendar scope), "
+        'for scripts: curl -H "Authorization: Bearer $(python -m google_emulator token '
+        'alice@example.com)" ...',
+    )
+    parser.add_argument("email")
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("GOOGLE_EMULATOR_URL") or DEFAULT_URL,
+        help="the emulator's base URL (default: GOOGLE_EMULATOR_URL, else %(default)s)",
+    )
+    parser.add_argument("--scope", default="", help="space-separated scopes (default: calendar)")
+    args = parser.parse_args(argv)
+    body = json.dumps({"email": args.email, "scope": args.scope}).encode()
+    if urlsplit(args.url).scheme not in ("http", "https"):
+        parser.error(f"--url must be an http(s) URL, not {args.url}")
+    url = args.url.rstrip("/") + "/__emulator__/token"
+    request = Request(url, body, {"Content-Type": "application/json"}, method="POST")  # noqa: S310
+    try:
+        with urlopen(request, timeout=10) as answer:  # noqa: S310 (http(s) only, checked above)
+            print(json.loads(answer.read())["access_token"])
+    except HTTPError as exc:
+        detail = json.loads(exc.read() or b"{}").get("error", {}).get("message", exc.reason)
+        print(f"The emulator at {args.url} refused: {detail}", file=sys.stderr)
+        return 1
+    except (URLError, OSError, ValueError) as exc:
+        print(f"No emulator answers at {args.url} ({exc}): is it running?", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS = {"exec": exec_command, "env": env_command, "token": token_command}
 
 
 def main(argv: list[str] | None = None) -> int:

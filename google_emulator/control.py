@@ -7,11 +7,19 @@ from dataclasses import fields
 from werkzeug.wrappers import Response
 
 from google_emulator.calendar import control as calendar_control
+from google_emulator.calendar import page
 from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
 from google_emulator.expiry import STATUSES, RefreshExpiry
 from google_emulator.faults import Fault, parse_rate
+from google_emulator.scopes import CAL, normalise, unknown
 from google_emulator.seed import add_account
+from google_emulator.state import Client
+from google_emulator.state.oauth import ACCESS_TOKEN_TTL, Grant, new_token
+
+# The client that `python -m google_emulator token` tokens belong to: not the product's, so a
+# product revoking its grant (disconnect) leaves a script's token alone, and the other way round.
+SCRIPTS_CLIENT_ID = "google-emulator-token-command"
 
 FAULT_FIELDS = {f.name for f in fields(Fault)}
 
@@ -125,6 +133,33 @@ def get_refresh_tokens(ctx: Ctx) -> Response:
     return json_response(ctx.emulator.expiry.as_dict())
 
 
+def issue_token(ctx: Ctx) -> Response:
+    """`{"email": ..., "scope": "..."}`: an access token, as a token endpoint answers, for a
+    script (`python -m google_emulator token EMAIL`); the scope defaults to the calendar's."""
+    body = ctx.json()
+    email = body.get("email") if isinstance(body, dict) else None
+    if not isinstance(email, str) or email not in ctx.state.accounts:
+        raise GoogleError(400, "invalid", "email must name an account", location="email")
+    asked = normalise(str(body.get("scope") or CAL))
+    if not asked or unknown(asked):
+        raise GoogleError(400, "invalid", f"Unknown scope: {body.get('scope')}", location="scope")
+    state = ctx.state
+    state.clients.setdefault(SCRIPTS_CLIENT_ID, Client(SCRIPTS_CLIENT_ID, new_token("", 24)))
+    previous = state.grant_for(email, SCRIPTS_CLIENT_ID)
+    granted = asked + [s for s in (previous.scopes if previous else []) if s not in asked]
+    state.set_grant(Grant(SCRIPTS_CLIENT_ID, email, granted))
+    access = state.issue_access_token(SCRIPTS_CLIENT_ID, email, asked)
+    return json_response(
+        {
+            "access_token": access.token,
+            "expires_in": ACCESS_TOKEN_TTL,
+            "scope": " ".join(asked),
+            "token_type": "Bearer",
+        },
+        201,
+    )
+
+
 def save(ctx: Ctx) -> Response:
     ctx.emulator.save()
     return json_response({"saved": str(ctx.emulator.state_file or "")})
@@ -149,5 +184,6 @@ ROUTES = [
     Route(
         "/__emulator__/refresh-tokens", ("GET",), "control.refresh_tokens.get", get_refresh_tokens
     ),
+    Route("/__emulator__/token", ("POST",), "control.token", issue_token),
 ]
-ROUTES += calendar_control.ROUTES
+ROUTES += calendar_control.ROUTES + page.ROUTES

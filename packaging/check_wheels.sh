@@ -74,6 +74,7 @@ expected = [
     "static/calendar_api/app.css",
     "static/calendar_api/build/calendar.js",
     "static/calendar_api/build/calendar.js.map",  # calendar.js names it (sourceMappingURL)
+    "static/calendar_api/build/copy.js",  # the Developer page's copy buttons
 ]
 missing = [name for name in expected if not (app / name).is_file()]
 assert not missing, f"calendar_api lacks {missing}"

@@ -12,13 +12,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from knox.models import AuthToken
 
 from calendar_api.conf import app_settings
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
+from calendar_api.reads.developer import live_tokens
 
 TOKEN_PREFIX = "gcal_"  # noqa: S105  (tells a leaked token's origin to secret scanners)
 
@@ -35,11 +34,6 @@ class NewToken:
     secret: str
 
 
-def live_tokens(*, user: Any) -> Any:
-    live = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
-    return AuthToken.objects.filter(live, user=user).select_related("details")
-
-
 @transaction.atomic
 def api_token_create(*, user: Any, name: str, scope: str) -> NewToken:
     """A new token (its secret is returned once); TokenLimitReached past the per-user cap."""
@@ -51,3 +45,8 @@ def api_token_create(*, user: Any, name: str, scope: str) -> NewToken:
     )
     ApiTokenDetails.objects.create(token=token, name=name, scope=scope)
     return NewToken(token=token, secret=secret)
+
+
+def api_token_revoke(*, token: AuthToken) -> None:
+    """Revoke the token: the next request that presents it answers 401."""
+    token.delete()

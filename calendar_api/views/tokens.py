@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from calendar_api import pagination, validation
 from calendar_api.exceptions import ApiError
 from calendar_api.models import ApiTokenDetails
-from calendar_api.services.api_tokens import api_token_create, live_tokens
+from calendar_api.reads.developer import live_tokens
+from calendar_api.services.api_tokens import api_token_create, api_token_revoke
 from calendar_api.viewkit import openapi as doc
 from calendar_api.viewkit.api_view import ApiView, extend_schema
 from calendar_api.viewkit.caching import no_store_view
@@ -88,8 +89,11 @@ class TokenListView(ApiView):
         request=TokenInputSerializer,
         examples=[
             OpenApiExample(
+                "read-write", value={"name": "my script", "scope": "read-write"}, request_only=True
+            ),
+            OpenApiExample(
                 "read-only", value={"name": "reporting", "scope": "read"}, request_only=True
-            )
+            ),
         ],
         responses={
             201: CreatedTokenSerializer,
@@ -121,5 +125,5 @@ class TokenDetailView(ApiView):
         if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", token_key):
             raise Http404("No such token.")
         token = get_object_or_404(AuthToken.objects.filter(user=request.user), token_key=token_key)
-        token.delete()
+        api_token_revoke(token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -24,7 +24,10 @@ class NavLink:
         return reverse(self.url_name)
 
 
-NAV_LINKS: list[NavLink] = [NavLink("analytics", "Analytics", "calendar_pages:analytics")]
+NAV_LINKS: list[NavLink] = [
+    NavLink("analytics", "Analytics", "calendar_pages:analytics"),
+    NavLink("developer", "Developer", "calendar_pages:developer"),
+]
 
 
 def nav_links(request: Any) -> dict[str, Any]:

@@ -116,7 +116,8 @@ def _conference(ctx: Ctx, calendar: Calendar, event: Event, current: Event | Non
         event.update(conference.succeeded(event))
 
 
-def _store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
+def store_new(ctx: Ctx, calendar: Calendar, body: dict[str, Any], event_id: str) -> Event:
+    """events.insert's write (the caller checked access and the id): watchers are told."""
     eventdata.check(body)
     event_types.check_insert(body, calendar)
     event = eventdata.complete({**body, "id": event_id}, calendar, None)
@@ -132,7 +133,7 @@ def insert(ctx: Ctx, calendar_id: str) -> Response:
     eventdata.check_id(event_id)
     if event_id in calendar.events:
         raise GoogleError(409, "duplicate", "The requested identifier already exists.")
-    return shown(ctx, calendar, _store_new(ctx, calendar, body, event_id))
+    return shown(ctx, calendar, store_new(ctx, calendar, body, event_id))
 
 
 def import_(ctx: Ctx, calendar_id: str) -> Response:
@@ -192,6 +193,11 @@ def move(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
 
 def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Response:
     _check_if_match(ctx, current)
+    return shown(ctx, calendar, store_replace(ctx, calendar, current, body))
+
+
+def store_replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any]) -> Event:
+    """events.update's write (after access and If-Match checks): watchers are told."""
     body.pop("id", None)
     if "recurringEventId" in current:
         body.pop("recurrence", None)
@@ -204,7 +210,7 @@ def _replace(ctx: Ctx, calendar: Calendar, current: Event, body: dict[str, Any])
     saved = changes.save(ctx, calendar, event)
     if "recurringEventId" in current and event.get("visibility") != current.get("visibility"):
         _spread_visibility(ctx, calendar, saved)
-    return shown(ctx, calendar, saved)
+    return saved
 
 
 def _spread_visibility(ctx: Ctx, calendar: Calendar, instance: Event) -> None:
@@ -265,6 +271,12 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
     if current.get("status") == "cancelled":
         raise GoogleError(410, "deleted", "Resource has been deleted")
     _check_if_match(ctx, current)
+    store_delete(ctx, calendar, current)
+    return common.empty()
+
+
+def store_delete(ctx: Ctx, calendar: Calendar, current: Event) -> None:
+    """events.delete's write: the event (a series with its exceptions) becomes cancelled."""
     if "recurringEventId" in current:
         keep = ("kind", "etag", "id", "created", "recurringEventId", "originalStartTime")
         changes.save(
@@ -274,7 +286,6 @@ def delete(ctx: Ctx, calendar_id: str, event_id: str) -> Response:
         changes.save(ctx, calendar, {**current, "status": "cancelled"})
         if current.get("recurrence"):
             _cancel_exceptions(ctx, calendar, current["id"])
-    return common.empty()
 
 
 def _edge(value: dt.datetime | dt.date, zone: str) -> dict[str, str]:
