@@ -11,8 +11,9 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from rq.exceptions import NoSuchJobError
+
+from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 
 def uses_rq() -> bool:

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management import load_command_class
 from django.core.management.base import BaseCommand, CommandError
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
+from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from calendar_api.operations.heartbeat import heartbeat_record
 from calendar_api.operations.startup import heap_freeze
 
