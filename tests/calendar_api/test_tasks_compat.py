@@ -15,9 +15,9 @@ from calendar_api import compat, tasks
 def test_the_apps_jobs_are_tasks_of_the_framework_this_django_has() -> None:
     builtin = django.VERSION >= (6, 0)
     assert compat.BUILTIN is builtin
-    assert compat.PACKAGE == ("django.tasks" if builtin else "django_tasks")
+    assert ("django.tasks" if builtin else "django_tasks") == compat.PACKAGE
     assert type(tasks.sync_calendar).__module__ == f"{compat.PACKAGE}.base"
-    assert compat.IMMEDIATE_BACKEND == f"{compat.PACKAGE}.backends.immediate.ImmediateBackend"
+    assert f"{compat.PACKAGE}.backends.immediate.ImmediateBackend" == compat.IMMEDIATE_BACKEND
 
 
 def test_the_demo_projects_tasks_pass_the_check() -> None:
@@ -38,9 +38,7 @@ def test_rq_on_django_6_is_refused_by_name(on_django_6: None, settings: Any) -> 
     assert "Django 5.2" in (error.hint or "")
 
 
-def test_a_backport_backend_on_django_6_names_djangos_own(
-    on_django_6: None, settings: Any
-) -> None:
+def test_a_backport_backend_on_django_6_names_djangos_own(on_django_6: None, settings: Any) -> None:
     settings.TASKS = {"slow": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "django_tasks"]
     [error] = app_checks.check_tasks()
