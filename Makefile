@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -n 2
 EMULATOR_ARGS ?=
 SYNC_PATH := calendar_api/services/sync.py calendar_api/services/instances.py calendar_api/services/instance_build.py calendar_api/services/tokens.py calendar_api/google calendar_api/kits/prefetch.py calendar_api/tasks.py calendar_api/jobs.py
 
-.PHONY: help install browser migrate run emulator test test-dates lint docs format bench screenshots clean deploy-check dist
+.PHONY: help install browser migrate run emulator test test-dates lint docs format bench screenshots clean deploy-check dist quickstart-check nox
 
 help:
 	@echo "make run      set up .venv, migrate, start the Google emulator, a worker and the server"
@@ -25,6 +25,8 @@ help:
 	@echo "make screenshots  write the README's and the first five minutes' screenshots (docs/screenshots/)"
 	@echo "make deploy-check  a release with production settings on a fresh PostgreSQL database"
 	@echo "make dist     build the app's and the emulator's wheels and sdists into dist/, and check them"
+	@echo "make quickstart-check  docs/quickstart.md run from the wheels in dist/, in a fresh virtualenv"
+	@echo "make nox      the quickstart check on each supported Django and Python (noxfile.py)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -138,6 +140,19 @@ dist: $(VENV)/.installed $(BUNDLE)
 	$(VENV)/bin/check-wheel-contents --config pyproject.toml dist/django_gcal_sync-*.whl
 	$(VENV)/bin/check-wheel-contents --config packaging/emulator/pyproject.toml dist/google_calendar_emulator-*.whl
 	PYTHON=$(PYTHON) bash packaging/check_wheels.sh
+
+# docs/quickstart.md, run as a new user would from the wheels of `make dist` (run it first), in a
+# fresh virtualenv outside the repository: startproject, the page's blocks appended, migrate,
+# check, the emulator, a worker and the server, the OAuth flow, a week through the Python API and
+# the REST API, and a host's own pytest file; with Django's user model and an e-mail one.
+quickstart-check:
+	$(PYTHON) packaging/quickstart_check.py
+
+# The same check on each supported Django and Python (noxfile.py: its sessions install the wheels
+# of dist/), nox from the dev requirements. NOX_ARGS picks sessions: NOX_ARGS="-s django52-3.11".
+NOX_ARGS ?=
+nox: $(VENV)/.installed
+	$(VENV)/bin/nox $(NOX_ARGS)
 
 bench: migrate
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -9,9 +9,8 @@ class CalendarApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_tasks.signals import task_finished, task_started
-
         from calendar_api import checks  # noqa: F401  (registers the system checks)
+        from calendar_api.compat import task_finished, task_started
         from calendar_api.operations import heartbeat, logs
 
         # Every job, any task, either backend: a log line and a worker heartbeat.

@@ -6,11 +6,13 @@ import difflib
 from typing import Any
 from urllib.parse import urlsplit
 
+import django
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from calendar_api import compat
 from calendar_api.conf import DEV_TOKEN_KEY, FLAT_NAMES, KEYS, REMOVED, REQUIRED, app_settings
 from calendar_api.google import scopes
 from calendar_api.google.config import ConfigurationError, is_loopback, load_config
@@ -180,3 +182,45 @@ def check_scopes(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
     except ImproperlyConfigured as exc:
         return [checks.Error(str(exc), id="calendar_api.E008")]
     return []
+
+
+@checks.register()
+def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The task backends of TASKS belong to the framework the app's jobs use: Django's own
+    `django.tasks` on Django 6, the django-tasks backport on 5.2 (calendar_api.compat)."""
+    if not compat.BUILTIN:
+        return []  # Django 5.2: the backport serves every backend it can import
+    messages: list[checks.CheckMessage] = []
+    for alias, options in (getattr(settings, "TASKS", None) or {}).items():
+        backend = str((options or {}).get("BACKEND", ""))
+        if backend.startswith("django_tasks_rq."):
+            messages.append(
+                checks.Error(
+                    f"TASKS[{alias!r}] is django-tasks-rq, which runs on the django-tasks "
+                    f"backport only: on Django {django.get_version()} the app's jobs are "
+                    "django.tasks jobs, and RQ's would run without their signals.",
+                    hint="On Django 6 use the database queue (django_tasks_db.DatabaseBackend); "
+                    "the `rq` extra needs Django 5.2 until django-tasks-rq supports django.tasks.",
+                    id="calendar_api.E020",
+                )
+            )
+        elif backend.startswith("django_tasks."):
+            messages.append(
+                checks.Error(
+                    f"TASKS[{alias!r}] is the django-tasks backport's {backend}: on Django 6 the "
+                    "app's jobs are django.tasks jobs.",
+                    hint="Name Django's own: "
+                    + backend.replace("django_tasks.", "django.tasks.", 1),
+                    id="calendar_api.E021",
+                )
+            )
+    if "django_tasks" in settings.INSTALLED_APPS:
+        messages.append(
+            checks.Warning(
+                "'django_tasks' (the django-tasks backport) is in INSTALLED_APPS, but Django 6 "
+                "has the tasks framework built in.",
+                hint="Remove 'django_tasks' from INSTALLED_APPS: Django 6 does not use it.",
+                id="calendar_api.W020",
+            )
+        )
+    return messages

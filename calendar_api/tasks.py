@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 import random
 
-from django_tasks import task
-
 from calendar_api import jobs, metrics
+from calendar_api.compat import task
 from calendar_api.conf import app_settings
 from calendar_api.google.budget import BudgetDeferred, Priority, working
 from calendar_api.google.errors import GoogleError, QuotaExceeded, ReauthRequired

@@ -46,6 +46,7 @@ class Compiled(NamedTuple):
     model: Any = None
     columns: slice = slice(0)  # where the model's columns are in a row
     related: tuple[Any, ...] = ()  # Django's populators of the select_related objects
+    fetch_mode: Any = None  # the queryset's fetch mode (Django 6.1 and later; None before)
 
 
 def stand_in(value: Any, index: int) -> Any:
@@ -98,9 +99,10 @@ class Prepared(Generic[M]):
     def _objects(self, compiled: Compiled, found: list[Any]) -> list[M]:
         """As ModelIterable makes them."""
         using = compiled.compiler.using
+        mode = {} if compiled.fetch_mode is None else {"fetch_mode": compiled.fetch_mode}
         objects = []
         for row in found:
-            made = compiled.model.from_db(using, compiled.init, row[compiled.columns])
+            made = compiled.model.from_db(using, compiled.init, row[compiled.columns], **mode)
             for populator in compiled.related:
                 populator.populate(row, made)
             objects.append(made)
@@ -126,6 +128,10 @@ class Prepared(Generic[M]):
             return unused
         info = compiler.klass_info
         own = slice(info["select_fields"][0], info["select_fields"][-1] + 1)
+        # Django 6.1's fetch modes: the populators take the queryset's (no shape here sets one
+        # that tracks peers), and so does from_db.
+        fetch_mode = getattr(query, "_fetch_mode", None)
+        modes = () if fetch_mode is None else (fetch_mode,)
         return Compiled(
             sql,
             slots,
@@ -134,5 +140,6 @@ class Prepared(Generic[M]):
             init=tuple(column[0].target.attname for column in compiler.select[own]),
             model=info["model"],
             columns=own,
-            related=tuple(get_related_populators(info, compiler.select, compiler.using)),
+            related=tuple(get_related_populators(info, compiler.select, compiler.using, *modes)),
+            fetch_mode=fetch_mode,
         )

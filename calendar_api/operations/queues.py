@@ -13,7 +13,8 @@ from collections.abc import Callable
 from django.db.models import Case, F, Min, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 
 def _database_oldest() -> float:

@@ -208,9 +208,10 @@ def housekeeping_due(*, now: dt.datetime | None = None) -> int:
     changes_prune(now=now)
     deliveries_prune(now=now)
     AuthToken.objects.filter(expiry__lt=now).delete()  # expired API tokens (refused already)
-    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
+
+    from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
     if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
         return 0  # another backend keeps (and expires) its own results

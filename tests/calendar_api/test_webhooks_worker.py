@@ -382,8 +382,7 @@ def test_writes_through_the_api_are_delivered_once_and_their_sync_adds_none(
 def sync_pending(calendar_id: int) -> bool:
     """Whether a sync of the calendar is queued or running (or none was queued yet), on
     whichever queue the tests run."""
-    from django_tasks import TaskResultStatus
-
+    from calendar_api.compat import TaskResultStatus
     from tests.support.jobs import job_results
 
     jobs = job_results(tasks.sync_calendar, calendar_id)

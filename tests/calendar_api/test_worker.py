@@ -22,9 +22,9 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from calendar_api import tasks
+from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from calendar_api.conf import app_settings
 from calendar_api.google.config import load_config
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel

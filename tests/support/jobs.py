@@ -12,10 +12,14 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-from django_tasks.exceptions import TaskResultDoesNotExist
-from django_tasks.signals import task_enqueued
 from rq.exceptions import NoSuchJobError
+
+from calendar_api.compat import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    TaskResultDoesNotExist,
+    task_backends,
+    task_enqueued,
+)
 
 # Celery keeps no record of a job until a worker starts it (django-tasks-fennel 0.1's own record
 # of queued jobs is off on Celery 5.7's Redis backend: docs/operations.md), so the jobs this

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.core.management import load_command_class
 from django.core.management.base import BaseCommand, CommandError
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
+from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from calendar_api.operations.heartbeat import worker_name as heartbeat_name
 from calendar_api.operations.keeper import keeper_start
 from calendar_api.operations.startup import heap_freeze
