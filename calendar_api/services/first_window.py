@@ -27,6 +27,7 @@ occurrence shows at the original time inside the window.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ from calendar_api.services.sync import events_upsert
 
 logger = logging.getLogger(__name__)
 DAYS_BACK = 7  # a week that holds today began at most 6 days ago, in any zone
-SPAN_DAYS = 7  # one events.list per week of the window, sent at once
+SPAN_DAYS = 8  # one events.list per (about a) week of the window, sent at once
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,12 @@ def first_window(*, now: dt.datetime | None = None) -> Window:
 
 
 def _weeks(span: Window) -> list[Window]:
+    """The span in equal parts of at most SPAN_DAYS days."""
     assert span.low is not None and span.high is not None
-    parts, low = [], span.low
-    while low < span.high:
-        high = min(low + dt.timedelta(days=SPAN_DAYS), span.high)
-        parts.append(Window(low, high))
-        low = high
-    return parts
+    count = -(-(span.high - span.low).days // SPAN_DAYS)
+    step = (span.high - span.low) / count
+    edges = [span.low + step * n for n in range(count)] + [span.high]
+    return [Window(low, high) for low, high in itertools.pairwise(edges)]
 
 
 def window_fetch_start(*, account: GoogleAccount, access_token: str) -> WindowFetch | None:
