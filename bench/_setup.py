@@ -61,8 +61,8 @@ class Process:
 class EmulatorProcess(Process):
     """`python -m google_emulator`."""
 
-    def __init__(self, seed: str) -> None:
-        port = free_port()
+    def __init__(self, seed: str, port: int = 0) -> None:
+        port = port or free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "google_emulator", "--port", str(port), "--seed", seed]
         super().__init__(
@@ -111,12 +111,12 @@ def scratch(prefix: str) -> Path:
     return folder
 
 
-def django_with_emulator(seed: str = "demo") -> Any:
-    """Start an emulator process, point Django at it and at a fresh SQLite file (or at
-    BENCH_DATABASE_URL), migrate, and return the running emulator."""
+def django_with_emulator(seed: str = "demo", port: int = 0) -> Any:
+    """Start an emulator process (on `port`, or a free one), point Django at it and at a
+    fresh SQLite file (or at BENCH_DATABASE_URL), migrate, and return the running emulator."""
     import django
 
-    server = EmulatorProcess(seed)
+    server = EmulatorProcess(seed, port)
     database = scratch("bench-") / "bench.sqlite3"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{database}")
     os.environ["GOOGLE_EMULATOR_URL"] = server.base_url

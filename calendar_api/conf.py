@@ -167,6 +167,12 @@ KEYS: dict[str, Key] = {
     ),
     "INSTANCES_PAST_DAYS": _k(365, int, "Days of series instances stored back from today."),
     "INSTANCES_FUTURE_DAYS": _k(730, int, "Days of series instances stored ahead of today."),
+    "FIRST_WINDOW_DAYS": _k(
+        7,
+        int,
+        "After connecting from the web page, the primary calendar's events from a week back to"
+        " this many days ahead are fetched and shown first, before the full sync ends; 0: off.",
+    ),
     "INSTANCES_EXTEND_DAYS": _k(
         7, int, "Move the horizon on once it is this many days short of the future end."
     ),

@@ -427,13 +427,20 @@ def _id_token_info(ctx: Ctx, token: str) -> Response:
     return json_response({**shown, "alg": "RS256", "kid": ctx.emulator.key.kid, "typ": "JWT"})
 
 
+# Google's keys come with cache directives, and its OpenID Connect guide ("Validating an ID
+# token", https://developers.google.com/identity/openid-connect/openid-connect) says to cache
+# them by those; Google's own answers say `public, max-age=<some hours>, must-revalidate`.
+CERTS_CACHE = {"Cache-Control": "public, max-age=3600, must-revalidate, no-transform"}
+
+
 def certs(ctx: Ctx) -> Response:
-    return json_response(ctx.emulator.key.jwks())
+    return json_response(ctx.emulator.key.jwks(), headers=CERTS_CACHE)
 
 
 def certs_v1(ctx: Ctx) -> Response:
     """`/oauth2/v1/certs`: {kid: X.509 PEM}, the default of google-auth's verify_oauth2_token."""
-    return json_response({ctx.emulator.key.kid: ctx.emulator.key.certificate})
+    body = {ctx.emulator.key.kid: ctx.emulator.key.certificate}
+    return json_response(body, headers=CERTS_CACHE)
 
 
 def userinfo_v1(ctx: Ctx) -> Response:

@@ -22,8 +22,10 @@ from google.auth.transport.requests import Request as AuthRequest
 from google.oauth2 import credentials as oauth2_credentials
 from google.oauth2 import id_token as google_id_token
 from google_auth_oauthlib.flow import Flow
+from jwt.exceptions import PyJWTError
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
+from calendar_api.google import certs
 from calendar_api.google.config import GOOGLE_ISSUERS, GoogleConfig, load_config
 from calendar_api.google.errors import (
     GoogleBadResponse,
@@ -169,20 +171,37 @@ def _grant_from(token: dict[str, Any], config: GoogleConfig) -> TokenGrant:
 def verify_id_token(raw: str, config: GoogleConfig | None = None) -> Identity:
     config = config or load_config()
     try:
-        claims = google_id_token.verify_token(
-            raw,
-            _auth_request(config),
-            audience=config.client_id,
-            certs_url=config.certs_uri,
-            clock_skew_in_seconds=30,
-        )
+        claims = _verified(raw, config)
     except auth_exceptions.TransportError as exc:
         raise GoogleUnavailable() from exc
-    except (ValueError, auth_exceptions.GoogleAuthError) as exc:
+    except (ValueError, auth_exceptions.GoogleAuthError, PyJWTError) as exc:
         raise GoogleBadResponse(f"Google's id_token did not verify: {exc}") from exc
     if claims.get("iss") not in GOOGLE_ISSUERS or not claims.get("sub"):
         raise GoogleBadResponse("Google's id_token has an unexpected issuer or no subject.")
     return Identity(sub=str(claims["sub"]), email=str(claims.get("email", "")))
+
+
+def _verified(raw: str, config: GoogleConfig) -> Any:
+    """The id_token's claims, checked against Google's keys (kept while Google's answer says:
+    google/certs.py); a failure against kept keys is checked again against fresh ones."""
+    request = certs.KeptCerts(_auth_request(config), config.certs_uri)
+    try:
+        return _verify(raw, config, request)
+    except (ValueError, auth_exceptions.GoogleAuthError, PyJWTError):
+        certs.forget(config.certs_uri)
+        if not request.kept:
+            raise
+    return _verify(raw, config, request)
+
+
+def _verify(raw: str, config: GoogleConfig, request: certs.KeptCerts) -> Any:
+    return google_id_token.verify_token(
+        raw,
+        request,
+        audience=config.client_id,
+        certs_url=config.certs_uri,
+        clock_skew_in_seconds=30,
+    )
 
 
 def _auth_request(config: GoogleConfig) -> AuthRequest:

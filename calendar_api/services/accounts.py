@@ -28,6 +28,7 @@ from calendar_api.google.errors import (
 )
 from calendar_api.models import Calendar, GoogleAccount
 from calendar_api.services.calendars import calendars_refresh
+from calendar_api.services.first_window import WindowFetch, window_fetch_start, window_store
 from calendar_api.services.instances import instances_drop
 from calendar_api.services.scheduler import tick_is_stale
 from calendar_api.services.sync import calendar_sync, events_wipe, sync_request
@@ -70,7 +71,9 @@ def account_connect(
 
     With `sync_primary_now=False` (a person going back to the web page) the primary calendar's
     first sync is queued like the others' instead, so connecting returns at once whatever the
-    calendar's size; the page shows the sync's progress.
+    calendar's size; the page shows the sync's progress. Before it is queued, the weeks the
+    person is about to see are stored (services/first_window.py): fetched from Google while
+    the calendars are recorded, so the page shows them at once.
 
     The account is linked to `user` when signed in. Nobody signed in: SignInRequired (before
     anything is exchanged or stored), unless `GOOGLE_CALENDAR_CREATE_USERS` is on, when the
@@ -91,6 +94,9 @@ def account_connect(
         _revoke_quietly(grant.access_token)
         raise ConnectNotAllowed()
     account = _keep_grant(user=user, grant=grant, identity=grant.identity)
+    window = None
+    if not sync_primary_now:
+        window = window_fetch_start(account=account, access_token=grant.access_token)
     with transaction.atomic():
         GoogleAccount.objects.filter(pk=account.pk).update(
             status=GoogleAccount.Status.ACTIVE, reconnect_reason=""
@@ -100,7 +106,7 @@ def account_connect(
         primary = account.calendars.get(primary=True)
         if sync_primary_now and primary.sync_enabled:
             calendar_sync(calendar=primary)
-        transaction.on_commit(lambda: _after_connect(account_id=account.pk))
+        transaction.on_commit(lambda: _after_connect(account_id=account.pk, window=window))
         signals.send_on_commit(signals.connected, GoogleAccount, user=account.user, account=account)
         _partly_granted(account)
     return Connection(account=account, primary=primary)
@@ -154,8 +160,12 @@ def _keep_grant(
     return account
 
 
-def _after_connect(*, account_id: int) -> None:
-    """Sync the other enabled calendars, open push channels, and make sure the scheduler runs."""
+def _after_connect(*, account_id: int, window: WindowFetch | None = None) -> None:
+    """Store the primary calendar's first window (before its full sync is queued, so that the
+    sync comes after it), sync the enabled calendars not synced yet, open push channels, and
+    make sure the scheduler runs."""
+    if window is not None:
+        window_store(fetch=window, account_id=account_id)
     if tick_is_stale():
         jobs.scheduler_tick()
     for calendar in Calendar.objects.filter(account_id=account_id, sync_enabled=True):

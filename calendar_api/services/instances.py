@@ -277,9 +277,12 @@ def _save(calendar: Calendar, rows: list[Row]) -> None:
     bulk.insert(Instance, INSERT_COLUMNS, values)
 
 
-def instances_reset(*, calendar: Calendar, now: dt.datetime | None = None) -> None:
-    """Drop the calendar's rows and start a new horizon (a full sync refills it)."""
-    span = horizon(now=now)
+def instances_reset(
+    *, calendar: Calendar, now: dt.datetime | None = None, span: Window | None = None
+) -> None:
+    """Drop the calendar's rows and start a new horizon (a full sync refills it), or `span`
+    (the first window's, until the full sync)."""
+    span = span or horizon(now=now)
     Instance.objects.filter(calendar=calendar).delete()
     Calendar.objects.filter(pk=calendar.pk).update(
         instances_from=span.low,

@@ -233,6 +233,12 @@ def _upsert(
     return rows
 
 
+def events_upsert(*, calendar: Calendar, items: list[dict[str, Any]]) -> list[EventRow]:
+    """Store Google's events as a sync does (changes recorded), for a caller that builds
+    the read model's rows itself (the first window, services/first_window.py)."""
+    return _upsert(calendar, items)
+
+
 def _changes_record(
     calendar: Calendar, rows: list[EventRow], previous: changes.Previous | None
 ) -> None:

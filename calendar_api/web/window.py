@@ -88,7 +88,9 @@ def look(shown: Shown) -> CalendarLook:
 
 
 def sync_progress(*, user: Any) -> dict[str, Any]:
-    """The synced calendars that have not finished their first sync, and the events stored."""
+    """The synced calendars, whether each has finished its first sync (`done`) or shows its
+    first window meanwhile (`window`: the weeks fetched first, services/first_window.py), and
+    the events stored."""
     rows = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
     counted = rows.annotate(stored=Count("events")).order_by("account_id", "-primary", "pk")
     calendars = [
@@ -96,6 +98,7 @@ def sync_progress(*, user: Any) -> dict[str, Any]:
             "id": c.google_id,
             "name": str(c),
             "done": c.last_synced_at is not None,
+            "window": c.last_synced_at is None and c.instances_until is not None,
             "events": c.stored,
         }
         for c in counted
@@ -103,6 +106,7 @@ def sync_progress(*, user: Any) -> dict[str, Any]:
     return {
         "calendars": calendars,
         "done": sum(1 for c in calendars if c["done"]),
+        "windows": sum(1 for c in calendars if c["window"]),
         "total": len(calendars),
         "events": sum(c["events"] for c in calendars),
     }

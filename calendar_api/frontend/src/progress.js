@@ -23,7 +23,9 @@ export async function watchProgress(url, onStep) {
     bar.max = state.total;
     bar.value = state.done;
     const events = state.events.toLocaleString();
-    $("progress-label").textContent = `Bringing in your events from Google: ${state.done} of ${state.total} calendars done, ${events} events stored so far`;
+    // The weeks fetched first (state.windows calendars) are shown while the full sync runs.
+    const first = state.windows ? "Your next days are shown. " : "";
+    $("progress-label").textContent = `${first}Bringing in your events from Google: ${state.done} of ${state.total} calendars done, ${events} events stored so far`;
     if (state.events !== seen) onStep();
     seen = state.events;
     await new Promise((resolve) => window.setTimeout(resolve, 1000));
