@@ -11,7 +11,11 @@ from google_emulator.context import Ctx, Route
 from google_emulator.errors import GoogleError, json_response
 from google_emulator.expiry import STATUSES, RefreshExpiry
 from google_emulator.faults import Fault, parse_rate
-from google_emulator.seed import add_account
+from google_emulator.seed import add_account, add_granted_accounts
+from google_emulator.state import DEMO_CLIENT_ID
+
+MAX_BULK = 20_000  # accounts per bulk call: the answer holds each one's tokens
+BULK_SCOPES = ["openid", "email", "https://www.googleapis.com/auth/calendar"]
 
 FAULT_FIELDS = {f.name for f in fields(Fault)}
 
@@ -87,6 +91,44 @@ def create_account(ctx: Ctx) -> Response:
     return json_response({"sub": account.sub, "email": account.email}, 201)
 
 
+def create_accounts(ctx: Ctx) -> Response:
+    """`{"count": N, "start": 0, "prefix": "user", "domain": "example.com", "client_id": ...,
+    "scopes": [...]}`: N accounts `<prefix><start + n, six digits>@<domain>`, each with its
+    primary calendar and a grant to the client (the demo client by default) as consent and
+    the code exchange leave it; answers each one's tokens and first sync token."""
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise GoogleError(400, "invalid", "Send a JSON object")
+    count, start = body.get("count"), body.get("start", 0)
+    for name, value, low, high in (("count", count, 1, MAX_BULK), ("start", start, 0, 10**9)):
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise GoogleError(400, "invalid", f"{name} must be {low}..{high}", location=name)
+    prefix, domain = str(body.get("prefix", "user")), str(body.get("domain", "example.com"))
+    client_id = str(body.get("client_id", DEMO_CLIENT_ID))
+    if client_id not in ctx.state.clients:
+        raise GoogleError(400, "invalid", "client_id must name a client", location="client_id")
+    scopes = body.get("scopes", BULK_SCOPES)
+    if not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes):
+        raise GoogleError(400, "invalid", "scopes must be a list of scopes", location="scopes")
+    emails = [f"{prefix}{n:06d}@{domain}" for n in range(start, start + count)]
+    taken = next((e for e in emails if e in ctx.state.accounts), None)
+    if taken is not None:  # checked before any is added
+        raise GoogleError(409, "duplicate", f"{taken} exists already")
+    made = add_granted_accounts(ctx.state, emails, client_id, scopes)
+    return json_response({"accounts": made}, 201)
+
+
+def usage(ctx: Ctx) -> Response:
+    """The Calendar API calls answered (usage.py); `?accounts=1` adds the count per account."""
+    accounts = ctx.request.args.get("accounts") in ("1", "true")
+    return json_response(ctx.emulator.usage.as_dict(accounts=accounts))
+
+
+def clear_usage(ctx: Ctx) -> Response:
+    ctx.emulator.usage.clear()
+    return json_response(ctx.emulator.usage.as_dict())
+
+
 def expire_access_tokens(ctx: Ctx) -> Response:
     for token in ctx.state.access_tokens.values():
         token.expires_at = 0
@@ -138,6 +180,9 @@ ROUTES = [
     Route("/__emulator__/latency", ("POST",), "control.latency", set_latency),
     Route("/__emulator__/reset", ("POST",), "control.reset", reset),
     Route("/__emulator__/accounts", ("POST",), "control.accounts.add", create_account),
+    Route("/__emulator__/accounts/bulk", ("POST",), "control.accounts.bulk", create_accounts),
+    Route("/__emulator__/usage", ("GET",), "control.usage", usage),
+    Route("/__emulator__/usage", ("DELETE",), "control.usage.clear", clear_usage),
     Route(
         "/__emulator__/expire-access-tokens",
         ("POST",),
