@@ -155,10 +155,12 @@ class Run:
 
         from calendar_api.models import Calendar, StoreChange
 
-        idle_since = timezone.now() - dt.timedelta(hours=12)
+        now = timezone.now()
+        # Idle: no activity for 12 hours, and no poll overdue (polls fall due between runs,
+        # while no scheduler runs, and the first tick would catch them all up in this run).
         quiet = set(
             Calendar.objects.filter(pk__in=list(self.calendars))
-            .filter(last_activity_at__lt=idle_since)
+            .filter(last_activity_at__lt=now - dt.timedelta(hours=12), next_poll_at__gt=now)
             .values_list("account__email", flat=True)
         )
         procs = start_workers(self.workers, self.env)

@@ -128,14 +128,42 @@ def measure(backend: str) -> None:
     if backend == "burst":
         print(line(label, "bursts", burst(base, env, calendars, CALENDARS)), flush=True)
         return
-    first = dict(list(calendars.items())[:1000])
-    result = Run(base, env, first, workers=1, rate=RATE, seconds=20).go()
-    print(line(label, "throughput", result), flush=True)
+    if backend == "fullsync":
+        full_sync_cpu(base)
+        return
+    if os.environ.get("BENCH_THROUGHPUT", "1") != "0":
+        first = dict(list(calendars.items())[:1000])
+        result = Run(base, env, first, workers=1, rate=RATE, seconds=20).go()
+        print(line(label, "throughput", result), flush=True)
     for count in WORKERS:
         steady = Run(
             base, env, calendars, workers=count, rate=len(calendars) / 3600, seconds=SECONDS
         )
         print(line(label, "steady", steady.go()), flush=True)
+
+
+def full_sync_cpu(base: str, count: int = 20_000) -> None:
+    """The CPU time of a full sync (this process, all its threads) per 1,000 events: the
+    first account's calendar given `count` events and synced again from scratch."""
+    import requests
+
+    from calendar_api.models import Calendar
+    from calendar_api.services.sync import calendar_sync
+
+    calendar = Calendar.objects.select_related("account").order_by("pk").first()
+    assert calendar is not None
+    body = {"email": calendar.account.email, "count": count}
+    requests.post(f"{base}/__emulator__/generate", json=body, timeout=600)
+    Calendar.objects.filter(pk=calendar.pk).update(sync_token="")
+    calendar.refresh_from_db()
+    cpu, wall = time.process_time(), time.monotonic()
+    calendar_sync(calendar=calendar)
+    cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+    print(
+        f"(full sync of {count} events at {LATENCY_MS} ms per call: {wall:.2f} s, "
+        f"CPU {cpu:.2f} s, {1000 * cpu / count * 1000:.0f} ms CPU per 1,000 events)",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -162,6 +190,7 @@ def main() -> None:
     started = time.monotonic()
     try:
         steps = [*engines, *(["burst"] if os.environ.get("BENCH_BURST", "1") != "0" else [])]
+        steps.append("fullsync")
         for n, name in enumerate(steps):
             child = {**env, "BENCH_SETUP": "1"} if n == 0 else env  # the first one seeds
             subprocess.run([sys.executable, __file__, name], check=True, cwd=ROOT, env=child)  # noqa: S603
