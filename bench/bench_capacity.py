@@ -1,229 +1,59 @@
-"""Capacity: 1,000 connected calendars, a steady stream of changes at Google, and 1, 2 and 4
-worker processes, on the database queue (PostgreSQL) and on RQ (Redis).
+"""Capacity at scale (issue 23, P7): many connected calendars, the emulator answering at 150 ms
+per call, on each queue engine (the database queue on PostgreSQL, RQ and Celery on Redis) with
+1 and 2 worker processes.
 
-Each change is an event inserted at the emulator followed by what a push notification does
-(`sync_request`: one queued incremental sync per calendar, however many notifications). It
-prints, per set-up: syncs per second, changes per sync (the work one sync does), the lag from
-the change at Google to its row in the store (p50/p95, from the store's change log), and the
-queue's depth (max and mean of the jobs waiting, sampled). Bounded: a few minutes in all.
+Set-up: BENCH_CALENDARS accounts (10,000; 100,000 with BENCH_CALENDARS=100000, opt-in, about
+ten minutes more) are made connected in bulk (bench/_bulk.py): the emulator creates them with
+their grants and tokens, and the rows connecting and a first full sync leave are written in
+bulk, each calendar with a live push channel and its safety poll due somewhere in the next
+idle gap, as in a steady state. A change is an event put at the emulator (as another Google
+client would; it is not one of the product's calls) followed by what its push notification
+does (`sync_request(priority="push", spaced=True)`). The scheduler runs in the workers, so
+idle calendars are polled as in production.
 
-Needs BENCH_DATABASE_URL=postgres://... (a database it may fill) and, for RQ,
-BENCH_REDIS_URL=redis://... (a database it may empty); without them it says so and stops.
-BENCH_CALENDARS (1000), BENCH_SECONDS (15 per set-up) and BENCH_RATE (changes/s, 40) scale it;
-BENCH_WORKERS (1,2,4) lists the worker processes per run, BENCH_LATENCY_MS (0) is how long the
-emulator takes per call while the runs go (the connects are made without it), and
-BENCH_THREADS (the product's default) the jobs each worker holds in flight
-(GOOGLE_CALENDAR["WORKER_THREADS"], env WORKER_THREADS). The changes are offered from 32 threads, so that the rate holds
-whatever the latency.
+Runs, per engine:
+- throughput: the first 1,000 calendars, BENCH_RATE changes/s (150) for 20 s, one worker
+  process: incremental syncs/s (the Calendar `events.list` calls answered, one per sync);
+- steady: every calendar, one change per calendar per hour (2.8/s at 10,000, 28/s at
+  100,000) for BENCH_SECONDS (60), with each of BENCH_WORKERS (1,2) worker processes;
+then once, on the database queue with 2 workers, bursts: 1,000 connects (a first full sync
+each, as a person waits) at the same time as a 410 for every calendar (of the first 10,000).
+
+Printed per run: syncs/s, lag p50/p95 from the change at Google to its row (the store's change
+log), changes lost, Google calls per idle calendar-day (the polls of calendars idle for 12 h
+before the run and unchanged in it, extrapolated to a day, plus a channel renewal's two calls
+per WATCH_TTL), peak Calendar calls in any sliding minute (counted at the emulator) against
+the project budget, CPU per sync (the workers' CPU time / syncs), memory per worker process
+(peak RSS sampled), the workers' database connections (peak, pg_stat_activity) and the
+queue's depth.
+
+Needs BENCH_DATABASE_URL=postgres://... (a database it may fill) and BENCH_REDIS_URL for RQ and
+Celery (a Redis database it may empty); without them it says so and stops. BENCH_LATENCY_MS
+(150), BENCH_THREADS (the product's default, 32) and BENCH_ENGINES (db,rq,celery) scale it.
 """
 
 from __future__ import annotations
 
 import os
-import random
-import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import requests
 from _setup import ROOT, EmulatorProcess
 from cryptography.fernet import Fernet
 
-CALENDARS = int(os.environ.get("BENCH_CALENDARS", "1000"))
-SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
-RATE = float(os.environ.get("BENCH_RATE", "40"))
-WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1,2,4").split(",")]
-LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "0"))
-CLIENT_ID = "emulator-client-id.apps.googleusercontent.com"
-CLIENT_SECRET = "emulator-client-secret"  # noqa: S105 - the emulator's public demo client
-REDIRECT = "http://127.0.0.1:1/cb"
-
-
-def grant(base: str, email: str) -> dict[str, Any]:
-    """Tokens for `email`: authorize (auto-consent) then the code exchange, as Google does."""
-    query = {
-        "client_id": CLIENT_ID,
-        "redirect_uri": REDIRECT,
-        "response_type": "code",
-        "scope": "openid email https://www.googleapis.com/auth/calendar",
-        "access_type": "offline",
-        "login_hint": email,
-    }
-    answer = requests.get(f"{base}/o/oauth2/auth", params=query, allow_redirects=False, timeout=30)
-    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
-    form = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-    }
-    return dict(requests.post(f"{base}/token", data=form, timeout=30).json())
-
-
-def connect_all(base: str) -> dict[int, tuple[str, str]]:
-    """CALENDARS accounts at the emulator (control endpoint), each connected here with its
-    primary calendar; returns calendar pk -> (email, access token)."""
-    import datetime as dt
-
-    from django.contrib.auth.models import User
-    from django.utils import timezone
-
-    from calendar_api.models import Calendar, GoogleAccount
-    from calendar_api.services.sync import calendar_sync
-
-    emails = [f"user{n:04d}@example.com" for n in range(CALENDARS)]
-
-    def one(email: str) -> tuple[str, dict[str, Any]]:
-        requests.post(f"{base}/__emulator__/accounts", json={"email": email}, timeout=30)
-        return email, grant(base, email)
-
-    with ThreadPoolExecutor(8) as pool:
-        grants = dict(pool.map(one, emails))
-    far = timezone.now() + dt.timedelta(days=1)  # no polls during the run: only the stream
-    result: dict[int, tuple[str, str]] = {}
-    for email, tokens in grants.items():
-        user = User.objects.create(username=email, email=email)
-        account = GoogleAccount(user=user, sub=email, email=email, scopes=[])
-        account.access_token = tokens["access_token"]
-        account.refresh_token = tokens["refresh_token"]
-        account.access_token_expires_at = timezone.now() + dt.timedelta(hours=1)
-        account.save()
-        calendar = Calendar.objects.create(
-            account=account, google_id=email, primary=True, sync_enabled=True, next_poll_at=far
-        )
-        calendar_sync(calendar=calendar)  # what the connect step does: the first full sync
-        result[calendar.pk] = (email, tokens["access_token"])
-    return result
-
-
-def waiting_jobs() -> int:
-    from django.conf import settings
-
-    if settings.USES_RQ:
-        import django_rq
-
-        return int(django_rq.get_queue("default").count)
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.ready().count()
-
-
-def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
-    return [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "worker"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(count)
-    ]
-
-
-def stop(workers: list[subprocess.Popen[bytes]]) -> None:
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
-def run(
-    base: str, calendars: dict[int, tuple[str, str]], workers: int, env: dict[str, str]
-) -> dict[str, float]:
-    from django.db import close_old_connections
-    from django.db.models import Count
-
-    from calendar_api.models import StoreChange, WorkerHeartbeat
-    from calendar_api.services.sync import sync_request
-
-    WorkerHeartbeat.objects.all().delete()
-    procs = start_workers(workers, env)
-    while WorkerHeartbeat.objects.count() < workers:  # each beats once it is up
-        time.sleep(0.2)
-    first_change = StoreChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    inserted: dict[str, float] = {}
-    depth: list[int] = []
-    sampling = threading.Event()
-
-    def sample() -> None:
-        while not sampling.is_set():
-            depth.append(waiting_jobs())
-            time.sleep(0.5)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    session = requests.Session()
-    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
-    offering = ThreadPoolExecutor(32)
-
-    def change(n: int, pk: int) -> None:
-        email, token = calendars[pk]
-        body = {
-            "summary": f"change {n}",
-            "start": {"dateTime": "2030-01-01T10:00:00Z"},
-            "end": {"dateTime": "2030-01-01T11:00:00Z"},
-        }
-        event = session.post(
-            f"{base}/calendar/v3/calendars/{email}/events",
-            json=body,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        ).json()
-        inserted[event["id"]] = time.time()
-        sync_request(calendar_id=pk)  # what a push notification does
-        close_old_connections()
-
-    started = time.monotonic()
-    ids = list(calendars)
-    n = 0
-    while time.monotonic() - started < SECONDS:
-        due = started + n / RATE
-        time.sleep(max(0.0, due - time.monotonic()))
-        offering.submit(change, n, random.choice(ids))
-        n += 1
-    offering.shutdown(wait=True)
-    offered = time.monotonic() - started
-    deadline = time.monotonic() + 120
-    changes = StoreChange.objects.filter(id__gt=first_change)
-    while time.monotonic() < deadline:
-        stored = changes.filter(kind="event.created").count()
-        if stored >= len(inserted) and waiting_jobs() == 0:
-            break
-        time.sleep(0.2)
-    elapsed = time.monotonic() - started
-    sampling.set()
-    sampler.join()
-    stop(procs)
-    lags = sorted(
-        created.timestamp() - inserted[event_id]
-        for event_id, created in changes.filter(kind="event.created").values_list(
-            "event_id", "created_at"
-        )
-        if event_id in inserted
-    )
-    syncs = changes.filter(kind="calendar.synced").aggregate(n=Count("id"))["n"]
-    return {
-        "changes": len(inserted),
-        "offered": len(inserted) / offered,
-        "syncs": syncs,
-        "syncs_per_s": syncs / elapsed,
-        "per_sync": len(lags) / max(1, syncs),
-        "p50": statistics.median(lags) if lags else float("nan"),
-        "p95": lags[int(0.95 * (len(lags) - 1))] if lags else float("nan"),
-        "missing": len(inserted) - len(lags),
-        "depth_max": max(depth or [0]),
-        "depth_mean": statistics.fmean(depth or [0]),
-    }
+CALENDARS = int(os.environ.get("BENCH_CALENDARS", "10000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
+RATE = float(os.environ.get("BENCH_RATE", "150"))
+WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", "1,2").split(",")]
+LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "150"))
+ENGINES = os.environ.get("BENCH_ENGINES", "db,rq,celery").split(",")
+LABELS = {"db": "database (PostgreSQL)", "rq": "RQ (Redis)", "celery": "Celery (Redis)"}
+HEADER = (
+    "| engine | run | workers | calendars | changes/s offered | syncs/s | lag p50 / p95 "
+    "| lost | calls per idle calendar-day | peak calls/min (budget) | CPU per sync "
+    "| RSS per worker | DB connections | queue depth max |"
+)
 
 
 def setup(backend: str) -> dict[str, str]:
@@ -235,7 +65,7 @@ def setup(backend: str) -> dict[str, str]:
         "GOOGLE_EMULATOR_URL": os.environ["BENCH_EMULATOR_URL"],
         "TASKS_BACKEND": backend,
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""),
-        "PUSH_NOTIFICATIONS": "false",
+        "PUSH_NOTIFICATIONS": "false",  # the channels are the benchmark's rows, not Google's
         "LOG_LEVEL": "WARNING",
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 50,
@@ -248,50 +78,92 @@ def setup(backend: str) -> dict[str, str]:
     return env
 
 
-def connected() -> dict[int, tuple[str, str]]:
-    """The calendars a previous run (the other backend) connected, if they are all there."""
-    from calendar_api.models import Calendar
+def seed(base: str) -> None:
+    from _bulk import emulator_accounts, store_accounts
+    from django.core.management import call_command
 
-    found = {
-        c.pk: (c.google_id, c.account.access_token)
-        for c in Calendar.objects.select_related("account")
-    }
-    return found if len(found) == CALENDARS else {}
+    call_command("flush", "--noinput", verbosity=0)
+    started = time.monotonic()
+    made = emulator_accounts(base, CALENDARS)
+    at_emulator = time.monotonic() - started
+    store_accounts(made)
+    print(
+        f"(set-up: {CALENDARS} accounts at the emulator in {at_emulator:.0f} s, "
+        f"connected here in bulk in {time.monotonic() - started - at_emulator:.0f} s)",
+        flush=True,
+    )
+
+
+def line(label: str, name: str, r: dict[str, float]) -> str:
+    lost = f"{r['lost']:.0f}" if r["lost"] == r["lost"] else "-"
+    return (
+        f"| {label} | {name} | {r['workers']:.0f} | {r['calendars']:.0f} | {r['offered']:.1f} "
+        f"| {r['syncs_per_s']:.1f} | {r['p50']:.2f} / {r['p95']:.2f} s | {lost} "
+        f"| {r['idle_per_day']:.2f} | {r['peak']:.0f} ({r['budget']:.0f}) "
+        f"| {r['cpu_ms']:.1f} ms | {r['rss']:.0f} MiB | {r['connections']:.0f} "
+        f"| {r['depth']:.0f} |"
+    )
 
 
 def measure(backend: str) -> None:
-    env = setup(backend)
+    env = setup("db" if backend == "burst" else backend)
     os.environ.update(env)
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calendar_project.settings")
     django.setup()
+    import requests
+    from _bulk import connected_calendars
+    from _runs import Run, burst, flush_queues
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if backend == "rq":
-        import django_rq
-
-        django_rq.get_connection("default").flushdb()
-    calendars = {} if os.environ.get("BENCH_SETUP") else connected()
-    if not calendars:
-        call_command("flush", "--noinput", verbosity=0)
-        started = time.monotonic()
-        calendars = connect_all(env["GOOGLE_EMULATOR_URL"])
-        print(f"(set-up: {CALENDARS} accounts connected in {time.monotonic() - started:.0f} s)")
-    label = "database (PostgreSQL)" if backend == "db" else "RQ (Redis)"
-    requests.post(
-        f"{env['GOOGLE_EMULATOR_URL']}/__emulator__/latency", json={"ms": LATENCY_MS}, timeout=30
-    )
+    flush_queues()
+    base = env["GOOGLE_EMULATOR_URL"]
+    if os.environ.get("BENCH_SETUP"):
+        seed(base)
+    requests.post(f"{base}/__emulator__/latency", json={"ms": LATENCY_MS}, timeout=30)
+    calendars = connected_calendars()
+    label = LABELS.get(backend, LABELS["db"])
+    if backend == "burst":
+        print(line(label, "bursts", burst(base, env, calendars, CALENDARS)), flush=True)
+        return
+    if backend == "fullsync":
+        full_sync_cpu(base)
+        return
+    if os.environ.get("BENCH_THROUGHPUT", "1") != "0":
+        first = dict(list(calendars.items())[:1000])
+        result = Run(base, env, first, workers=1, rate=RATE, seconds=20).go()
+        print(line(label, "throughput", result), flush=True)
     for count in WORKERS:
-        r = run(env["GOOGLE_EMULATOR_URL"], calendars, count, env)
-        print(
-            f"| {label} | {count} | {r['changes']} | {r['syncs_per_s']:.1f} "
-            f"| {r['per_sync']:.2f} | {r['p50']:.2f} s | {r['p95']:.2f} s "
-            f"| {r['depth_max']} / {r['depth_mean']:.1f} |"
-            + (f" ({r['missing']} not stored)" if r["missing"] else ""),
-            flush=True,
+        steady = Run(
+            base, env, calendars, workers=count, rate=len(calendars) / 3600, seconds=SECONDS
         )
+        print(line(label, "steady", steady.go()), flush=True)
+
+
+def full_sync_cpu(base: str, count: int = 20_000) -> None:
+    """The CPU time of a full sync (this process, all its threads) per 1,000 events: the
+    first account's calendar given `count` events and synced again from scratch."""
+    import requests
+
+    from calendar_api.models import Calendar
+    from calendar_api.services.sync import calendar_sync
+
+    calendar = Calendar.objects.select_related("account").order_by("pk").first()
+    assert calendar is not None
+    body = {"email": calendar.account.email, "count": count}
+    requests.post(f"{base}/__emulator__/generate", json=body, timeout=600)
+    Calendar.objects.filter(pk=calendar.pk).update(sync_token="")
+    calendar.refresh_from_db()
+    cpu, wall = time.process_time(), time.monotonic()
+    calendar_sync(calendar=calendar)
+    cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+    print(
+        f"(full sync of {count} events at {LATENCY_MS} ms per call: {wall:.2f} s, "
+        f"CPU {cpu:.2f} s, {1000 * cpu / count * 1000:.0f} ms CPU per 1,000 events)",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -301,32 +173,30 @@ def main() -> None:
     if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         print("bench_capacity: skipped (set BENCH_DATABASE_URL=postgres://... and BENCH_REDIS_URL)")
         return
-    # One process per backend (settings are read once per process), one emulator and one set
-    # of connected calendars for both.
-    backends = ["db"] + (["rq"] if os.environ.get("BENCH_REDIS_URL") else [])
+    engines = [e for e in ENGINES if e == "db" or os.environ.get("BENCH_REDIS_URL")]
     print(
-        f"{CALENDARS} calendars, {RATE:g} changes/s offered for {SECONDS:g} s per run, "
-        f"emulator {LATENCY_MS} ms per call, "
-        f"{os.environ.get('BENCH_THREADS', 'default')} jobs in flight per worker, "
+        f"{CALENDARS} calendars, emulator {LATENCY_MS} ms per call, "
+        f"{os.environ.get('BENCH_THREADS', '32')} jobs in flight per worker, "
         f"{os.cpu_count()} cores"
     )
-    print(
-        "| queue | workers | changes | syncs/s | changes per sync | lag p50 | lag p95 "
-        "| queue depth max / mean |"
-    )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
+    print(HEADER)
+    print("|" + " --- |" * (HEADER.count("|") - 1), flush=True)
     server = EmulatorProcess("empty")
     env = {
         **os.environ,
         "BENCH_EMULATOR_URL": server.base_url,
         "BENCH_TOKEN_KEY": Fernet.generate_key().decode(),
     }
+    started = time.monotonic()
     try:
-        for n, name in enumerate(backends):
-            child = {**env, "BENCH_SETUP": "1"} if n == 0 else env  # the first one connects
+        steps = [*engines, *(["burst"] if os.environ.get("BENCH_BURST", "1") != "0" else [])]
+        steps.append("fullsync")
+        for n, name in enumerate(steps):
+            child = {**env, "BENCH_SETUP": "1"} if n == 0 else env  # the first one seeds
             subprocess.run([sys.executable, __file__, name], check=True, cwd=ROOT, env=child)  # noqa: S603
     finally:
         server.stop()
+    print(f"(bench_capacity: {time.monotonic() - started:.0f} s in all)")
 
 
 if __name__ == "__main__":

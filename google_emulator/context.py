@@ -21,6 +21,7 @@ from google_emulator.keys import SigningKey
 from google_emulator.quota import Quota
 from google_emulator.state import State
 from google_emulator.state.oauth import AccessToken
+from google_emulator.usage import Usage
 
 Handler = Callable[..., Response]
 
@@ -41,6 +42,7 @@ class App(Protocol):
     latency_ms: int
     seed: str
     quota: Quota
+    usage: Usage
     expiry: RefreshExpiry
     key: SigningKey
     state_file: Path | None

@@ -13,9 +13,12 @@ from google_emulator.errors import GoogleError, json_response
 from google_emulator.expiry import STATUSES, RefreshExpiry
 from google_emulator.faults import Fault, parse_rate
 from google_emulator.scopes import CAL, normalise, unknown
-from google_emulator.seed import add_account
-from google_emulator.state import Client
+from google_emulator.seed import add_account, add_granted_accounts
+from google_emulator.state import DEMO_CLIENT_ID, Client
 from google_emulator.state.oauth import ACCESS_TOKEN_TTL, Grant, new_token
+
+MAX_BULK = 20_000  # accounts per bulk call: the answer holds each one's tokens
+BULK_SCOPES = ["openid", "email", "https://www.googleapis.com/auth/calendar"]
 
 # The client that `python -m google_emulator token` tokens belong to: not the product's, so a
 # product revoking its grant (disconnect) leaves a script's token alone, and the other way round.
@@ -93,6 +96,44 @@ def create_account(ctx: Ctx) -> Response:
         raise GoogleError(400, "required", "email is required", location="email")
     account = add_account(ctx.state, body["email"], body.get("name", ""))
     return json_response({"sub": account.sub, "email": account.email}, 201)
+
+
+def create_accounts(ctx: Ctx) -> Response:
+    """`{"count": N, "start": 0, "prefix": "user", "domain": "example.com", "client_id": ...,
+    "scopes": [...]}`: N accounts `<prefix><start + n, six digits>@<domain>`, each with its
+    primary calendar and a grant to the client (the demo client by default) as consent and
+    the code exchange leave it; answers each one's tokens and first sync token."""
+    body = ctx.json()
+    if not isinstance(body, dict):
+        raise GoogleError(400, "invalid", "Send a JSON object")
+    count, start = body.get("count"), body.get("start", 0)
+    for name, value, low, high in (("count", count, 1, MAX_BULK), ("start", start, 0, 10**9)):
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise GoogleError(400, "invalid", f"{name} must be {low}..{high}", location=name)
+    prefix, domain = str(body.get("prefix", "user")), str(body.get("domain", "example.com"))
+    client_id = str(body.get("client_id", DEMO_CLIENT_ID))
+    if client_id not in ctx.state.clients:
+        raise GoogleError(400, "invalid", "client_id must name a client", location="client_id")
+    scopes = body.get("scopes", BULK_SCOPES)
+    if not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes):
+        raise GoogleError(400, "invalid", "scopes must be a list of scopes", location="scopes")
+    emails = [f"{prefix}{n:06d}@{domain}" for n in range(start, start + count)]
+    taken = next((e for e in emails if e in ctx.state.accounts), None)
+    if taken is not None:  # checked before any is added
+        raise GoogleError(409, "duplicate", f"{taken} exists already")
+    made = add_granted_accounts(ctx.state, emails, client_id, scopes)
+    return json_response({"accounts": made}, 201)
+
+
+def usage(ctx: Ctx) -> Response:
+    """The Calendar API calls answered (usage.py); `?accounts=1` adds the count per account."""
+    accounts = ctx.request.args.get("accounts") in ("1", "true")
+    return json_response(ctx.emulator.usage.as_dict(accounts=accounts))
+
+
+def clear_usage(ctx: Ctx) -> Response:
+    ctx.emulator.usage.clear()
+    return json_response(ctx.emulator.usage.as_dict())
 
 
 def expire_access_tokens(ctx: Ctx) -> Response:
@@ -173,6 +214,9 @@ ROUTES = [
     Route("/__emulator__/latency", ("POST",), "control.latency", set_latency),
     Route("/__emulator__/reset", ("POST",), "control.reset", reset),
     Route("/__emulator__/accounts", ("POST",), "control.accounts.add", create_account),
+    Route("/__emulator__/accounts/bulk", ("POST",), "control.accounts.bulk", create_accounts),
+    Route("/__emulator__/usage", ("GET",), "control.usage", usage),
+    Route("/__emulator__/usage", ("DELETE",), "control.usage.clear", clear_usage),
     Route(
         "/__emulator__/expire-access-tokens",
         ("POST",),

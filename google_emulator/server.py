@@ -30,6 +30,7 @@ from google_emulator.keys import SigningKey
 from google_emulator.quota import Quota
 from google_emulator.seed import build_state
 from google_emulator.state import State
+from google_emulator.usage import Usage
 
 __all__ = ["Emulator", "EmulatorServer", "Fault"]  # Fault: tests import it here
 BAD_INPUT = (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError)
@@ -48,6 +49,7 @@ class Emulator:
     faults: list[Fault] = field(default_factory=list)
     fault_rate: FaultRate | None = None
     quota: Quota = field(default_factory=Quota)
+    usage: Usage = field(default_factory=Usage)
     expiry: RefreshExpiry = field(default_factory=RefreshExpiry)
     key: SigningKey = field(default_factory=SigningKey)
     state_file: Path | None = None
@@ -192,6 +194,7 @@ class Emulator:
                 setattr(self.state, name, getattr(fresh, name))
         self.clear_faults()
         self.quota.clear()
+        self.usage.clear()
         self.expiry.max_age = self.expiry.default_max_age
         self.latency_ms = 0
         notify.set_faults(None)

@@ -24,6 +24,7 @@ def caller(ctx: Ctx) -> AccessToken:
     ctx.token = token
     if not scopes.method_scopes(ctx.method_id).intersection(token.scopes):
         raise InsufficientScope(ctx.method_id)
+    ctx.emulator.usage.record(token.email, ctx.method_id)
     ctx.emulator.quota.check(token.email, ctx.method_id, ctx.request.method)
     conference.complete_pending(ctx)
     return token
