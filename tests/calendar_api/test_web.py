@@ -75,7 +75,7 @@ def test_a_person_chooses_which_calendars_are_synced(
     assert "Work is synced from now on" in response.content.decode()
     work.refresh_from_db()
     assert work.sync_enabled
-    assert DBTaskResult.objects.filter(args_kwargs__args=[work.pk, 0]).exists()  # its first sync
+    assert DBTaskResult.objects.filter(args_kwargs__args=[work.pk, 0, "interactive"]).exists()
     visitor.post(f"/calendars/{work.pk}/sync/")
     work.refresh_from_db()
     assert not work.sync_enabled

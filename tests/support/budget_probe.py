@@ -2,7 +2,8 @@
 
 `python -m tests.support.budget_probe '<json>'` sets Django up from the environment (the test
 database's DATABASE_URL, the budget's Redis in GOOGLE_BUDGET_REDIS_URL, the test emulator),
-applies `settings` from the JSON, does one thing and prints one JSON line:
+applies `settings` from the JSON, waits for `go_file` to exist when one is named, does one thing
+and prints one JSON line:
 
 - `{"do": "call", "token": ...}`: lists the account's calendars as a safety poll would (a
   real Calendar API call through GoogleClient); prints when it started and ended, when a
@@ -30,7 +31,20 @@ def main(spec: dict[str, Any]) -> dict[str, Any]:
     from django.conf import settings
 
     settings.GOOGLE_CALENDAR = {**settings.GOOGLE_CALENDAR, **spec.get("settings", {})}
+    _wait_for_go(spec.get("go_file"))
     return call(spec) if spec["do"] == "call" else burst(spec)
+
+
+def _wait_for_go(path: str | None) -> None:
+    """Set up, then wait for the test to create `path` (bounded): the test starts this process
+    ahead, so Django's start-up time does not count in what it measures."""
+    if not path:
+        return
+    until = time.monotonic() + 60
+    while not os.path.exists(path):
+        if time.monotonic() > until:
+            raise SystemExit(f"no go file {path}")
+        time.sleep(0.01)
 
 
 def call(spec: dict[str, Any]) -> dict[str, Any]:
