@@ -7,6 +7,7 @@ no `.env` at all: SQLite, the Google emulator on 127.0.0.1:8765 and development 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -261,17 +262,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"structured": structured_formatter(LOG_FORMAT)},
-    "filters": {"redact": {"()": "calendar_api.operations.redaction.RedactOAuthParams"}},
+    "filters": {
+        "redact": {"()": "calendar_api.operations.redaction.RedactOAuthParams"},
+        "one_line_per_request": {"()": "calendar_api.operations.logs.OneLinePerRequest"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "structured",
-            "filters": ["redact"],
+            "filters": ["one_line_per_request", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Each line once: these loggers bring handlers of their own; they go to ours instead.
+        # Each line once: these loggers bring handlers of their own; they go to ours instead
+        # (Django's plain "Not Found: /x" console handler with DEBUG on, among them).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
@@ -288,3 +294,5 @@ LOGGING = {
     },
 }
 configure_structlog()
+# Python's warnings (a library's deprecation, say) are log lines too, not bare stderr text.
+logging.captureWarnings(True)

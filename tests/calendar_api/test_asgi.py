@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from asgiref.sync import SyncToAsync
+from django.conf import settings
 from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
@@ -174,3 +177,17 @@ def test_the_live_stream_streams_from_the_loop(
     # The stream is closed too (request_finished), on a serving thread.
     assert [what for what, _ in signalled] == ["started", "finished"]
     assert {thread for _, thread in signalled} == {"web_0"}
+
+
+def test_a_static_file_streams_from_the_loop_without_djangos_warning(
+    ours: OneHopASGIHandler,
+) -> None:
+    """WhiteNoise answers with a file read synchronously: Django's handler would warn
+    ("StreamingHttpResponse must consume synchronous iterators") and read all of it first."""
+    icon = Path(settings.BASE_DIR) / "calendar_api/static/calendar_api/favicon.svg"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, headers, body = run_apart(call(ours, "/static/calendar_api/favicon.svg"))
+    assert status == 200 and headers[b"content-type"].startswith(b"image/svg+xml")
+    assert body == icon.read_bytes()
+    assert [str(w.message) for w in caught if "StreamingHttpResponse" in str(w.message)] == []
