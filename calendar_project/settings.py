@@ -66,6 +66,14 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
+# With DEBUG on (make run) a person still gets the site's plain-words 404 and 500 pages, not
+# Django's debug pages; DEBUG_ERROR_PAGES=true brings those back (calendar_project/error_pages.py).
+if DEBUG and not env_bool("DEBUG_ERROR_PAGES", False):
+    MIDDLEWARE.insert(  # innermost: the others (CSRF's cookie, APPEND_SLASH) see its page
+        MIDDLEWARE.index("django_prometheus.middleware.PrometheusAfterMiddleware"),
+        "calendar_project.error_pages.PlainErrorPagesMiddleware",
+    )
+
 ROOT_URLCONF = "calendar_project.urls"
 WSGI_APPLICATION = "calendar_project.wsgi.application"
 ASGI_APPLICATION = "calendar_project.asgi.application"

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
+from django.urls import path
 
 from calendar_api.models import Event, StoreChange, UserPreferences
 from calendar_api.views.errors import handler500
 from calendar_api.web.window import readable_on
+from calendar_project import urls as project_urls
 from tests.calendar_api.conftest import INIT, consent, path_of
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +145,35 @@ def test_a_browser_gets_a_page_for_a_server_error() -> None:
 )
 def test_event_text_is_readable_on_its_calendars_colour(color: str, text: str) -> None:
     assert readable_on(color) == text
+
+
+@pytest.fixture
+def debug_on(settings: Any) -> None:
+    """DEBUG as `make run` has it (the middleware is in the demo's MIDDLEWARE with it on)."""
+    settings.DEBUG = True
+    assert "calendar_project.error_pages.PlainErrorPagesMiddleware" in settings.MIDDLEWARE
+
+
+def test_under_debug_a_browser_still_gets_the_page_in_words_and_curl_json(debug_on: None) -> None:
+    page = Client().get("/no/such/page/", headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 404 and "This page does not exist" in text
+    assert "URLconf" not in text and "Content-Security-Policy" in page  # not Django's debug page
+    assert Client().get("/no/such/page/").json()["error"]["code"] == "not_found"
+    assert Client().get("/admin").status_code == 301  # APPEND_SLASH still works
+
+
+def broken_view(request: Any) -> Any:
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("broken/", broken_view), *project_urls.urlpatterns]  # for the test below
+
+
+@pytest.mark.urls(__name__)
+def test_under_debug_a_server_error_gets_the_page_in_words(debug_on: None, caplog: Any) -> None:
+    page = Client(raise_request_exception=False).get("/broken/", headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 500 and "Something went wrong on our side" in text
+    assert "boom" not in text and "Traceback" not in text
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)  # logged
