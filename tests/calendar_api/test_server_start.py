@@ -73,7 +73,7 @@ def serve_and_request(command: list[str], log: Path, port: int) -> str:
     """Start the server, send a redirect as Google would (code and state in the query), stop
     it, and return everything it logged."""
     params = {"code": SECRET_CODE, "state": SECRET_STATE}
-    # no such flow in this session: state_mismatch
+    # no such flow in this session: state_unknown
     return serve_and_get(command, log, port, "/rest/v1/calendar/redirect/", params, 400)
 
 

@@ -128,8 +128,8 @@ def test_a_browser_replaying_the_redirect_gets_a_page_in_words(
     replay = visitor.get(back, headers=BROWSER)
     assert replay.status_code == 400
     page = replay.content.decode()
-    assert "already used" in page and 'href="/"' in page and "state_mismatch" in page
-    assert visitor.get(back).json()["error"]["code"] == "state_mismatch"  # curl: JSON
+    assert "already used" in page and 'href="/"' in page and "state_used" in page
+    assert visitor.get(back).json()["error"]["code"] == "state_used"  # curl: JSON
 
 
 def test_a_browser_gets_a_page_for_a_server_error() -> None:
@@ -177,3 +177,36 @@ def test_under_debug_a_server_error_gets_the_page_in_words(debug_on: None, caplo
     assert page.status_code == 500 and "Something went wrong on our side" in text
     assert "boom" not in text and "Traceback" not in text
     assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)  # logged
+
+
+def test_a_browser_with_a_state_this_session_never_started_gets_the_likely_causes(
+    google: Any, visitor: Client
+) -> None:
+    back = path_of(consent(visitor.get(INIT)["Location"]))
+    elsewhere = Client(HTTP_HOST="127.0.0.1:8000")  # another host name's session: no cookie
+    page = elsewhere.get(back, headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 400 and "could not be matched" in text and "state_unknown" in text
+    assert "localhost and 127.0.0.1" in text and "blocks cookies" in text
+    assert "http://127.0.0.1:8000" in text  # where to start instead
+    assert 'href="/rest/v1/calendar/init/?next=%2F"' in text  # a button to start again
+    assert elsewhere.get(back).json()["error"]["code"] == "state_unknown"  # curl: JSON
+
+
+def test_a_browser_coming_back_too_late_is_told_so(
+    google: Any, visitor: Client, calendar_settings: Any
+) -> None:
+    calendar_settings.OAUTH_STATE_TTL = -1
+    late = path_of(consent(visitor.get(INIT)["Location"]))
+    calendar_settings.OAUTH_STATE_TTL = 600
+    visitor.get(INIT)  # another flow started meanwhile keeps the late one known
+    page = visitor.get(late, headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 400 and "took too long" in text and "10 minutes" in text
+    assert "state_expired" in text and "/rest/v1/calendar/init/?next=%2F" in text
+
+
+def test_a_redirect_without_state_is_called_incomplete(visitor: Client) -> None:
+    page = visitor.get("/rest/v1/calendar/redirect/", {"code": "4/0Ax"}, headers=BROWSER)
+    assert page.status_code == 400 and "incomplete" in page.content.decode()
+    assert visitor.get("/rest/v1/calendar/redirect/").json()["error"]["code"] == "state_missing"
