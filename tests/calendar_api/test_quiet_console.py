@@ -5,9 +5,12 @@ server and the worker print is JSON."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import time
@@ -28,29 +31,35 @@ READY_WITHIN = 60.0  # seconds: three Python processes starting on a busy shared
 PREFIX = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| (.*)$")  # honcho's "12:00:00 web.1 | ..."
 
 
+def run_env(tmp_path: Path, port: int, log_format: str) -> dict[str, str]:
+    """`make run`'s environment on these ports, the test database and a state folder of the
+    test's own."""
+    env = {
+        **os.environ,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "EMULATOR_PORT": str(port + 1),
+        "EMULATOR_ARGS": "",
+        "GOOGLE_EMULATOR_URL": f"http://127.0.0.1:{port + 1}",
+        "GOOGLE_CLIENT_SECRETS_FILE": "",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "GOOGLE_REDIRECT_URI": f"http://127.0.0.1:{port}/rest/v1/calendar/redirect/",
+        "DATABASE_URL": database_url(),
+        "STATE_DIR": str(tmp_path / "var"),
+        "LOG_FORMAT": log_format,
+        "PATH": f"{BASE_DIR / '.venv' / 'bin'}:{os.environ['PATH']}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    return env
+
+
 class Run:
     """`calendar_project/run.sh` in a process group of its own, as a terminal holds it."""
 
     def __init__(self, tmp_path: Path, port: int, log_format: str) -> None:
         self.port, self.log = port, tmp_path / "run.log"
-        env = {
-            **os.environ,
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "EMULATOR_PORT": str(port + 1),
-            "EMULATOR_ARGS": "",
-            "GOOGLE_EMULATOR_URL": f"http://127.0.0.1:{port + 1}",
-            "GOOGLE_CLIENT_SECRETS_FILE": "",
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-            "GOOGLE_REDIRECT_URI": f"http://127.0.0.1:{port}/rest/v1/calendar/redirect/",
-            "DATABASE_URL": database_url(),
-            "STATE_DIR": str(tmp_path / "var"),
-            "PROMETHEUS_MULTIPROC_DIR": "",
-            "LOG_FORMAT": log_format,
-            "PATH": f"{BASE_DIR / '.venv' / 'bin'}:{os.environ['PATH']}",
-            "PYTHONUNBUFFERED": "1",
-        }
-        env.pop("PROMETHEUS_MULTIPROC_DIR")
+        env = run_env(tmp_path, port, log_format)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own script
                 [str(BASE_DIR / "calendar_project" / "run.sh")],
@@ -158,3 +167,49 @@ def test_with_log_format_json_every_line_of_the_server_and_worker_is_json(start:
     events = [entry["event"] for entry in parsed]
     assert "Starting worker" in events and events.count("request") == 5
     assert not any("socket" in line or "color_message" in line for line in lines)
+
+
+def read_until(fd: int, done: Any, seconds: float) -> str:
+    """What a terminal shows, until `done(text)` holds, the other side closes, or time is up."""
+    text, until = b"", time.monotonic() + seconds
+    while time.monotonic() < until and not done(text.decode(errors="replace")):
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the terminal closed: everything ended
+                break
+            if not chunk:
+                break
+            text += chunk
+    return text.decode(errors="replace")
+
+
+def test_make_run_then_ctrl_c_in_a_terminal_prints_no_error(tmp_path: Path) -> None:
+    """`make run` itself, in a terminal of its own, and Ctrl-C typed there: make says nothing
+    (no "*** [run] Interrupt"), whatever honcho and the processes print as they stop."""
+    env = run_env(tmp_path, 56236, "text")
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: make, with the terminal as its controlling one
+        try:
+            os.chdir(BASE_DIR)
+            make = ["make", "--no-print-directory", "run", "PORT=56236"]
+            os.execvpe("make", make, env)  # noqa: S606, S607 - make from the PATH, as a person runs it
+        finally:
+            os._exit(127)
+    try:
+        ready = read_until(
+            terminal, lambda t: "Uvicorn running" in t and "Starting worker" in t, READY_WITHIN
+        )
+        assert "Uvicorn running" in ready and "Starting worker" in ready, ready
+        os.write(terminal, b"\x03")  # Ctrl-C
+        stopped = read_until(terminal, lambda t: False, 30)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(terminal)
+    assert "SIGINT received" in stopped and "emulator.1 stopped" in stopped, stopped
+    for word in ("Interrupt", "Error", "Traceback", "[error"):
+        assert word not in ready + stopped, ready + stopped
+    assert os.waitstatus_to_exitcode(status) in (0, -signal.SIGINT)  # as any program's Ctrl-C
