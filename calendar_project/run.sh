@@ -10,11 +10,13 @@
 # STATE_DIR (default var/) holds the emulator's saved state and the metrics' files.
 set -euo pipefail
 
+export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8000}" EMULATOR_PORT="${EMULATOR_PORT:-8765}"
 PY="${PY:-.venv/bin/python}"
 HONCHO="${HONCHO:-.venv/bin/honcho}"
 export STATE_DIR="${STATE_DIR:-var}"
 mkdir -p "$STATE_DIR"
-export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$(cd "$STATE_DIR" && pwd)/prometheus}"
+# Emptied at every start (prometheus_client's multiprocess mode): always our own folder.
+export PROMETHEUS_MULTIPROC_DIR="$(cd "$STATE_DIR" && pwd)/prometheus"
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 "$PY" manage.py schedule_periodic
 
