@@ -12,6 +12,7 @@ import pty
 import re
 import select
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -29,6 +30,22 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 BASE_DIR = Path(settings.BASE_DIR)
 READY_WITHIN = 60.0  # seconds: three Python processes starting on a busy shared machine
 PREFIX = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| (.*)$")  # honcho's "12:00:00 web.1 | ..."
+
+
+def free_pair(first: int) -> int:
+    """The first of `first`, `first + 10`, `first + 20` (this test's ports) whose port and the
+    next can both be bound now: an outgoing connection of another program on the machine may
+    hold one for a while (they are in the ephemeral range)."""
+    for port in (first, first + 10, first + 20):
+        try:
+            for number in (port, port + 1):
+                with socket.socket() as probe:
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    probe.bind(("127.0.0.1", number))
+        except OSError:
+            continue
+        return port
+    pytest.fail(f"ports {first} to {first + 21} are all taken")
 
 
 def run_env(tmp_path: Path, port: int, log_format: str) -> dict[str, str]:
@@ -117,7 +134,7 @@ def start(tmp_path: Path) -> Iterator[Any]:
     runs: list[Run] = []
 
     def started(port: int, log_format: str) -> Run:
-        runs.append(Run(tmp_path, port, log_format))
+        runs.append(Run(tmp_path, free_pair(port), log_format))
         runs[-1].wait_ready()
         return runs[-1]
 
@@ -190,12 +207,13 @@ def read_until(fd: int, done: Any, seconds: float) -> str:
 def test_make_run_then_ctrl_c_in_a_terminal_prints_no_error(tmp_path: Path) -> None:
     """`make run` itself, in a terminal of its own, and Ctrl-C typed there: make says nothing
     (no "*** [run] Interrupt"), whatever honcho and the processes print as they stop."""
-    env = run_env(tmp_path, 56236, "text")
+    port = free_pair(56236)
+    env = run_env(tmp_path, port, "text")
     pid, terminal = pty.fork()
     if pid == 0:  # the child: make, with the terminal as its controlling one
         try:
             os.chdir(BASE_DIR)
-            make = ["make", "--no-print-directory", "run", "PORT=56236"]
+            make = ["make", "--no-print-directory", "run", f"PORT={port}"]
             os.execvpe("make", make, env)  # noqa: S606, S607 - make from the PATH, as a person runs it
         finally:
             os._exit(127)
