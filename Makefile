@@ -60,8 +60,9 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 # Ports and URLs follow HOST/PORT/EMULATOR_PORT (`make run PORT=8100 EMULATOR_PORT=8865`);
-# honcho runs the Procfile and stops every process on Ctrl-C. `-e /dev/null`: these exported
-# URLs win over a .env file (Django still reads .env for everything else).
+# calendar_project/run.sh runs the Procfile under honcho and ends cleanly on Ctrl-C (exit 0).
+# Its honcho reads no .env (`-e /dev/null`): these exported URLs win over a .env file (Django
+# still reads .env for everything else).
 run: export HOST := $(HOST)
 run: export EMULATOR_PORT := $(EMULATOR_PORT)
 run: export EMULATOR_ARGS := $(EMULATOR_ARGS)
@@ -74,15 +75,7 @@ run: export PYTHONUNBUFFERED := 1
 run: export WEBHOOKS_ALLOW_PRIVATE_URLS ?= true
 run: export LOG_FORMAT := text
 run: migrate
-	@mkdir -p var && rm -rf var/prometheus && mkdir var/prometheus
-	@$(PY) manage.py schedule_periodic
-	@echo ""
-	@echo "  Open http://$(HOST):$(PORT)/ to connect a calendar"
-	@echo "  (or http://$(HOST):$(PORT)/rest/v1/calendar/init/ for the bare OAuth flow and JSON)."
-	@echo "  Google emulator: http://$(HOST):$(EMULATOR_PORT) (alice@example.com, bob@example.com)"
-	@echo "  Ctrl-C stops everything."
-	@echo ""
-	@PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/prometheus $(VENV)/bin/honcho start -e /dev/null -f Procfile -p $(PORT) || [ $$? -eq 130 ]  # 130: Ctrl-C
+	@PY=$(PY) HONCHO=$(VENV)/bin/honcho PORT=$(PORT) exec calendar_project/run.sh  # exec: no sh between make and the script (a shell would die of the Ctrl-C)
 
 emulator: install
 	$(PY) -m google_emulator --host $(HOST) --port $(EMULATOR_PORT) $(EMULATOR_ARGS)

@@ -41,10 +41,36 @@ class EventTypeRestricted(ApiError):
 
 
 class StateMismatch(ApiError):
+    """The redirect's `state` matches no flow in flight in this session (one of the three
+    below says why)."""
+
     code = "state_mismatch"
     default_detail = (
         "The OAuth state is missing, unknown or already used. Start again at "
         "/rest/v1/calendar/init/ on the same host as the redirect URI."
+    )
+
+
+class StateMissing(StateMismatch):
+    code = "state_missing"
+    default_detail = "The redirect has no OAuth state. Start again at /rest/v1/calendar/init/."
+
+
+class StateUnknown(StateMismatch):
+    code = "state_unknown"
+    default_detail = (
+        "This session started no sign-in with this OAuth state: it was started on another "
+        "host name (localhost and 127.0.0.1 are two), in another browser, before the session "
+        "ended, or without cookies. Start again at /rest/v1/calendar/init/ on the same host as "
+        "the redirect URI."
+    )
+
+
+class StateUsed(StateMismatch):
+    code = "state_used"
+    default_detail = (
+        "This OAuth state was already used: a sign-in link works once. Start again at "
+        "/rest/v1/calendar/init/ if you need to."
     )
 
 

@@ -135,17 +135,22 @@ class Body(serializers.Serializer[dict[str, Any]]):
     converted as DRF does.)"""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
+        wrong: dict[str, Any] = {}
         if isinstance(data, dict):
-            wrong = [
-                name
+            wrong = {
+                name: ["Not the JSON type the schema gives."]
                 for name, field in self.fields.items()
                 if name in data and not field.read_only and not _json_type_ok(field, data[name])
-            ]
-            if wrong:
-                raise serializers.ValidationError(
-                    {name: ["Not the JSON type the schema gives."] for name in wrong}
-                )
-        return dict(super().to_internal_value(data))
+            }
+        try:  # every field's problem at once, these beside DRF's own
+            value = dict(super().to_internal_value(data))
+        except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError({**exc.detail, **wrong}) from exc
+        if wrong:
+            raise serializers.ValidationError(wrong)
+        return value
 
 
 @extend_schema_field(DAY_SCHEMA)
@@ -192,8 +197,21 @@ class EventDateTimeSerializer(Body):
         return attrs
 
 
+class GuestEmailField(serializers.EmailField):
+    """A guest's address, named in its error: in a list of guests, it says which one is wrong."""
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError as exc:
+            if isinstance(data, str) and exc.get_codes() == ["invalid"]:
+                message = f'"{data[:100]}" is not an e-mail address.'
+                raise serializers.ValidationError(message, code="invalid") from exc
+            raise
+
+
 class AttendeeSerializer(Body):
-    email = serializers.EmailField(max_length=320)
+    email = GuestEmailField(max_length=320)
     displayName = serializers.CharField(required=False, max_length=1024)
     optional = serializers.BooleanField(required=False)
     responseStatus = serializers.ChoiceField(
@@ -273,15 +291,34 @@ class EventInputSerializer(Body):
         return value
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """The event's fields, or every problem at once: unknown fields, each field's own
+        problems, and the checks across fields (the end after the start, the recurrence) on
+        the fields that are valid themselves."""
+        errors: dict[str, Any] = {}
         if isinstance(data, dict):
-            unknown = set(data) - set(self.fields) - READ_ONLY
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Not a writable field of Google's Event."] for name in sorted(unknown)}
-                )
-        return dict(super().to_internal_value(data))
+            unknown = sorted(set(data) - set(self.fields) - READ_ONLY)
+            errors = {name: ["Not a writable field of Google's Event."] for name in unknown}
+        try:
+            attrs = dict(super().to_internal_value(data))
+        except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            errors = {**exc.detail, **errors}
+            attrs = {
+                name: self.fields[name].run_validation(data[name])  # valid: no error above
+                for name in ("start", "end", "recurrence")
+                if isinstance(data, dict) and name in data and name not in errors
+            }
+        try:
+            self._check_across(attrs)
+        except serializers.ValidationError as exc:
+            for name, problem in dict(exc.detail).items():  # type: ignore[arg-type]
+                errors.setdefault(name, problem)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+    def _check_across(self, attrs: dict[str, Any]) -> None:
         current = self.context.get("current") or {}
         start = attrs.get("start") or current.get("start")
         end = attrs.get("end") or current.get("end")
@@ -292,7 +329,6 @@ class EventInputSerializer(Body):
             lines = current["recurrence"]
         if lines and start:
             _check_recurrence(lines, start)
-        return attrs
 
 
 def _edge_moment(value: dict[str, Any]) -> dt.datetime:

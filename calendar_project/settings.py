@@ -7,6 +7,7 @@ no `.env` at all: SQLite, the Google emulator on 127.0.0.1:8765 and development 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
@@ -64,6 +65,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+# With DEBUG on (make run) a person still gets the site's plain-words 404 and 500 pages, not
+# Django's debug pages; DEBUG_ERROR_PAGES=true brings those back (calendar_project/error_pages.py).
+if DEBUG and not env_bool("DEBUG_ERROR_PAGES", False):
+    MIDDLEWARE.insert(  # innermost: the others (CSRF's cookie, APPEND_SLASH) see its page
+        MIDDLEWARE.index("django_prometheus.middleware.PrometheusAfterMiddleware"),
+        "calendar_project.error_pages.PlainErrorPagesMiddleware",
+    )
 
 ROOT_URLCONF = "calendar_project.urls"
 WSGI_APPLICATION = "calendar_project.wsgi.application"
@@ -295,17 +304,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"structured": structured_formatter(LOG_FORMAT)},
-    "filters": {"redact": {"()": "calendar_api.operations.redaction.RedactOAuthParams"}},
+    "filters": {
+        "redact": {"()": "calendar_api.operations.redaction.RedactOAuthParams"},
+        "one_line_per_request": {"()": "calendar_api.operations.logs.OneLinePerRequest"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "structured",
-            "filters": ["redact"],
+            "filters": ["one_line_per_request", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Each line once: these loggers bring handlers of their own; they go to ours instead.
+        # Each line once: these loggers bring handlers of their own; they go to ours instead
+        # (Django's plain "Not Found: /x" console handler with DEBUG on, among them).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
@@ -322,3 +336,5 @@ LOGGING = {
     },
 }
 configure_structlog()
+# Python's warnings (a library's deprecation, say) are log lines too, not bare stderr text.
+logging.captureWarnings(True)

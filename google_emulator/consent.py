@@ -1,4 +1,5 @@
-"""The account chooser and consent page (HTML), with a checkbox per non-sign-in scope."""
+"""The account chooser and consent page (HTML), with a checkbox per non-sign-in scope. Its pages
+name an empty icon (`data:,`): a browser then asks for no /favicon.ico, which would be a 404."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from google_emulator.state.oauth import Account
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in - Google Accounts (emulator)</title>
+<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{{font-family:system-ui,sans-serif;background:#f1f3f4;margin:0;color:#202124}}
@@ -76,7 +78,7 @@ def _scope_row(scope: str) -> str:
 
 def error_page(status: int, error: str, detail: str) -> str:
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error {status}: '
-        f"{escape(error)}</title></head><body><main><h1>Access blocked: authorization error</h1>"
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        f"<title>Error {status}: {escape(error)}</title></head><body><main><h1>Access blocked: authorization error</h1>"
         f"<p>{escape(detail)}</p><p>Error {status}: {escape(error)}</p></main></body></html>"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
@@ -64,7 +65,23 @@ class OneHopASGIHandler(ASGIHandler):
             response.block_size = self.chunk_size
         if not response.streaming:  # its content is in hand: closed before it is sent
             response.close()
+        elif not response.is_async:  # type: ignore[attr-defined]
+            chunks = response.streaming_content  # type: ignore[attr-defined]
+            response.streaming_content = self.read_on_pool(chunks)  # type: ignore[attr-defined]
         return response
+
+    def read_on_pool(self, chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+        """A synchronous stream (a static file from WhiteNoise, any FileResponse) sent from the
+        event loop a chunk at a time, each read on the pool. Sent as it is, Django's handler
+        warns ("StreamingHttpResponse must consume synchronous iterators") and reads the whole
+        file into memory first."""
+        pull = self.on_pool(next)
+
+        async def pulled() -> AsyncIterator[bytes]:
+            while (chunk := await pull(chunks, None)) is not None:
+                yield chunk
+
+        return pulled()
 
     async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         try:

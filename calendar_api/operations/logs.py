@@ -9,7 +9,9 @@ request id; a job logs one line with its task id and calendar.
 from __future__ import annotations
 
 import inspect
+import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -44,6 +46,43 @@ def redact_event(logger: Any, method: str, event: dict[str, Any]) -> dict[str, A
     return {key: _clean(value) for key, value in event.items()}
 
 
+def drop_noise(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: drop what other libraries put on their lines that tells nothing
+    here: uvicorn's `color_message` (the message again, with terminal escape codes),
+    runserver's `server_time`, and a `request` object (a socket under runserver, Django's
+    request under `django.request`), whose path the request line carries already. uvicorn's
+    `uvicorn.error` logger, which logs all but access lines, is named `uvicorn`: its
+    "Started server process" is no error."""
+    if event.get("logger") == "uvicorn.error":
+        event["logger"] = "uvicorn"
+    event.pop("color_message", None)
+    event.pop("server_time", None)
+    if not isinstance(event.get("request", ""), str):
+        del event["request"]
+    return event
+
+
+class OneLinePerRequest(logging.Filter):
+    """One line per request: Django's own lines about a request that the request line tells
+    already are dropped. These are "Not Found: /x" and "Forbidden (CSRF cookie not set.): /x"
+    (`django.request`, `django.security.*`, for a status below 500), whose words go onto the
+    request line as its `reason` when they come before it, and runserver's access line
+    (`django.server`). A 5xx keeps its own line: it carries the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if not isinstance(status, int):
+            return True
+        if record.name == "django.server":
+            return False
+        if status >= 500 or not record.name.startswith(("django.request", "django.security")):
+            return True
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest) and not hasattr(request, "log_reason"):
+            request.log_reason = record.getMessage()  # type: ignore[attr-defined]
+        return False
+
+
 SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
@@ -58,7 +97,8 @@ def formatter(log_format: str) -> dict[str, Any]:
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
+        # Colours only on a terminal: never in a file, a pipe or honcho's output.
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     return {
         "()": structlog.stdlib.ProcessorFormatter,
@@ -66,6 +106,7 @@ def formatter(log_format: str) -> dict[str, Any]:
         "processors": [
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            drop_noise,
             redact_event,
             renderer,
         ],
@@ -132,8 +173,10 @@ class RequestLogMiddleware:
     ) -> Any:
         status = response.status_code if response is not None else 500
         user = getattr(request, "user", None)
+        reason = getattr(request, "log_reason", None)  # Django's words for a 4xx, if any
         request_logger.info(
             "request",
+            **({"reason": reason} if reason else {}),
             method=request.method,
             path=redact(request.path),  # here too: a host's own handler may skip ours
             status=status,

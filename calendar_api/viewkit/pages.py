@@ -10,8 +10,10 @@ from django.shortcuts import render
 
 from calendar_api.conf import app_settings
 
+# FullCalendar's icon font (the arrows of its toolbar) is a data: URL inside its styles.
 CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'nonce-{nonce}'; "
+    "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+    "style-src 'self' 'nonce-{nonce}'; "
     "script-src 'self'; connect-src 'self'; object-src 'none'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )

@@ -29,6 +29,10 @@ from calendar_api.exceptions import (
     MissingCode,
     OAuthFailed,
     SignInRequired,
+    StateExpired,
+    StateMissing,
+    StateUnknown,
+    StateUsed,
 )
 from calendar_api.google import oauth, scopes
 from calendar_api.google.config import redirect_uri
@@ -43,8 +47,16 @@ from calendar_api.views.errors import sign_in_failed, wants_html
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
 OAUTH_ERRORS = {
-    400: doc.error_response(
-        400, "state_mismatch", "The OAuth state is missing, unknown or already used."
+    400: doc.error_responses(
+        400,
+        (StateMissing.code, "The redirect has no OAuth state."),
+        (
+            StateUnknown.code,
+            "This session started no flow with this state (another host name, "
+            "another browser, a lost session or blocked cookies).",
+        ),
+        (StateUsed.code, "This state was already used."),
+        (StateExpired.code, "The flow was started more than OAUTH_STATE_TTL seconds ago."),
     ),
     401: doc.error_responses(
         401,

@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 from asgiref.sync import SyncToAsync
+from django.conf import settings
 from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
@@ -165,12 +168,29 @@ def test_the_live_stream_streams_from_the_loop(
     signalled: list[tuple[str, str]],
 ) -> None:
     cookie = "; ".join(f"{k}={v.value}" for k, v in visitor.cookies.items())
-    status, headers, body = run_apart(
-        call(ours, "/web/stream/", f"after={stream_change.pk - 1}", {"Cookie": cookie})
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, headers, body = run_apart(
+            call(ours, "/web/stream/", f"after={stream_change.pk - 1}", {"Cookie": cookie})
+        )
+    assert [str(w.message) for w in caught if "StreamingHttpResponse" in str(w.message)] == []
     assert status == 200
     assert headers[b"content-type"].startswith(b"text/event-stream")
     assert f"id: {stream_change.pk}\nevent: change\n".encode() in body and b"stream0001" in body
     # The stream is closed too (request_finished), on a serving thread.
     assert [what for what, _ in signalled] == ["started", "finished"]
     assert {thread for _, thread in signalled} == {"web_0"}
+
+
+def test_a_static_file_streams_from_the_loop_without_djangos_warning(
+    ours: OneHopASGIHandler,
+) -> None:
+    """WhiteNoise answers with a file read synchronously: Django's handler would warn
+    ("StreamingHttpResponse must consume synchronous iterators") and read all of it first."""
+    icon = Path(settings.BASE_DIR) / "calendar_api/static/calendar_api/favicon.svg"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        status, headers, body = run_apart(call(ours, "/static/calendar_api/favicon.svg"))
+    assert status == 200 and headers[b"content-type"].startswith(b"image/svg+xml")
+    assert body == icon.read_bytes()
+    assert [str(w.message) for w in caught if "StreamingHttpResponse" in str(w.message)] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from django.test import Client
 
 from calendar_api.google.config import load_config
 from calendar_api.models import GoogleAccount
-from calendar_api.operations.logs import formatter
+from calendar_api.operations.logs import OneLinePerRequest, formatter
 from calendar_api.operations.redaction import install_redaction
 from tests.calendar_api.conftest import INIT, consent, path_of, query
 from tests.emulator.clients import control
@@ -183,3 +184,32 @@ def test_no_feed_secret_reaches_any_log_line_of_a_feed_flow(
     assert "Not Found: /rest/v1/feeds/ics/[redacted].ics" in text
     leaked = [line for line in lines.lines + messages.lines if any(s in line for s in secrets)]
     assert leaked == [], "\n".join(leaked)
+
+
+def test_a_refused_request_logs_one_line_with_djangos_reason(lines: Lines) -> None:
+    lines.addFilter(OneLinePerRequest())  # as the demo's console handler
+    strict = Client(enforce_csrf_checks=True)
+    refused = strict.post("/web/preferences/", {"time_zone": "UTC"})
+    missing = strict.get("/no-such-page/", HTTP_ACCEPT="text/html")
+    assert (refused.status_code, missing.status_code) == (403, 404)
+    mine = [json.loads(line) for line in lines.lines if "/web/preferences/" in line]
+    assert len(mine) == 1 and mine[0]["event"] == "request", lines.lines
+    assert "CSRF" in mine[0]["reason"]
+    assert len([line for line in lines.lines if "/no-such-page/" in line]) == 1
+
+
+def test_servers_extras_leave_no_socket_repr_nor_escape_codes_in_a_line(lines: Lines) -> None:
+    for name in ("django.server", "uvicorn"):  # they do not propagate to the root
+        logging.getLogger(name).addHandler(lines)
+    with socket.socket() as raw:  # what runserver's access line carries as `request`
+        logging.getLogger("django.server").warning(
+            '"GET / HTTP/1.1" 500 0', extra={"request": raw, "server_time": "now"}
+        )
+    logging.getLogger("uvicorn.error").info(
+        "Started", extra={"color_message": "Started \x1b[36m1\x1b[0m"}
+    )
+    for name in ("django.server", "uvicorn"):
+        logging.getLogger(name).removeHandler(lines)
+    server, uvicorn = (json.loads(line) for line in lines.lines[-2:])
+    assert "request" not in server and "server_time" not in server and "socket" not in str(server)
+    assert uvicorn["logger"] == "uvicorn" and "color_message" not in uvicorn

@@ -137,7 +137,7 @@ def test_a_replayed_redirect_is_refused(google: Any, visitor: Client) -> None:
     assert visitor.get(back).status_code == 200
     replay = visitor.get(back)
     assert replay.status_code == 400
-    assert replay.json()["error"]["code"] == "state_mismatch"
+    assert replay.json()["error"]["code"] == "state_used"
 
 
 def test_a_tampered_state_is_refused_before_the_code_is_used(google: Any, visitor: Client) -> None:
@@ -145,7 +145,7 @@ def test_a_tampered_state_is_refused_before_the_code_is_used(google: Any, visito
     back = query(consent(init["Location"]))
     response = visitor.get("/rest/v1/calendar/redirect/", {**back, "state": back["state"] + "x"})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "state_mismatch"
+    assert response.json()["error"]["code"] == "state_unknown"
     assert back["code"] in google.emulator.state.codes  # never exchanged
     assert GoogleAccount.objects.count() == 0
 
@@ -155,13 +155,13 @@ def test_an_odd_state_is_refused_cleanly(google: Any, visitor: Client, odd: str)
     visitor.get(INIT)
     response = visitor.get("/rest/v1/calendar/redirect/", {"state": odd, "code": "4/0Ax"})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "state_mismatch"
+    assert response.json()["error"]["code"] == ("state_unknown" if odd else "state_missing")
 
 
 def test_a_redirect_from_another_session_is_refused(google: Any, visitor: Client) -> None:
     back = path_of(consent(visitor.get(INIT)["Location"]))
     response = Client(HTTP_HOST="127.0.0.1:8000").get(back)
-    assert response.json()["error"]["code"] == "state_mismatch"
+    assert response.json()["error"]["code"] == "state_unknown"
 
 
 def test_an_expired_state_is_refused(google: Any, visitor: Client, calendar_settings: Any) -> None:
@@ -288,7 +288,7 @@ def test_reconnecting_keeps_the_stored_refresh_token(connect: Any, google: Any) 
 def test_the_json_error_shape_is_documented(google: Any, visitor: Client) -> None:
     body = visitor.get("/rest/v1/calendar/redirect/").json()
     assert body == {
-        "error": {"code": "state_mismatch", "message": body["error"]["message"], "status": 400}
+        "error": {"code": "state_missing", "message": body["error"]["message"], "status": 400}
     }
     assert json.dumps(body)  # plain JSON
 

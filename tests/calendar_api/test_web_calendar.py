@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
+from django.urls import path
 
 from calendar_api.models import Event, StoreChange, UserPreferences
 from calendar_api.views.errors import handler500
 from calendar_api.web.window import readable_on
+from calendar_project import urls as project_urls
 from tests.calendar_api.conftest import INIT, consent, path_of
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +128,8 @@ def test_a_browser_replaying_the_redirect_gets_a_page_in_words(
     replay = visitor.get(back, headers=BROWSER)
     assert replay.status_code == 400
     page = replay.content.decode()
-    assert "already used" in page and 'href="/"' in page and "state_mismatch" in page
-    assert visitor.get(back).json()["error"]["code"] == "state_mismatch"  # curl: JSON
+    assert "already used" in page and 'href="/"' in page and "state_used" in page
+    assert visitor.get(back).json()["error"]["code"] == "state_used"  # curl: JSON
 
 
 def test_a_browser_gets_a_page_for_a_server_error() -> None:
@@ -143,3 +145,68 @@ def test_a_browser_gets_a_page_for_a_server_error() -> None:
 )
 def test_event_text_is_readable_on_its_calendars_colour(color: str, text: str) -> None:
     assert readable_on(color) == text
+
+
+@pytest.fixture
+def debug_on(settings: Any) -> None:
+    """DEBUG as `make run` has it (the middleware is in the demo's MIDDLEWARE with it on)."""
+    settings.DEBUG = True
+    assert "calendar_project.error_pages.PlainErrorPagesMiddleware" in settings.MIDDLEWARE
+
+
+def test_under_debug_a_browser_still_gets_the_page_in_words_and_curl_json(debug_on: None) -> None:
+    page = Client().get("/no/such/page/", headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 404 and "This page does not exist" in text
+    assert "URLconf" not in text and "Content-Security-Policy" in page  # not Django's debug page
+    assert Client().get("/no/such/page/").json()["error"]["code"] == "not_found"
+    assert Client().get("/admin").status_code == 301  # APPEND_SLASH still works
+
+
+def broken_view(request: Any) -> Any:
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("broken/", broken_view), *project_urls.urlpatterns]  # for the test below
+
+
+@pytest.mark.urls(__name__)
+def test_under_debug_a_server_error_gets_the_page_in_words(debug_on: None, caplog: Any) -> None:
+    page = Client(raise_request_exception=False).get("/broken/", headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 500 and "Something went wrong on our side" in text
+    assert "boom" not in text and "Traceback" not in text
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)  # logged
+
+
+def test_a_browser_with_a_state_this_session_never_started_gets_the_likely_causes(
+    google: Any, visitor: Client
+) -> None:
+    back = path_of(consent(visitor.get(INIT)["Location"]))
+    elsewhere = Client(HTTP_HOST="127.0.0.1:8000")  # another host name's session: no cookie
+    page = elsewhere.get(back, headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 400 and "could not be matched" in text and "state_unknown" in text
+    assert "localhost and 127.0.0.1" in text and "blocks cookies" in text
+    assert "http://127.0.0.1:8000" in text  # where to start instead
+    assert 'href="/rest/v1/calendar/init/?next=%2F"' in text  # a button to start again
+    assert elsewhere.get(back).json()["error"]["code"] == "state_unknown"  # curl: JSON
+
+
+def test_a_browser_coming_back_too_late_is_told_so(
+    google: Any, visitor: Client, calendar_settings: Any
+) -> None:
+    calendar_settings.OAUTH_STATE_TTL = -1
+    late = path_of(consent(visitor.get(INIT)["Location"]))
+    calendar_settings.OAUTH_STATE_TTL = 600
+    visitor.get(INIT)  # another flow started meanwhile keeps the late one known
+    page = visitor.get(late, headers=BROWSER)
+    text = page.content.decode()
+    assert page.status_code == 400 and "took too long" in text and "10 minutes" in text
+    assert "state_expired" in text and "/rest/v1/calendar/init/?next=%2F" in text
+
+
+def test_a_redirect_without_state_is_called_incomplete(visitor: Client) -> None:
+    page = visitor.get("/rest/v1/calendar/redirect/", {"code": "4/0Ax"}, headers=BROWSER)
+    assert page.status_code == 400 and "incomplete" in page.content.decode()
+    assert visitor.get("/rest/v1/calendar/redirect/").json()["error"]["code"] == "state_missing"

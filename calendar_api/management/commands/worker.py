@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import structlog
 from django.core.management import load_command_class
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,6 +21,8 @@ from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from calendar_api.operations.heartbeat import worker_name as heartbeat_name
 from calendar_api.operations.keeper import keeper_start
 from calendar_api.operations.startup import heap_freeze
+
+logger = structlog.get_logger("calendar.worker")
 
 # Backend class path (its module) -> (the app that has the command, its name, default options).
 WORKERS: dict[str, tuple[str, str, list[str]]] = {
@@ -52,8 +55,7 @@ class Command(BaseCommand):
     def run_from_argv(self, argv: list[str]) -> None:
         app, name, defaults = worker_command()
         self.check()  # a worker that cannot start records no heartbeat
-        self.stdout.write(f"Starting worker: {name}", style_func=lambda text: text)
-        self.stdout.flush()
+        logger.info("Starting worker", command=name)  # a log line: JSON with LOG_FORMAT=json
         options = [*defaults, *argv[2:]]
         given = worker_id(options)
         if given is None and name.startswith("db_worker"):  # its jobs name their worker

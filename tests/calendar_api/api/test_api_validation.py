@@ -221,3 +221,29 @@ def test_a_kept_query_is_validated_once_and_a_refused_one_every_time() -> None:
         with pytest.raises(ValidationError):
             queries.parsed_query(kind, wrong)
     assert queries._parsed_query.cache_info().currsize == 1
+
+
+def test_every_problem_of_a_body_comes_at_once_naming_each_bad_guest(
+    alice_client: Client,
+) -> None:
+    bad = body(
+        end={"dateTime": "2027-02-10T08:00:00Z"},  # before the start
+        attendees=[{"email": "ok@example.com"}, {"email": "bob@"}, {"email": "carol at home"}],
+        colorId="99",
+        color="red",  # not a field of Google's Event
+    )
+    response = send(alice_client, "POST", events_url(), bad)
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert fields["end"] == ["The end must be after the start."]
+    assert fields["attendees"] == {  # by the guest's place in the list, from 0
+        "1": {"email": ['"bob@" is not an e-mail address.']},
+        "2": {"email": ['"carol at home" is not an e-mail address.']},
+    }
+    assert set(fields) == {"end", "attendees", "colorId", "color"}
+
+
+def test_a_wrong_json_type_comes_with_the_other_fields_problems(alice_client: Client) -> None:
+    bad = body(summary=7, end={"dateTime": "2027-02-10T08:00:00Z"}, attendees=[{"email": "x"}])
+    fields = send(alice_client, "POST", events_url(), bad).json()["error"]["fields"]
+    assert set(fields) == {"summary", "end", "attendees"}
