@@ -83,7 +83,7 @@ def connect_all(base: str) -> dict[int, tuple[str, str]]:
     result: dict[int, tuple[str, str]] = {}
     for email, tokens in grants.items():
         user = User.objects.create(username=email, email=email)
-        account = GoogleAccount(user=user, sub=email, email=email, scopes=[])
+        account = GoogleAccount(user=user, sub=email, email=email, scopes=tokens["scope"].split())
         account.access_token = tokens["access_token"]
         account.refresh_token = tokens["refresh_token"]
         account.access_token_expires_at = timezone.now() + dt.timedelta(hours=1)
