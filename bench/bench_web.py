@@ -4,10 +4,10 @@ long the browser takes to draw that week once the data has arrived.
 
 Under load: the product served by uvicorn in a process of its own (DEBUG off, as deployed),
 BENCH_CLIENTS (50) clients at once asking for this week again and again for BENCH_SECONDS (12)
-after a warm-up, first the API's week (`single_events=true`, one page of up to 2,500 items,
-an API token) then the page's (a session cookie), BENCH_ROUNDS (2) times in turn, so a noisy
-phase of the shared machine falls on both. Each line gives the answers per second and their
-p50 and p99.
+after a warm-up: the API's week (`single_events=true`, one page of up to 2,500 items, an API
+token) and the page's (a session cookie), BENCH_ROUNDS (2) times in turn, the order swapped
+each round, so a noisy phase of the shared machine falls on both. Each line gives the answers
+per second and their p50 and p99.
 
 The browser part serves the app with uvicorn (as `make run` does), signs in with a session
 cookie and reads the page's own `events-render` measure (from the moment the week's JSON
@@ -136,8 +136,8 @@ def under_load(user: Any, low: dt.datetime, high: dt.datetime) -> None:
         print(f"\n{CLIENTS} clients at once, {SECONDS:g} s each, {os.cpu_count()} cores")
         print("| week | answers | per second | p50 | p99 | body | failed |")
         print("| --- | --- | --- | --- | --- | --- | --- |", flush=True)
-        for _ in range(ROUNDS):
-            for name, (url, headers) in targets.items():
+        for n in range(ROUNDS):  # the order swapped each round: neither always goes first
+            for name, (url, headers) in list(targets.items())[:: 1 if n % 2 == 0 else -1]:
                 print(load(url, headers, clients=CLIENTS, seconds=SECONDS).line(name), flush=True)
     finally:
         web.stop()
