@@ -115,7 +115,7 @@ def connect(email: str, username: str) -> Any:
 
     issued = tokens(BASE, email)
     user = get_user_model().objects.create(username=username)
-    account = GoogleAccount(user=user, sub=username, email=email, scopes=[])
+    account = GoogleAccount(user=user, sub=username, email=email, scopes=issued["scope"].split())
     account.access_token = issued["access_token"]
     account.refresh_token = issued.get("refresh_token", "")
     account.access_token_expires_at = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)  # no refresh

@@ -83,7 +83,9 @@ def main() -> None:
 
     issued = tokens(server.base_url, "alice@example.com")
     user = get_user_model().objects.create(username="soak")
-    account = GoogleAccount(user=user, sub="soak", email="alice@example.com", scopes=[])
+    account = GoogleAccount(
+        user=user, sub="soak", email="alice@example.com", scopes=issued["scope"].split()
+    )
     account.access_token, account.refresh_token = issued["access_token"], issued["refresh_token"]
     account.access_token_expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
     account.save()

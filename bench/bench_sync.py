@@ -28,7 +28,9 @@ def main() -> None:
     control(server.base_url, "generate", {"email": "alice@example.com", "count": COUNT})
     issued = tokens(server.base_url, "alice@example.com")
     user = get_user_model().objects.create(username="bench")
-    account = GoogleAccount(user=user, sub="bench", email="alice@example.com", scopes=[])
+    account = GoogleAccount(
+        user=user, sub="bench", email="alice@example.com", scopes=issued["scope"].split()
+    )
     account.access_token, account.refresh_token = issued["access_token"], issued["refresh_token"]
     account.access_token_expires_at = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)  # no refresh
     account.save()

@@ -177,7 +177,11 @@ KEYS: dict[str, Key] = {
         7, int, "Move the horizon on once it is this many days short of the future end."
     ),
     "WINDOW_TEXT_CACHE_SIZE": _k(4096, int, "Stored events kept rendered, per process."),
-    "WINDOW_PAGE_CACHE_SIZE": _k(64, int, "Whole windows' answers kept, per process."),
+    "WINDOW_PAGE_CACHE_SIZE": _k(
+        64,
+        int,
+        "Whole windows' answers kept, per process (as many again of the web page's, per calendar).",
+    ),
     "TASK_RESULTS_KEEP_DAYS": _k(7, int, "Days finished jobs' rows are kept."),
     "CHANGE_LOG_KEEP_DAYS": _k(7, int, "Days the store's change log is kept."),
     # The web page

@@ -150,8 +150,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Sessions hold the OAuth state and PKCE verifier, so they live in the database, not a cookie.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions hold the OAuth state and PKCE verifier, so they live in the database, not a cookie:
+# Django's database store, its lookup compiled once (calendar_api/db/sessions.py).
+SESSION_ENGINE = "calendar_api.db.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Google's redirect back is a top-level GET: Lax keeps the cookie.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -97,6 +97,24 @@ def _calendar_of(shape: tuple[bool, bool], user_id: int, *named: str) -> QuerySe
 CALENDAR_OF = Prepared(_calendar_of)
 
 
+def shown_calendars_of(*, user: Any) -> list[Calendar]:
+    """The user's synced calendars of active accounts (with their accounts), in the order the
+    web page lists them: by account, the primary first."""
+    return SHOWN.rows([user.pk])
+
+
+def _shown(shape: tuple[()], user_id: int) -> QuerySet[Calendar]:
+    rows = calendars_of(user=user_id).filter(
+        sync_enabled=True, account__status=GoogleAccount.Status.ACTIVE
+    )
+    return rows.order_by("account_id", "-primary", "pk")
+
+
+# Compiled once per thread (see prepared.py): the read of every request for the page's events,
+# where the ORM building its SQL took most of its time.
+SHOWN = Prepared(_shown)
+
+
 def event_row(*, calendar: Calendar, event_id: str) -> Event | None:
     return Event.objects.filter(calendar=calendar, google_id=storable_text(event_id)).first()
 

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet, TextField
@@ -61,6 +61,21 @@ def window_rows(calendars: list[Calendar], window: Window) -> QuerySet[Instance]
     return rows
 
 
+class RowOf(Protocol):
+    """What Renderer reads of a row: an Instance, or its values read straight from a cursor."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def series_id(self) -> str: ...
+    @property
+    def event_id(self) -> int: ...
+    @property
+    def calendar_id(self) -> int: ...
+    @property
+    def original_start(self) -> dt.datetime | None: ...
+
+
 class Renderer:
     """Turns Instance rows into Google's Event dicts, decoding each source event once and
     working out each series' shape once."""
@@ -70,7 +85,7 @@ class Renderer:
         self.decoded: dict[int, dict[str, Any]] = {}
         self.series: dict[int, SeriesShape] = {}
 
-    def event(self, row: Instance, text: str) -> dict[str, Any]:
+    def event(self, row: RowOf, text: str) -> dict[str, Any]:
         data = self.decoded.get(row.event_id)
         if data is None:
             data = json.loads(text) if isinstance(text, str) else dict(text)
@@ -82,7 +97,7 @@ class Renderer:
             return self._shape(row, data).instance(row.key, row.original_start)
         return {**data, "id": row.key}
 
-    def _shape(self, row: Instance, master: dict[str, Any]) -> SeriesShape:
+    def _shape(self, row: RowOf, master: dict[str, Any]) -> SeriesShape:
         shape = self.series.get(row.event_id)
         if shape is None:
             shape = SeriesShape(master, self.calendars[row.calendar_id].time_zone)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
@@ -22,7 +22,7 @@ from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
 from calendar_api.viewkit.caching import no_store
 from calendar_api.web import live
-from calendar_api.web.window import sync_progress, window_events
+from calendar_api.web.window import sync_progress, window_json
 
 MAX_WINDOW = dt.timedelta(days=100)
 
@@ -39,7 +39,7 @@ def _unauthorized() -> JsonResponse:
 
 @no_store
 @require_GET
-def events_window(request: HttpRequest) -> JsonResponse:
+def events_window(request: HttpRequest) -> HttpResponse:
     """`GET /web/events/?start=&end=` (RFC 3339): the events FullCalendar shows in a view."""
     if not request.user.is_authenticated:
         return _unauthorized()
@@ -51,8 +51,8 @@ def events_window(request: HttpRequest) -> JsonResponse:
             return _bad(name, str(exc.detail[0]))  # type: ignore[index]
     if not dt.timedelta(0) < moments["end"] - moments["start"] <= MAX_WINDOW:
         return _bad("end", "Ask for a window of up to 100 days, ending after its start.")
-    events = window_events(user=request.user, low=moments["start"], high=moments["end"])
-    return JsonResponse(events, safe=False)
+    text = window_json(user=request.user, low=moments["start"], high=moments["end"])
+    return HttpResponse(text.encode(), content_type="application/json")
 
 
 @no_store

@@ -1,22 +1,24 @@
 """A window of the signed-in person's events, shaped for FullCalendar's event objects.
 
-`window_events` is the one place the page reads a window from the store: the read model's
+`window_json` is the one place the page reads a window from the store: the read model's
 instances of every shown calendar between two instants, each shaped by kits/event_shape.py
-from the API's event.
+from the API's event, the JSON text kept per calendar version (web/window_text.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
 
-from calendar_api.kits.event_shape import CalendarLook, fullcalendar_event
+from calendar_api.kits.event_shape import CalendarLook
+from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar
-from calendar_api.reads.owned import calendars_of
-from calendar_api.reads.window import instances_in_window
+from calendar_api.reads.owned import calendars_of, shown_calendars_of
+from calendar_api.web.window_text import window_text
 
 # Google Calendar's own event colours, used when a calendar carries none of its own.
 PALETTE = ("#039be5", "#33b679", "#8e24aa", "#e67c73", "#f6bf26", "#616161")
@@ -33,9 +35,8 @@ class Shown:
 
 def shown_calendars(*, user: Any) -> list[Shown]:
     """The person's synced calendars of active accounts, each with a stable colour."""
-    rows = calendars_of(user=user).filter(sync_enabled=True, account__status="active")
     shown = []
-    for index, calendar in enumerate(rows.order_by("account_id", "-primary", "pk")):
+    for index, calendar in enumerate(shown_calendars_of(user=user)):
         color = calendar.color if _is_hex(calendar.color) else PALETTE[index % len(PALETTE)]
         shown.append(Shown(calendar, color, readable_on(color)))
     return shown
@@ -57,20 +58,17 @@ def readable_on(color: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
 
 
+def window_json(*, user: Any, low: dt.datetime, high: dt.datetime) -> str:
+    """Every shown calendar's events in the window, as the JSON array of FullCalendar event
+    objects the page's event source reads: from the read model's rows (series already
+    expanded into instances), each calendar's part kept per version (web/window_text.py)."""
+    shown = [(s.calendar, look(s)) for s in shown_calendars(user=user)]
+    return window_text(shown=shown, window=Window(low, high))
+
+
 def window_events(*, user: Any, low: dt.datetime, high: dt.datetime) -> list[dict[str, Any]]:
-    """Every shown calendar's events in the window, as FullCalendar event objects: one query
-    of the read model's index for all of them (series already expanded into instances)."""
-    shown = {s.calendar.pk: s for s in shown_calendars(user=user)}
-    looks = {pk: look(s) for pk, s in shown.items()}
-    calendars = [s.calendar for s in shown.values()]
-    found = []
-    for item in instances_in_window(calendars=calendars, time_min=low, time_max=high):
-        # item.event is the API's event (our id) with Google's offsets: FullCalendar is given
-        # instants, so the API's display zone would change nothing here.
-        event = fullcalendar_event(item.event, looks[item.calendar.pk], item.version)
-        if event is not None:
-            found.append(event)
-    return found
+    """window_json's objects, decoded."""
+    return list(json.loads(window_json(user=user, low=low, high=high)))
 
 
 def look(shown: Shown) -> CalendarLook:

@@ -147,3 +147,22 @@ def test_a_stand_in_that_decides_the_answer_runs_through_the_orm(
         found = prepared.first([3])
         assert found is not None and found.google_id == "p2"
     assert prepared.local.kept[(), True].sql == ""
+
+
+def test_the_pages_calendars_are_the_orms_with_their_accounts_in_one_query(
+    calendars: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    user = calendars["user"]
+    Calendar.objects.update(sync_enabled=True)
+    Calendar.objects.filter(pk=calendars["shared in later"].pk).update(sync_enabled=False)
+    for active, ids in ((True, ["p2", "p1", "team"]), (False, ["p2"])):
+        status = "active" if active else "reconnect_required"
+        GoogleAccount.objects.filter(email="first@example.com").update(status=status)
+        expected = list(selectors._shown((), user.pk))
+        assert [c.google_id for c in expected] == ids  # by account, primary first; hers, synced
+        for _ in range(2):  # the first call builds the SQL, the second runs it as built
+            with django_assert_num_queries(1):
+                found = selectors.shown_calendars_of(user=user)
+                assert [c.account.pk for c in found] == [c.account_id for c in expected]
+            assert [c.pk for c in found] == [c.pk for c in expected]
+    assert selectors.SHOWN.local.kept[(), False].sql  # kept, not left to the ORM
