@@ -87,13 +87,15 @@ test: install browser
 # tests/support/clock.py): every test but those marked real_clock, whose processes of their
 # own live on the real date. Every date runs; the target fails if one did. Left out for time
 # (they still run in make test): bad input, ownership, the webhook endpoints' API and the
-# schema's fuzzing, whose tests do no date arithmetic (about 40 s of test time per date).
+# schema's fuzzing, whose tests do no date arithmetic (about 40 s of test time per date), and
+# the recurrence corpus, whose every window is written out (about 15 s per date).
 DATES ?= tests/dates.txt
 DATES_PYTEST_ARGS ?= $(PYTEST_ARGS) \
   --ignore=tests/calendar_api/api/test_api_schema.py \
   --ignore=tests/calendar_api/api/test_api_validation.py \
   --ignore=tests/calendar_api/api/test_api_isolation.py \
-  --ignore=tests/calendar_api/api/test_api_webhooks.py
+  --ignore=tests/calendar_api/api/test_api_webhooks.py \
+  --ignore=tests/recurrence
 test-dates: install browser
 	@failed=""; for now in $$(sed -e 's/#.*//' $(DATES)); do \
 	  start=$$(date +%s); echo "== TEST_NOW=$$now"; \
