@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.support import clock
@@ -120,8 +121,16 @@ def instances(gcal: Any, series_id: str) -> dict[str, str]:
 
 
 def drag(page: Page, source: Any, target: Any) -> None:
-    source.scroll_into_view_if_needed()
-    box, goal = source.bounding_box(), target.bounding_box()
+    """Drag `source` (a locator) onto `target`'s column. A live update that redraws the grid
+    while the event is found replaces its element: it is then found again (at most 3 times)."""
+    for tries_left in range(2, -1, -1):
+        try:
+            source.scroll_into_view_if_needed()
+            box, goal = source.bounding_box(), target.bounding_box()
+            break
+        except PlaywrightError as exc:
+            if tries_left == 0 or "not attached" not in str(exc):
+                raise
     # By its top left corner: an event that overlaps it is drawn over its right-hand part.
     page.mouse.move(box["x"] + 6, box["y"] + 6)
     page.mouse.down()
