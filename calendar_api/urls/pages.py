@@ -20,5 +20,6 @@ urlpatterns = [
     path("web/stream/", web_data.stream, name="stream"),
     path("web/preferences/", web_data.preferences, name="preferences"),
     path("web/progress/", web_data.progress, name="progress"),
+    path("web/status/", web_data.status, name="status"),
     path("analytics/", analytics_page, name="analytics"),
 ]

@@ -9,6 +9,8 @@ which FullCalendar inserts its rules.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,7 @@ from calendar_api.services.preferences import preferences_get
 from calendar_api.services.sync import account_sync_request
 from calendar_api.viewkit.pages import page
 from calendar_api.web.access import access_notices, writable
+from calendar_api.web.status import Row, account_rows
 from calendar_api.web.window import Shown, shown_calendars
 
 WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri")]
@@ -40,6 +43,7 @@ def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, ob
         "stream": reverse("calendar_pages:stream"),
         "preferences": reverse("calendar_pages:preferences"),
         "progress": reverse("calendar_pages:progress"),
+        "status": reverse("calendar_pages:status"),
         "api": reverse("calendar_api:calendar-list"),
         "after": change_cursor(user=request.user),
         "calendars": [
@@ -57,6 +61,12 @@ def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, ob
     }
 
 
+def _panel(request: HttpRequest, accounts: list[Any]) -> list[tuple[Any, list[Row]]]:
+    """The accounts panel's one list: each account with all its calendars."""
+    rows = account_rows(user=request.user)
+    return [(account, rows.get(account.pk, [])) for account in accounts]
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -70,6 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "calendar_api/home.html",
         {
             "accounts": accounts,
+            "panel": _panel(request, accounts),
             "shown": shown,
             "zone": zone,
             "nav": "calendar",

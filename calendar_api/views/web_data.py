@@ -22,6 +22,7 @@ from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
 from calendar_api.viewkit.caching import no_store
 from calendar_api.web import live
+from calendar_api.web.status import sync_status
 from calendar_api.web.window import sync_progress, window_events
 
 MAX_WINDOW = dt.timedelta(days=100)
@@ -121,3 +122,12 @@ def progress(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return _unauthorized()
     return JsonResponse(sync_progress(user=request.user))
+
+
+@no_store
+@require_GET
+def status(request: HttpRequest) -> JsonResponse:
+    """`GET /web/status/`: each account's sync state, which the page puts in words."""
+    if not request.user.is_authenticated:
+        return _unauthorized()
+    return JsonResponse(sync_status(user=request.user))

@@ -15,6 +15,7 @@ import { wireKeys } from "./keys.js";
 import { listen } from "./live.js";
 import { watchProgress } from "./progress.js";
 import { state, announce } from "./state.js";
+import { refreshStatusSoon, watchStatus } from "./status.js";
 import { allZones, browserZone, shifted, millisBetween } from "./times.js";
 import { offerUndo, wireUndo } from "./undo.js";
 
@@ -233,7 +234,7 @@ function wireToolbar() {
     if ($("goto-date").value) state.calendar.gotoDate($("goto-date").value);
   });
   for (const box of document.querySelectorAll(".calendar-toggle")) {
-    box.checked = !hidden.has(box.value);
+    box.checked = !box.disabled && !hidden.has(box.value);
     box.addEventListener("change", () => {
       if (box.checked) hidden.delete(box.value);
       else hidden.add(box.value);
@@ -304,9 +305,14 @@ function start() {
   state.calendar.render();
   listen(state.config.stream, state.config.after, (change) => {
     refreshSoon();
+    refreshStatusSoon();
     editorSawChange(change);
   });
-  watchProgress(state.config.progress, refreshSoon);
+  watchStatus(state.config.status);
+  watchProgress(state.config.progress, () => {
+    refreshSoon();
+    refreshStatusSoon();
+  });
   document.body.dataset.ready = "true";
 }
 

@@ -1,0 +1,49 @@
+"""What the everyday-calendar browser tests share: a page in a chosen locale and width."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, ViewportSize
+
+from tests.support import clock
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+LOCALES = ("en-US", "en-GB")
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def open_page(browser: Browser, locale: str, viewport: ViewportSize) -> Iterator[Page]:
+    """A page whose browser speaks `locale` (navigator.language) at `viewport`'s size, in the
+    browser zone of the run, on the run's (maybe pinned) clock."""
+    context = browser.new_context(
+        locale=locale, viewport=viewport, timezone_id=clock.browser_zone()
+    )
+    if clock.pinned() is not None:
+        context.clock.install(time=dt.datetime.now(dt.UTC))
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+def each(request: Any) -> tuple[str, ViewportSize]:
+    locale, width = request.param
+    return locale, PHONE if width == "phone" else DESKTOP
+
+
+EVERY_WAY = pytest.mark.parametrize(
+    "way",
+    [(lang, width) for lang in LOCALES for width in ("phone", "desktop")],
+    ids=lambda v: f"{v[0]}-{v[1]}",
+    indirect=True,
+)
