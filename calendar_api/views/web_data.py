@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from calendar_api.conf import app_settings
 from calendar_api.exceptions import error_body
+from calendar_api.kits.zone_names import current_name
 from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
 from calendar_api.viewkit.caching import no_store
@@ -67,7 +68,7 @@ def preferences(request: HttpRequest) -> JsonResponse:
             parse_zone(name)
         except serializers.ValidationError:
             return _bad("time_zone", f"{name[:64]!r} is not a time zone.")
-    prefs = preferences_update(user=request.user, time_zone=name)
+    prefs = preferences_update(user=request.user, time_zone=current_name(name))
     return JsonResponse({"time_zone": prefs.time_zone})
 
 

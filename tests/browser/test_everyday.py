@@ -4,13 +4,27 @@ reminders, RSVP, colours; each at phone and desktop width, in en-US and en-GB.""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.browser.everyday_support import EVERY_WAY, assert_accessible, each, open_page
+from tests.browser.everyday_support import (
+    DESKTOP,
+    EVERY_WAY,
+    assert_accessible,
+    browser_today,
+    clock_text,
+    day_header,
+    each,
+    open_page,
+)
+from tests.support import clock
 from tests.support.browser import connect, run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,3 +58,151 @@ def test_the_sync_status_follows_the_first_sync_without_a_reload(tab: Page, site
     expect(switch).to_have_attribute("aria-checked", "true")
     expect(tab.get_by_role("checkbox", name="alice@example.com")).to_be_checked()
     assert_accessible(tab)
+
+
+def is_phone(way: tuple[str, ViewportSize]) -> bool:
+    return way[1]["width"] < 640
+
+
+@EVERY_WAY
+def test_a_phone_folds_the_navigation_into_a_menu_and_opens_on_three_days(
+    tab: Page, site: str, way: tuple[str, ViewportSize]
+) -> None:
+    connect(tab, site)
+    menu = tab.get_by_role("button", name="Menu")
+    analytics = tab.get_by_role("navigation", name="Main").get_by_role("link", name="Analytics")
+    if is_phone(way):
+        expect(menu).to_have_attribute("aria-expanded", "false")
+        expect(analytics).to_be_hidden()
+        header = tab.locator("header.bar").bounding_box()
+        assert header is not None and header["height"] < 80  # one line, not four
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(analytics).to_be_visible()
+        assert_accessible(tab)
+        tab.keyboard.press("Escape")
+        expect(analytics).to_be_hidden()
+        expect(menu).to_be_focused()
+        view = "3 days"
+    else:
+        expect(menu).to_be_hidden()
+        expect(analytics).to_be_visible()
+        view = "Week"
+    expect(tab.get_by_role("button", name=view, exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    columns = 3 if is_phone(way) else 7
+    expect(tab.locator("th.fc-col-header-cell")).to_have_count(columns)
+    today = browser_today()
+    expect(tab.locator(f"th.fc-col-header-cell[data-date='{today}']")).to_have_text(
+        day_header(today, way[0], is_phone(way))
+    )
+    # No day header runs into the next: each fits inside its own column.
+    overflowing = tab.evaluate(
+        """() => [...document.querySelectorAll('th.fc-col-header-cell')].filter((th) => {
+             const text = th.querySelector('.fc-col-header-cell-cushion');
+             return text.getBoundingClientRect().width > th.getBoundingClientRect().width;
+           }).length"""
+    )
+    assert overflowing == 0
+    assert tab.evaluate("document.documentElement.scrollWidth") <= way[1]["width"]
+    # The grid opens an hour before the current hour (the browser's), not at midnight.
+    hour = max(0, dt.datetime.now(ZoneInfo(clock.browser_zone())).hour - 1)
+    expect(tab.locator(f".fc-timegrid-slot-lane[data-time='{hour:02d}:00:00']")).to_be_in_viewport()
+    if hour >= 9:
+        expect(tab.locator(".fc-timegrid-slot-lane[data-time='00:00:00']")).not_to_be_in_viewport()
+    assert_accessible(tab)
+
+
+def stand_up(tab: Page) -> Any:
+    return tab.get_by_role("button", name=re.compile(r"^Daily stand-up,")).first
+
+
+@EVERY_WAY
+def test_times_are_written_in_the_browsers_language_or_as_set_the_same_in_the_dialog(
+    tab: Page, site: str, way: tuple[str, ViewportSize]
+) -> None:
+    connect(tab, site)
+    tuesday = browser_today() - dt.timedelta(days=browser_today().weekday() - 1)
+    tab.get_by_role("button", name="Day", exact=True).click()
+    tab.get_by_label("Go to date").fill(tuesday.isoformat())
+    start = dt.datetime.combine(tuesday, dt.time(9, 15), ZoneInfo("Europe/London"))
+    shown = start.astimezone(ZoneInfo(clock.browser_zone()))
+    twelve = way[0] == "en-US"  # en-US writes 9:15 AM, en-GB 09:15
+    for _ in range(2):
+        label = re.compile(f", {clock_text(shown, twelve)} - ", re.IGNORECASE)
+        expect(stand_up(tab)).to_have_attribute("aria-label", label)
+        expect(stand_up(tab)).to_have_attribute("title", "Daily stand-up")  # full title on hover
+        stand_up(tab).click(position={"x": 4, "y": 4})
+        details = tab.get_by_role("dialog", name="Daily stand-up")
+        when = re.compile(f"{clock_text(shown, twelve)} to ", re.IGNORECASE)
+        expect(details.locator("dd").first).to_have_text(when)
+        tab.keyboard.press("Escape")
+        if _ == 1:
+            break
+        # The other way round, from the Settings (saved for the person: the reload keeps it).
+        open_settings(tab, way)
+        dialog = tab.get_by_role("dialog", name="Settings")
+        dialog.get_by_label("Times").select_option("24" if twelve else "12")
+        assert_accessible(tab)
+        dialog.get_by_role("button", name="Save").click()
+        expect(dialog).to_be_hidden()
+        twelve = not twelve
+        tab.reload()
+        tab.get_by_role("button", name="Day", exact=True).click()
+        tab.get_by_label("Go to date").fill(tuesday.isoformat())
+
+
+def open_settings(tab: Page, way: tuple[str, ViewportSize]) -> None:
+    if is_phone(way):
+        tab.get_by_role("button", name="Menu").click()
+    tab.get_by_role("button", name="Settings").click()
+
+
+@EVERY_WAY
+def test_the_settings_set_the_week_start_the_opening_view_and_the_analytics_hours(
+    tab: Page, site: str, way: tuple[str, ViewportSize]
+) -> None:
+    from calendar_api.models import UserPreferences
+
+    connect(tab, site)
+    open_settings(tab, way)
+    dialog = tab.get_by_role("dialog", name="Settings")
+    dialog.get_by_label("Working day starts").fill("17:00")
+    dialog.get_by_label("Working day ends").fill("08:00")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.locator("#es-work_end")).to_contain_text("must end after it starts")
+    expect(dialog.get_by_label("Working day ends")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(tab)
+    dialog.get_by_label("Working day starts").fill("08:30")
+    dialog.get_by_label("Working day ends").fill("16:30")
+    dialog.get_by_label("Week starts on").select_option("Sun")
+    dialog.get_by_label("Open on").select_option("Month")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    prefs = UserPreferences.objects.get()
+    assert (prefs.work_start, prefs.work_end) == (dt.time(8, 30), dt.time(16, 30))
+    assert (prefs.week_start, prefs.default_view) == (6, "month")
+    tab.reload()
+    expect(tab.get_by_role("button", name="Month", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(tab.locator("th.fc-col-header-cell").first).to_have_class(re.compile("fc-day-sun"))
+    tab.goto(site + "/analytics/")
+    expect(tab.get_by_text(re.compile("08:30"))).not_to_have_count(0)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+def test_zones_go_by_their_current_names(browser: Browser, site: str, locale: str) -> None:
+    page = next(open_page(browser, locale, DESKTOP, zone="Asia/Calcutta"))
+    connect(page, site)
+    expect(page.get_by_role("button", name=re.compile("^Time zone"))).to_contain_text(
+        "Asia/Kolkata (your browser's)"
+    )
+    page.get_by_role("button", name=re.compile("^Time zone")).click()
+    choice = page.get_by_role("dialog", name="Your time zone").get_by_label("Show times in")
+    names = choice.locator("option").evaluate_all("(options) => options.map((o) => o.value)")
+    assert "Asia/Kolkata" in names and "Europe/Kyiv" in names
+    assert not {"Asia/Calcutta", "Europe/Kiev", "Asia/Saigon"} & set(names)
+    assert set(names) - {""} <= zoneinfo.available_timezones()
+    page.context.close()
