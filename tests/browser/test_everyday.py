@@ -206,3 +206,65 @@ def test_zones_go_by_their_current_names(browser: Browser, site: str, locale: st
     assert not {"Asia/Calcutta", "Europe/Kiev", "Asia/Saigon"} & set(names)
     assert set(names) - {""} <= zoneinfo.available_timezones()
     page.context.close()
+
+
+def quiet_hour(day: dt.date) -> str:
+    """03:00 in London on `day` (no demo event is then) as the browser's wall clock."""
+    night = dt.datetime.combine(day, dt.time(3), ZoneInfo("Europe/London"))
+    return night.astimezone(ZoneInfo(clock.browser_zone())).strftime("%H:00:00")
+
+
+def event_named(tab: Page, title: str) -> Any:
+    return tab.get_by_role("button", name=re.compile(rf"^{re.escape(title)},")).first
+
+
+@EVERY_WAY
+def test_a_click_in_the_grid_offers_quick_create_and_more_options(
+    tab: Page, site: str, way: tuple[str, ViewportSize]
+) -> None:
+    connect(tab, site)
+    day = browser_today() + dt.timedelta(days=10)
+    tab.get_by_role("button", name="Day", exact=True).click()
+    tab.get_by_label("Go to date").fill(day.isoformat())
+    hour = quiet_hour(day)
+    tab.locator(f"td.fc-timegrid-slot-lane[data-time='{hour}']").click()
+    quick = tab.get_by_role("dialog", name="Add an event")
+    expect(quick.get_by_label("Title")).to_be_focused()
+    start = dt.datetime.combine(day, dt.time.fromisoformat(hour))
+    expect(quick).to_contain_text(re.compile(clock_text(start, way[0] == "en-US"), re.I))
+    assert_accessible(tab)
+    quick.get_by_label("Title").fill("Early swim")
+    quick.get_by_role("button", name="Save").click()
+    expect(quick).to_be_hidden()
+    expect(event_named(tab, "Early swim")).to_be_visible()
+
+    # The hour before (Early swim covers the first), or after it, on the same day.
+    start += dt.timedelta(hours=1 if start.hour == 0 else -1)
+    tab.locator(f"td.fc-timegrid-slot-lane[data-time='{start:%H:%M:%S}']").click()
+    quick.get_by_label("Title").fill("Long run")
+    quick.get_by_role("button", name="More options").click()
+    form = tab.get_by_role("dialog", name="New event")
+    expect(form.get_by_label("Title", exact=True)).to_have_value("Long run")
+    expect(form.get_by_label("Start", exact=True)).to_have_value(f"{start:%Y-%m-%dT%H:%M}")
+
+
+@EVERY_WAY
+def test_search_lists_matching_events_and_goes_to_one(
+    tab: Page, site: str, way: tuple[str, ViewportSize]
+) -> None:
+    connect(tab, site)
+    search = tab.get_by_role("search", name="Events")
+    search.get_by_label("Search events").fill("no such thing anywhere")
+    search.get_by_role("button", name="Search").click()
+    expect(search.get_by_role("status")).to_have_text(
+        "No upcoming event matches “no such thing anywhere”."
+    )
+    search.get_by_label("Search events").fill("stand-up")
+    search.get_by_role("button", name="Search").click()
+    results = search.get_by_role("list", name="Search results").get_by_role("button")
+    expect(results.first).to_contain_text("Daily stand-up")
+    assert_accessible(tab)
+    results.first.click()
+    details = tab.get_by_role("dialog", name="Daily stand-up")
+    expect(details).to_be_visible()
+    expect(details.get_by_text("Repeats")).to_be_visible()

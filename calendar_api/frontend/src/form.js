@@ -97,12 +97,13 @@ export function openCreate(range) {
   resetForm();
   $("editor-title").textContent = "New event";
   const first = state.config.calendars.find((c) => c.writable);
-  fillCalendars(first ? first.id : "", false);
+  fillCalendars(range.calendar || (first ? first.id : ""), false);
   $("f-zone").value = state.zone;
   setAllDay(range.allDay, false);
   $("f-start").value = inputValue(range.start, range.allDay, state.zone);
   $("f-end").value = range.allDay ? dayBefore(range.end) : inputValue(range.end, false, state.zone);
   setRule([]);
+  $("f-summary").value = range.summary || "";
   openDialog($("editor"), $("f-summary"));
 }
 

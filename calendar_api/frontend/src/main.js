@@ -20,6 +20,8 @@ import { LOCALE, firstDay, gridTime, initialView } from "./prefs.js";
 import { allZones, browserZone, shifted, millisBetween } from "./times.js";
 import { offerUndo, wireUndo } from "./undo.js";
 import { wireSettings } from "./settings.js";
+import { openQuick, wireQuick } from "./quick.js";
+import { wireSearch } from "./search.js";
 
 const $ = (id) => document.getElementById(id);
 const hidden = new Set(JSON.parse(localStorage.getItem("hiddenCalendars") || "[]"));
@@ -231,7 +233,7 @@ function buildCalendar() {
     },
     select: (info) => {
       state.calendar.unselect();
-      openCreate({ start: info.startStr, end: info.endStr, allDay: info.allDay });
+      openQuick({ start: info.startStr, end: info.endStr, allDay: info.allDay }, info.jsEvent);
     },
     // An event moves only where writing is allowed: a calendar the account may write to, and
     // an account granted the events write scope (config.calendars[].writable says both).
@@ -344,6 +346,8 @@ function start() {
   state.calendar = buildCalendar();
   wireToolbar();
   wireSettings();
+  wireQuick();
+  wireSearch();
   state.calendar.render();
   listen(state.config.stream, state.config.after, (change) => {
     refreshSoon();
