@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from calendar_api.kits.event_colors import EVENT_COLORS
 from calendar_api.kits.zone_names import RENAMED
 from calendar_api.models import UserPreferences
 from calendar_api.reads.owned import accounts_of, calendars_of, change_cursor
@@ -44,6 +45,7 @@ def _config(request: HttpRequest, shown: list[Shown], prefs: UserPreferences) ->
         "settings": preferences_data(prefs),
         "settingsApi": reverse("calendar_api:preferences"),
         "zoneNames": RENAMED,
+        "eventColors": [[key, *look] for key, look in EVENT_COLORS.items()],
         "csrf": get_token(request),
         "feed": reverse("calendar_pages:events"),
         "stream": reverse("calendar_pages:stream"),

@@ -268,3 +268,90 @@ def test_search_lists_matching_events_and_goes_to_one(
     details = tab.get_by_role("dialog", name="Daily stand-up")
     expect(details).to_be_visible()
     expect(details.get_by_text("Repeats")).to_be_visible()
+
+
+@EVERY_WAY
+def test_several_reminders_each_with_method_and_time_and_a_colour_of_its_own(
+    tab: Page, site: str, emulator: Any
+) -> None:
+    from tests.browser.test_calendar import gcal_for
+
+    connect(tab, site)
+    day = browser_today() + dt.timedelta(days=3)
+    tab.get_by_role("button", name="Create").click()
+    form = tab.get_by_role("dialog", name="New event")
+    form.get_by_label("Title", exact=True).fill("Piano lesson")
+    form.get_by_label("Start", exact=True).fill(f"{day}T15:00")
+    form.get_by_label("End", exact=True).fill(f"{day}T16:00")
+    form.get_by_label("The calendar's default").uncheck()
+    form.get_by_label("Reminder 1: how long before").fill("30")
+    form.get_by_role("button", name="Add a reminder").click()
+    form.get_by_label("Reminder 2: how", exact=True).select_option("Email")
+    form.get_by_label("Reminder 2: how long before").fill("1")
+    form.get_by_label("Reminder 2: unit").select_option("days")
+    form.get_by_label("Colour").select_option("Tomato")
+    assert_accessible(tab)
+    form.get_by_role("button", name="Save").click()
+    expect(form).to_be_hidden()
+    found = gcal_for(emulator).events().list(calendarId="primary", q="Piano lesson").execute()
+    [event] = found["items"]
+    assert event["colorId"] == "11"
+    assert event["reminders"] == {
+        "useDefault": False,
+        "overrides": [{"method": "popup", "minutes": 30}, {"method": "email", "minutes": 1440}],
+    }
+    tab.get_by_label("Go to date").fill(day.isoformat())
+    lesson = event_named(tab, "Piano lesson")
+    expect(lesson).to_have_css("background-color", "rgb(213, 0, 0)")  # Google's Tomato
+    lesson.click()
+    details = tab.get_by_role("dialog", name="Piano lesson")
+    expect(details).to_contain_text("30 minutes before (notification), 1 day before (email)")
+    details.get_by_role("button", name="Edit").click()
+    form = tab.get_by_role("dialog", name="Edit event")
+    expect(form.get_by_label("Reminder 2: unit")).to_have_value("days")
+    expect(form.get_by_label("Colour")).to_have_value("11")
+
+
+@EVERY_WAY
+def test_a_guest_answers_yes_no_or_maybe_from_the_details(
+    tab: Page, site: str, emulator: Any
+) -> None:
+    from tests.browser.test_calendar import gcal_for
+
+    connect(tab, site)
+    gcal = gcal_for(emulator)
+    call = gcal.events().get(calendarId="primary", eventId="newyork0001").execute()
+    start = dt.datetime.fromisoformat(call["start"]["dateTime"])
+    tab.get_by_role("button", name="Day", exact=True).click()
+    tab.get_by_label("Go to date").fill(
+        start.astimezone(ZoneInfo(clock.browser_zone())).date().isoformat()
+    )
+    event_named(tab, "Call with the New York office").click()
+    details = tab.get_by_role("dialog", name="Call with the New York office")
+    going = details.get_by_role("group", name="Going?")
+    expect(going.get_by_role("button", name="Yes")).to_have_attribute("aria-pressed", "true")
+    assert_accessible(tab)
+    going.get_by_role("button", name="Maybe").click()
+    expect(going.get_by_role("button", name="Maybe")).to_have_attribute("aria-pressed", "true")
+    expect(going.get_by_role("button", name="Yes")).to_have_attribute("aria-pressed", "false")
+    expect(details).to_contain_text("maybe")
+    call = gcal.events().get(calendarId="primary", eventId="newyork0001").execute()
+    me = [a for a in call["attendees"] if a["email"] == "alice@example.com"]
+    assert me[0]["responseStatus"] == "tentative"
+
+
+@EVERY_WAY
+def test_two_accounts_primaries_get_colours_of_their_own(tab: Page, site: str) -> None:
+    connect(tab, site)
+    tab.get_by_role("link", name="Connect another account").click()
+    tab.get_by_label("bob@example.com", exact=False).check()
+    tab.get_by_role("button", name="Continue").click()
+    run_jobs()
+    expect(tab.locator(".account")).to_have_count(2)
+    colours = [
+        tab.locator(f".account[data-account] >> nth={n}")
+        .locator(".calendar-row .swatch")
+        .first.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        for n in (0, 1)
+    ]
+    assert colours[0] != colours[1], colours
