@@ -256,7 +256,7 @@ def test_search_lists_matching_events_and_goes_to_one(
     search = tab.get_by_role("search", name="Events")
     search.get_by_label("Search events").fill("no such thing anywhere")
     search.get_by_role("button", name="Search").click()
-    expect(search.get_by_role("status")).to_have_text(
+    expect(search.locator("#search-summary")).to_have_text(
         "No upcoming event matches “no such thing anywhere”."
     )
     search.get_by_label("Search events").fill("stand-up")
