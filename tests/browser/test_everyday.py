@@ -112,6 +112,12 @@ def test_a_phone_folds_the_navigation_into_a_menu_and_opens_on_three_days(
     if hour >= 9:
         expect(tab.locator(".fc-timegrid-slot-lane[data-time='00:00:00']")).not_to_be_in_viewport()
     assert_accessible(tab)
+    # Every page has the same header: the analytics page's menu too.
+    tab.goto(site + "/analytics/")
+    if is_phone(way):
+        menu.click()
+    expect(analytics).to_be_visible()
+    assert_accessible(tab)
 
 
 def stand_up(tab: Page) -> Any:
