@@ -278,6 +278,16 @@ def _weekdays() -> list[int]:
     return [0, 1, 2, 3, 4]
 
 
+VIEWS = [
+    ("", "automatic"),
+    ("day", "day"),
+    ("3days", "three days"),
+    ("week", "week"),
+    ("month", "month"),
+    ("agenda", "agenda"),
+]
+
+
 class UserPreferences(models.Model):
     """A user's settings: the zone times are shown in, and working hours (analytics)."""
 
@@ -288,6 +298,14 @@ class UserPreferences(models.Model):
     work_start = models.TimeField(default=dt.time(9))
     work_end = models.TimeField(default=dt.time(17))
     work_days = models.JSONField(default=_weekdays)  # ISO weekdays from Monday=0
+    # How the page draws the calendar. The week starts on a weekday (Monday=0, as work_days);
+    # times read 12- or 24-hour ("" = as the browser's language writes them); the view the
+    # page opens on ("" = week on a wide screen, three days on a phone).
+    week_start = models.PositiveSmallIntegerField(default=0)
+    time_format = models.CharField(
+        max_length=2, blank=True, default="", choices=[("", "locale"), ("12", "12"), ("24", "24")]
+    )
+    default_view = models.CharField(max_length=16, blank=True, default="", choices=VIEWS)
 
     class Meta:
         verbose_name_plural = "user preferences"

@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calendar_api.kits import event_types
+from calendar_api.kits.event_colors import EVENT_COLORS
 from calendar_api.kits.event_fields import event_time
 from calendar_api.kits.instance_rows import shown_id
 
@@ -112,14 +113,17 @@ def fullcalendar_event(
     texts = text_fields(event)
     kind = event_types.of(event)
     typed = {} if kind == event_types.DEFAULT else {"classNames": [f"event-type-{kind}"]}
+    _, color, text = EVENT_COLORS.get(
+        str(event.get("colorId")), ("", calendar.color, calendar.text)
+    )
     return {
         "id": f"{calendar.pk}:{event.get('id', '')}",
         "title": texts.get("summary", NO_TITLE),
         **times,
         "allDay": all_day,
-        "backgroundColor": calendar.color,
-        "borderColor": calendar.color,
-        "textColor": calendar.text,
+        "backgroundColor": color,
+        "borderColor": color,
+        "textColor": text,
         "editable": calendar.editable and event_types.changeable(kind) is None,
         **typed,
         "extendedProps": {

@@ -19,9 +19,12 @@ only while no full sync has finished (checked in its transaction, on the held ca
 the sync token comes from the full sync only. A failed window fetch or store is logged and
 left: the full sync brings everything. Calls are the budget's INTERACTIVE: a person is waiting.
 
-Known limit, until the full sync commits: an instance moved out of the window (an exception
-whose new time lies outside it) is not returned by Google for the window, so its unchanged
-occurrence shows at the original time inside the window.
+Google returns an exception for the times it has now, not for its series' original slot: an
+instance moved out of the window would not come with it, and its unchanged occurrence would
+show at the original time. So Google is asked for the window and MARGIN_DAYS around it (still
+at once, one call per part), while the horizon stays the window: an exception moved up to
+that far out is stored and takes its slot out of the window. Known limit, until the full sync
+commits: an instance moved further than that still shows at its original time.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from calendar_api.services.sync import events_upsert
 logger = logging.getLogger(__name__)
 DAYS_BACK = 7  # a week that holds today began at most 6 days ago, in any zone
 SPAN_DAYS = 8  # one events.list per (about a) week of the window, sent at once
+MARGIN_DAYS = 7  # asked around the window too: exceptions moved out of it, up to this far
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,9 @@ def window_fetch_start(*, account: GoogleAccount, access_token: str) -> WindowFe
     if synced.exists():
         return None
     span = first_window()
-    weeks = _weeks(span)
+    assert span.low is not None and span.high is not None
+    margin = dt.timedelta(days=MARGIN_DAYS)
+    weeks = _weeks(Window(span.low - margin, span.high + margin))
     pool = ThreadPoolExecutor(max_workers=len(weeks), thread_name_prefix="first-window")
     google = [GoogleClient(FixedToken(access_token), user=account.sub) for _ in weeks]
     parts = [pool.submit(_fetch, client, week) for client, week in zip(google, weeks, strict=True)]

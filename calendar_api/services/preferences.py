@@ -1,4 +1,4 @@
-"""A user's preferences: display zone and working hours."""
+"""A user's preferences: display zone, working hours and how the page draws the calendar."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from typing import Any
 
 from calendar_api.models import UserPreferences
 
-EDITABLE = {"time_zone", "work_start", "work_end", "work_days"}
+EDITABLE = {
+    "time_zone",
+    "work_start",
+    "work_end",
+    "work_days",
+    "week_start",
+    "time_format",
+    "default_view",
+}
 
 
 def preferences_get(*, user: Any) -> UserPreferences:

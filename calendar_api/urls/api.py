@@ -22,6 +22,7 @@ from calendar_api.views.connections import (
 from calendar_api.views.errors import handler404
 from calendar_api.views.events import EventDetailView, EventInstancesView, EventListView
 from calendar_api.views.freebusy import FreeBusyView
+from calendar_api.views.preferences import PreferencesView
 from calendar_api.views.tokens import TokenDetailView, TokenListView
 from calendar_api.webhooks.views import (
     WebhookDeliveryListView,
@@ -53,6 +54,7 @@ urlpatterns = [
         name="event-instances",
     ),
     path("freebusy/", FreeBusyView.as_view(), name="freebusy"),
+    path("preferences/", PreferencesView.as_view(), name="preferences"),
     path("webhooks/", WebhookListView.as_view(), name="webhook-list"),
     path("webhooks/<int:endpoint_id>/", WebhookDetailView.as_view(), name="webhook-detail"),
     path(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("web/stream/", web_data.stream, name="stream"),
     path("web/preferences/", web_data.preferences, name="preferences"),
     path("web/progress/", web_data.progress, name="progress"),
+    path("web/status/", web_data.status, name="status"),
     path("analytics/", analytics_page, name="analytics"),
     path("developer/", developer.developer_page, name="developer"),
     path("developer/tokens/", developer.token_create, name="developer-token-create"),

@@ -258,6 +258,9 @@ def schema_finish(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     for name in ("WebhookInRequest", "PatchedWebhookInRequest"):
         if name in schemas:
             _webhook_url(schemas[name])
+    for name in ("PreferencesRequest", "PatchedPreferencesRequest"):
+        if name in schemas:  # an unknown preference answers 400 naming it
+            schemas[name]["additionalProperties"] = False
     return result
 
 

@@ -9,6 +9,8 @@ which FullCalendar inserts its rules.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -18,28 +20,38 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from calendar_api.kits.event_colors import EVENT_COLORS
+from calendar_api.kits.zone_names import RENAMED
+from calendar_api.models import UserPreferences
 from calendar_api.reads.owned import accounts_of, calendars_of, change_cursor
 from calendar_api.services.accounts import account_disconnect
 from calendar_api.services.calendars import calendar_update
 from calendar_api.services.preferences import preferences_get
 from calendar_api.services.sync import account_sync_request
 from calendar_api.viewkit.pages import page
+from calendar_api.views.preferences import preferences_data
 from calendar_api.web.access import access_notices, writable
+from calendar_api.web.status import Row, account_rows
 from calendar_api.web.window import Shown, shown_calendars
 
 WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri")]
 WEEKDAYS += [("SA", "Sat"), ("SU", "Sun")]
 
 
-def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, object]:
+def _config(request: HttpRequest, shown: list[Shown], prefs: UserPreferences) -> dict[str, object]:
     """What the page's script needs, as one JSON script tag (no inline script)."""
     return {
-        "zone": zone,
+        "zone": prefs.time_zone,
+        "settings": preferences_data(prefs),
+        "settingsApi": reverse("calendar_api:preferences"),
+        "zoneNames": RENAMED,
+        "eventColors": [[key, *look] for key, look in EVENT_COLORS.items()],
         "csrf": get_token(request),
         "feed": reverse("calendar_pages:events"),
         "stream": reverse("calendar_pages:stream"),
         "preferences": reverse("calendar_pages:preferences"),
         "progress": reverse("calendar_pages:progress"),
+        "status": reverse("calendar_pages:status"),
         "api": reverse("calendar_api:calendar-list"),
         "after": change_cursor(user=request.user),
         "calendars": [
@@ -57,19 +69,27 @@ def _config(request: HttpRequest, shown: list[Shown], zone: str) -> dict[str, ob
     }
 
 
+def _panel(request: HttpRequest, accounts: list[Any]) -> list[tuple[Any, list[Row]]]:
+    """The accounts panel's one list: each account with all its calendars."""
+    rows = account_rows(user=request.user)
+    return [(account, rows.get(account.pk, [])) for account in accounts]
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return page(request, "calendar_api/landing.html", {})
     accounts = list(accounts_of(user=request.user).prefetch_related("calendars"))
     shown = shown_calendars(user=request.user)
-    zone = preferences_get(user=request.user).time_zone
-    config = _config(request, shown, zone)
+    prefs = preferences_get(user=request.user)
+    zone = prefs.time_zone
+    config = _config(request, shown, prefs)
     return page(
         request,
         "calendar_api/home.html",
         {
             "accounts": accounts,
+            "panel": _panel(request, accounts),
             "shown": shown,
             "zone": zone,
             "nav": "calendar",

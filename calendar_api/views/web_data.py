@@ -18,10 +18,12 @@ from rest_framework import serializers
 
 from calendar_api.conf import app_settings
 from calendar_api.exceptions import error_body
+from calendar_api.kits.zone_names import current_name
 from calendar_api.services.preferences import preferences_update
 from calendar_api.validation import parse_datetime, parse_zone
 from calendar_api.viewkit.caching import no_store
 from calendar_api.web import live
+from calendar_api.web.status import sync_status
 from calendar_api.web.window import sync_progress, window_json
 
 MAX_WINDOW = dt.timedelta(days=100)
@@ -66,7 +68,7 @@ def preferences(request: HttpRequest) -> JsonResponse:
             parse_zone(name)
         except serializers.ValidationError:
             return _bad("time_zone", f"{name[:64]!r} is not a time zone.")
-    prefs = preferences_update(user=request.user, time_zone=name)
+    prefs = preferences_update(user=request.user, time_zone=current_name(name))
     return JsonResponse({"time_zone": prefs.time_zone})
 
 
@@ -121,3 +123,12 @@ def progress(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return _unauthorized()
     return JsonResponse(sync_progress(user=request.user))
+
+
+@no_store
+@require_GET
+def status(request: HttpRequest) -> JsonResponse:
+    """`GET /web/status/`: each account's sync state, which the page puts in words."""
+    if not request.user.is_authenticated:
+        return _unauthorized()
+    return JsonResponse(sync_status(user=request.user))

@@ -34,10 +34,18 @@ class Shown:
 
 
 def shown_calendars(*, user: Any) -> list[Shown]:
-    """The person's synced calendars of active accounts, each with a stable colour."""
-    shown = []
+    """The person's synced calendars of active accounts, each with a stable colour, distinct
+    between accounts."""
+    shown: list[Shown] = []
+    owner: dict[str, int] = {}  # colour -> the account that has it
     for index, calendar in enumerate(shown_calendars_of(user=user)):
         color = calendar.color if _is_hex(calendar.color) else PALETTE[index % len(PALETTE)]
+        # Two accounts' calendars of one colour (Google gives every primary the same by
+        # default): the later account's takes a palette colour no account uses yet.
+        if owner.setdefault(color.lower(), calendar.account_id) != calendar.account_id:
+            free = [c for c in PALETTE if c not in owner] or list(PALETTE)
+            color = free[0]
+            owner.setdefault(color, calendar.account_id)
         shown.append(Shown(calendar, color, readable_on(color)))
     return shown
 

@@ -51,8 +51,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """The browser's time zone is always chosen (TEST_NOW's, else UTC): the machine's own
-    zone never decides what a test sees."""
-    return {**browser_context_args, "timezone_id": clock.browser_zone()}
+    zone never decides what a test sees. So is its language: en-GB (24-hour times, day/month
+    dates), which these tests read; tests/browser/test_everyday.py runs en-US and en-GB."""
+    return {**browser_context_args, "timezone_id": clock.browser_zone(), "locale": "en-GB"}
 
 
 @pytest.fixture

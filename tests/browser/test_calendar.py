@@ -261,9 +261,10 @@ def test_the_viewers_time_zone_changes_every_time_shown(page: Page, site: str) -
 def test_the_phone_layout(page: Page, site: str, tmp_path: Path) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
     connect(page, site)
-    expect(page.get_by_role("button", name="Agenda")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="3 days")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Agenda", exact=True).click()
     expect(event_button(page, "Daily stand-up")).to_be_visible()
-    for view in ("Day", "Week", "Month", "Agenda"):
+    for view in ("Day", "3 days", "Week", "Month", "Agenda"):
         page.get_by_role("button", name=view, exact=True).click()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, view
     page.screenshot(path=tmp_path / "phone.png", full_page=True)

@@ -3,6 +3,7 @@ sync, disconnect; and no accessibility violations on the way."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,15 +78,20 @@ def test_turning_on_another_calendar_brings_its_events_into_the_calendar(
     page: Page, site: str, tmp_path: Path
 ) -> None:
     connect(page, site)
-    expect(page.get_by_role("checkbox", name="Work")).to_have_count(0)
-    page.get_by_role("button", name="Work: Not synced").click()
-    expect(page.get_by_role("status")).to_contain_text("Work is synced from now on")
-    expect(page.get_by_role("button", name="Work: Synced")).to_have_attribute(
-        "aria-pressed", "true"
-    )
-    run_jobs()  # the worker's first sync of Work
-    page.reload()
-    expect(page.get_by_role("checkbox", name="Work")).to_be_checked()
+    show_work = page.get_by_role("checkbox", name="Work")
+    expect(show_work).to_be_disabled()  # not synced: not on the grid, and the hint says why
+    expect(page.locator("#calendars-hint")).to_contain_text("turn the switch on")
+    switch = page.get_by_role("switch", name="Sync this calendar: Work")
+    expect(switch).to_have_attribute("aria-checked", "false")
+    switch.click()
+    expect(page.get_by_role("status").first).to_contain_text("Work is synced from now on")
+    expect(switch).to_have_attribute("aria-checked", "true")
+    expect(show_work).to_be_checked()
+    run_jobs()  # the worker's first sync of Work: its events arrive without a reload
     expect(page.get_by_role("button", name="Work").first).to_be_visible()
+    # Show/hide is separate from syncing: unticking hides Work's events and keeps it synced.
+    show_work.uncheck()
+    expect(page.get_by_role("button", name=re.compile(", Work$"))).to_have_count(0)
+    expect(switch).to_have_attribute("aria-checked", "true")
     assert_accessible(page)
     page.screenshot(path=tmp_path / "two-calendars.png", full_page=True)

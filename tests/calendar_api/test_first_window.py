@@ -8,6 +8,7 @@ import datetime as dt
 import threading
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -92,10 +93,16 @@ def _at_google(gcal: Any) -> Shown:
         timeMax=high.isoformat(),
         maxResults=2500,
     )
+    zone = ZoneInfo(gcal.calendarList().get(calendarId="primary").execute()["timeZone"])
     found: Shown = set()
     for item in request.execute()["items"]:
-        when = item["start"].get("dateTime") or item["start"]["date"] + "T00:00:00+00:00"
-        found.add((item.get("summary", ""), dt.datetime.fromisoformat(when).astimezone(dt.UTC)))
+        if "dateTime" in item["start"]:
+            when = dt.datetime.fromisoformat(item["start"]["dateTime"])
+        else:  # an all-day event starts at midnight in the calendar's zone
+            when = dt.datetime.combine(
+                dt.date.fromisoformat(item["start"]["date"]), dt.time(), zone
+            )
+        found.add((item.get("summary", ""), when.astimezone(dt.UTC)))
     return found
 
 

@@ -210,3 +210,21 @@ def test_a_redirect_without_state_is_called_incomplete(visitor: Client) -> None:
     page = visitor.get("/rest/v1/calendar/redirect/", {"code": "4/0Ax"}, headers=BROWSER)
     assert page.status_code == 400 and "incomplete" in page.content.decode()
     assert visitor.get("/rest/v1/calendar/redirect/").json()["error"]["code"] == "state_missing"
+
+
+def test_the_status_says_when_each_account_last_synced(alice: Any, visitor: Client) -> None:
+    [account] = visitor.get("/web/status/").json()["accounts"]
+    assert account["email"] == "alice@example.com"
+    assert account["active"] and not account["syncing"]  # the JSON flow synced in full
+    assert dt.datetime.fromisoformat(account["last_synced_at"]) is not None
+    assert account["events"] > 0
+
+
+def test_the_status_needs_a_signed_in_person(client: Client) -> None:
+    assert client.get("/web/status/").status_code == 401
+
+
+def test_an_old_zone_name_is_saved_under_its_current_one(alice: Any, visitor: Client) -> None:
+    assert visitor.post("/web/preferences/", {"time_zone": "Asia/Calcutta"}).json() == {
+        "time_zone": "Asia/Kolkata"
+    }

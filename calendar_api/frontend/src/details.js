@@ -7,6 +7,7 @@ import { openEdit } from "./form.js";
 import { state, announce, calendarById } from "./state.js";
 import { formatRange } from "./times.js";
 import { offerUndo } from "./undo.js";
+import { showRsvp, wireRsvp } from "./rsvp.js";
 import { answerText, remindersText, ruleInWords } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +22,7 @@ export function wireDetails() {
     openEdit(target);
   });
   $("details-delete").addEventListener("click", () => remove());
+  wireRsvp();
 }
 
 function guests(attendees) {
@@ -40,6 +42,7 @@ export async function openDetails(fcEvent) {
   $("details-title").textContent = fcEvent.title;
   $("details-error").hidden = true;
   $("details-link").hidden = true;
+  $("details-rsvp").hidden = true;
   const writable = Boolean((calendarById(props.calendar) || {}).writable);
   // A fromGmail or birthday event takes changes only to a few fields Google names (the
   // feed's `changeable`), none of them in the edit form: no Edit, and the reason in words.
@@ -53,6 +56,11 @@ export async function openDetails(fcEvent) {
     const master = series && series.data;
     shown = { ...shown, data: one.data, etag: one.etag, master, masterEtag: series ? series.etag : "" };
     render(fcEvent, one.data, master);
+    showRsvp(shown, (done) => {
+      shown.data = done.data;
+      shown.etag = done.etag;
+      render(fcEvent, done.data, master);
+    });
   } catch (err) {
     $("details-error").textContent = err instanceof ApiError ? err.message : String(err);
     $("details-error").hidden = false;

@@ -3,16 +3,18 @@ import { ApiError, eventUrl, send, writableAttendee } from "./api.js";
 import { describe, guardedWrite } from "./conflict.js";
 import { askScope, closeDialog, openDialog } from "./dialogs.js";
 import { parseRule } from "./words.js";
+import { readReminders, setReminders, wireReminders } from "./reminders.js";
 import { state, announce, calendarById } from "./state.js";
 import { allZones, dayAfter, dayBefore, fromGoogle, googleTime, inputValue, millisBetween, shifted, untilInput, untilRule } from "./times.js";
 
 const $ = (id) => document.getElementById(id);
-const ERROR_FIELDS = ["summary", "calendar", "start", "end", "zone", "location", "description", "attendees", "reminders", "recurrence"];
+const ERROR_FIELDS = ["summary", "calendar", "start", "end", "zone", "location", "description", "attendees", "reminders", "recurrence", "colorId"];
 // { calendar, eventId, seriesId, data, etag, master, masterEtag, initial }: what the form
 // was opened with, the versions shown (the If-Match of the save) and the form's first values.
 let editing = null;
 
 export function wireForm() {
+  for (const [id, name] of state.config.eventColors) $("f-color").add(new Option(name, id));
   const zones = $("f-zone");
   for (const name of allZones()) zones.add(new Option(name, name));
   $("f-allday").addEventListener("change", () => setAllDay($("f-allday").checked, true));
@@ -22,6 +24,7 @@ export function wireForm() {
     save();
   });
   $("form-reload").addEventListener("click", reload);
+  wireReminders();
 }
 
 function fillCalendars(selected, locked) {
@@ -65,6 +68,7 @@ function resetForm() {
   $("event-form").reset();
   clearErrors();
   for (const box of document.querySelectorAll('input[name="byday"]')) box.checked = false;
+  setReminders(null);
 }
 
 function setRule(lines) {
@@ -97,12 +101,13 @@ export function openCreate(range) {
   resetForm();
   $("editor-title").textContent = "New event";
   const first = state.config.calendars.find((c) => c.writable);
-  fillCalendars(first ? first.id : "", false);
+  fillCalendars(range.calendar || (first ? first.id : ""), false);
   $("f-zone").value = state.zone;
   setAllDay(range.allDay, false);
   $("f-start").value = inputValue(range.start, range.allDay, state.zone);
   $("f-end").value = range.allDay ? dayBefore(range.end) : inputValue(range.end, false, state.zone);
   setRule([]);
+  $("f-summary").value = range.summary || "";
   openDialog($("editor"), $("f-summary"));
 }
 
@@ -128,10 +133,8 @@ function fill(target) {
   $("f-location").value = data.location || "";
   $("f-description").value = data.description || "";
   $("f-attendees").value = (data.attendees || []).map((a) => a.email).join(", ");
-  const reminders = data.reminders || {};
-  const minutes = reminders.useDefault === false ? (reminders.overrides || []).map((o) => String(o.minutes)) : [];
-  $("f-reminder").value = reminders.useDefault !== false ? "default" : minutes.length ? minutes[0] : "none";
-  if (!$("f-reminder").value) $("f-reminder").value = "default";
+  setReminders(data.reminders);
+  $("f-color").value = data.colorId || "";
   setRule((master || data).recurrence || []);
   editing.initial = snapshot();
 }
@@ -140,17 +143,11 @@ function fill(target) {
 function snapshot() {
   const allDay = $("f-allday").checked;
   const values = { allDay, zone: $("f-zone").value, rule: ruleLine(allDay, $("f-zone").value) };
-  for (const name of ["summary", "location", "description", "attendees", "reminder", "start", "end"]) {
+  for (const name of ["summary", "location", "description", "attendees", "start", "end", "color"]) {
     values[name] = $(`f-${name}`).value;
   }
+  values.reminder = JSON.stringify(readReminders());
   return values;
-}
-
-function reminders() {
-  const value = $("f-reminder").value;
-  if (value === "default") return { useDefault: true };
-  if (value === "none") return { useDefault: false, overrides: [] };
-  return { useDefault: false, overrides: [{ method: "popup", minutes: Number(value) }] };
 }
 
 // Guests kept as they were (with their answers); new ones by address.
@@ -166,7 +163,8 @@ function commonFields() {
     location: $("f-location").value,
     description: $("f-description").value,
     attendees: attendees(),
-    reminders: reminders(),
+    reminders: readReminders(),
+    ...($("f-color").value ? { colorId: $("f-color").value } : {}),
   };
 }
 
@@ -181,6 +179,7 @@ function changedFields(t, line) {
     if (now[name] !== was[name]) body[name] = all[name];
   }
   if (now.reminder !== was.reminder) body.reminders = all.reminders;
+  if (now.color !== was.color && now.color) body.colorId = now.color;
   if (["start", "end", "allDay", "zone"].some((name) => now[name] !== was[name])) {
     body.start = t.start;
     body.end = t.end;
@@ -269,7 +268,7 @@ async function save() {
   state.refresh();
 }
 
-const FIELD_OF = { summary: "summary", start: "start", end: "end", location: "location", description: "description", attendees: "attendees", reminders: "reminders", recurrence: "recurrence" };
+const FIELD_OF = { summary: "summary", start: "start", end: "end", location: "location", description: "description", attendees: "attendees", reminders: "reminders", recurrence: "recurrence", colorId: "colorId" };
 
 function flatten(problem) {
   if (Array.isArray(problem)) return problem.map(flatten).join(" ");

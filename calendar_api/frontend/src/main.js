@@ -15,8 +15,13 @@ import { wireKeys } from "./keys.js";
 import { listen } from "./live.js";
 import { watchProgress } from "./progress.js";
 import { state, announce } from "./state.js";
+import { refreshStatusSoon, watchStatus } from "./status.js";
+import { LOCALE, firstDay, gridTime, initialView } from "./prefs.js";
 import { allZones, browserZone, shifted, millisBetween } from "./times.js";
 import { offerUndo, wireUndo } from "./undo.js";
+import { wireSettings } from "./settings.js";
+import { openQuick, wireQuick } from "./quick.js";
+import { wireSearch } from "./search.js";
 
 const $ = (id) => document.getElementById(id);
 const hidden = new Set(JSON.parse(localStorage.getItem("hiddenCalendars") || "[]"));
@@ -63,6 +68,7 @@ function labelEvent(info) {
   target.setAttribute("role", "button");
   target.setAttribute("tabindex", "0");
   target.setAttribute("aria-label", parts.join(", "));
+  el.title = event.title; // the full title where the grid cuts it
   if (target !== el) {
     el.removeAttribute("tabindex");
     target.addEventListener("keydown", (ev) => {
@@ -159,13 +165,46 @@ function viewChanged(info) {
   $("goto-date").value = DateTime.fromJSDate(state.calendar.getDate()).toISODate();
 }
 
+// A day grid scrolls inside the page's own box (#calendar: outside FullCalendar's grid
+// roles, so a keyboard can focus it) and opens an hour before the current hour in the zone
+// shown, as Google Calendar does; FullCalendar's headers stick to the box's top.
+function scrollToNow(view) {
+  const box = $("calendar");
+  const grid = view.type.startsWith("timeGrid");
+  box.classList.toggle("scrolls", grid);
+  if (grid) box.tabIndex = 0;
+  else box.removeAttribute("tabindex");
+  if (!grid) return;
+  const hour = Math.max(0, DateTime.now().setZone(state.zone).hour - 1);
+  const slot = box.querySelector(`.fc-timegrid-slot-lane[data-time="${String(hour).padStart(2, "0")}:00:00"]`);
+  const head = box.querySelector(".fc-scrollgrid-section-header");
+  if (!slot) return;
+  const top = slot.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+  box.scrollTop = top - (head ? head.offsetHeight : 0);
+}
+
+// A phone's day header: the weekday over the day of the month, as Google Calendar's app.
+function stackedHeader(arg) {
+  if (arg.view.type.startsWith("dayGrid")) return arg.text;
+  const day = document.createElement("span");
+  day.className = "day-number";
+  day.textContent = new Intl.DateTimeFormat(LOCALE, { day: "numeric", timeZone: state.zone }).format(arg.date);
+  const name = document.createElement("span");
+  name.textContent = arg.text;
+  return { domNodes: [name, document.createTextNode(" "), day] };
+}
+
 function buildCalendar() {
   return new Calendar($("calendar"), {
     plugins: [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin],
     timeZone: state.zone,
-    initialView: phone() ? "listWeek" : "timeGridWeek",
-    headerToolbar: false,
+    locale: LOCALE,
+    initialView: initialView(phone()),
     height: "auto",
+    views: {
+      timeGridThreeDay: { type: "timeGrid", duration: { days: 3 }, dateIncrement: { days: 1 }, buttonText: "3 days" },
+    },
+    headerToolbar: false,
     nowIndicator: true,
     editable: true,
     selectable: true,
@@ -176,10 +215,14 @@ function buildCalendar() {
     // 20,000-event calendar quick to draw and readable.
     eventMaxStack: 4,
     navLinks: false,
-    scrollTime: "08:00:00",
-    firstDay: 1,
-    eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
-    slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    firstDay: firstDay(),
+    eventTimeFormat: gridTime(),
+    slotLabelFormat: gridTime(),
+    // A phone's narrow columns: "Tue 1" (the week's dates are in the title); wide: the
+    // language's weekday and day/month order ("Tue 12/1" in en-US, "Tue 01/12" in en-GB).
+    dayHeaderFormat: phone() ? { weekday: "short" } : { weekday: "short", month: "numeric", day: "numeric", omitCommas: true },
+    dayHeaderContent: phone() ? stackedHeader : undefined,
+    viewDidMount: (info) => window.requestAnimationFrame(() => scrollToNow(info.view)),
     noEventsContent: "Nothing planned in this period.",
     events: loadWindow,
     eventClassNames: (arg) => (arg.event.extendedProps.seriesId ? ["recurring"] : []),
@@ -190,7 +233,7 @@ function buildCalendar() {
     },
     select: (info) => {
       state.calendar.unselect();
-      openCreate({ start: info.startStr, end: info.endStr, allDay: info.allDay });
+      openQuick({ start: info.startStr, end: info.endStr, allDay: info.allDay }, info.jsEvent);
     },
     // An event moves only where writing is allowed: a calendar the account may write to, and
     // an account granted the events write scope (config.calendars[].writable says both).
@@ -233,7 +276,7 @@ function wireToolbar() {
     if ($("goto-date").value) state.calendar.gotoDate($("goto-date").value);
   });
   for (const box of document.querySelectorAll(".calendar-toggle")) {
-    box.checked = !hidden.has(box.value);
+    box.checked = !box.disabled && !hidden.has(box.value);
     box.addEventListener("change", () => {
       if (box.checked) hidden.delete(box.value);
       else hidden.add(box.value);
@@ -249,6 +292,7 @@ function wireToolbar() {
     w: () => setView("timeGridWeek"),
     m: () => setView("dayGridMonth"),
     a: () => setView("listWeek"),
+    x: () => setView("timeGridThreeDay"),
     j: nav.next,
     ArrowRight: nav.next,
     k: nav.prev,
@@ -301,12 +345,20 @@ function start() {
   showZone();
   state.calendar = buildCalendar();
   wireToolbar();
+  wireSettings();
+  wireQuick();
+  wireSearch();
   state.calendar.render();
   listen(state.config.stream, state.config.after, (change) => {
     refreshSoon();
+    refreshStatusSoon();
     editorSawChange(change);
   });
-  watchProgress(state.config.progress, refreshSoon);
+  watchStatus(state.config.status);
+  watchProgress(state.config.progress, () => {
+    refreshSoon();
+    refreshStatusSoon();
+  });
   document.body.dataset.ready = "true";
 }
 

@@ -1,13 +1,15 @@
 // Moments between FullCalendar, the form's inputs and Google's EventDateTime, in named zones.
 import { DateTime } from "luxon";
+import { LOCALE, currentZone, intlTime } from "./prefs.js";
 
+// Browsers name zones as ICU does, some by an old IANA name: the page says the current one.
 export function browserZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return currentZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
 }
 
 export function allZones() {
   try {
-    return Intl.supportedValuesOf("timeZone");
+    return [...new Set(Intl.supportedValuesOf("timeZone").map(currentZone))].sort();
   } catch (err) {
     return ["UTC"];
   }
@@ -68,18 +70,18 @@ export function millisBetween(a, b) {
   return DateTime.fromISO(b).toMillis() - DateTime.fromISO(a).toMillis();
 }
 
+// An event's time in words, written as the grid writes it (language, 12/24-hour setting).
 export function formatRange(start, end, allDay, zone) {
+  const dayFormat = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
   if (allDay) {
-    const first = DateTime.fromISO(start, { zone: "UTC" });
-    const last = end ? DateTime.fromISO(end, { zone: "UTC" }).minus({ days: 1 }) : first;
-    const fmt = { weekday: "long", day: "numeric", month: "long", year: "numeric" };
-    if (last <= first) return `${first.toLocaleString(fmt)}, all day`;
-    return `${first.toLocaleString(fmt)} to ${last.toLocaleString(fmt)}, all day`;
+    const first = DateTime.fromISO(start, { zone: "UTC" }).setLocale(LOCALE);
+    const last = end ? DateTime.fromISO(end, { zone: "UTC" }).setLocale(LOCALE).minus({ days: 1 }) : first;
+    if (last <= first) return `${first.toLocaleString(dayFormat)}, all day`;
+    return `${first.toLocaleString(dayFormat)} to ${last.toLocaleString(dayFormat)}, all day`;
   }
-  const from = DateTime.fromISO(start, { zone });
-  const to = DateTime.fromISO(end || start, { zone });
-  const day = from.toLocaleString({ weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  const sameDay = from.hasSame(to, "day");
-  const toText = sameDay ? to.toLocaleString(DateTime.TIME_SIMPLE) : to.toLocaleString(DateTime.DATETIME_MED);
-  return `${day}, ${from.toLocaleString(DateTime.TIME_SIMPLE)} to ${toText}`;
+  const from = DateTime.fromISO(start, { zone }).setLocale(LOCALE);
+  const to = DateTime.fromISO(end || start, { zone }).setLocale(LOCALE);
+  const time = intlTime();
+  const toText = from.hasSame(to, "day") ? to.toLocaleString(time) : to.toLocaleString({ ...dayFormat, ...time });
+  return `${from.toLocaleString(dayFormat)}, ${from.toLocaleString(time)} to ${toText}`;
 }

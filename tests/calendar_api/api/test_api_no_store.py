@@ -41,5 +41,6 @@ def test_events_are_not_stored(alice_client: Client) -> None:
 def test_the_web_pages_data_is_not_stored(alice_client: Client) -> None:
     assert_no_store(alice_client.get("/web/events/", WEEK))
     assert_no_store(alice_client.get("/web/progress/"))
+    assert_no_store(alice_client.get("/web/status/"))
     assert_no_store(alice_client.post("/web/preferences/", {"time_zone": "Asia/Tokyo"}))
     assert_no_store(Client().get("/web/events/", WEEK), 401)

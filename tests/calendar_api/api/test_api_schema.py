@@ -36,6 +36,7 @@ MAY_REFUSE_VALID_DATA = {
     "feeds_create",
     "freebusy_query",
     "oauth_redirect",
+    "preferences_partial_update",
     "webhooks_create",
     "webhooks_deliveries_list",
     "webhooks_partial_update",
