@@ -10,7 +10,7 @@ import pytest
 
 from calendar_api.google import client, errors
 from calendar_api.models import Event
-from calendar_api.services import sync
+from calendar_api.services import event_rows, sync
 from calendar_api.tasks import sync_calendar
 from google_emulator.calendar.generate import generate
 from tests.emulator.clients import control
@@ -27,7 +27,7 @@ def test_a_401_in_the_middle_of_a_full_sync_replays_only_that_page(
     with state.lock:
         generate(state.calendars, state.calendars.calendars["alice@example.com"], 2 * PAGE)
     fetched: list[int] = []
-    real_execute, real_upsert = client.execute, sync._upsert
+    real_execute, real_upsert = client.execute, event_rows.upsert
 
     def execute(request: Any, **kwargs: Any) -> Any:
         answer = real_execute(request, **kwargs)
@@ -43,7 +43,7 @@ def test_a_401_in_the_middle_of_a_full_sync_replays_only_that_page(
         return real_upsert(calendar, items, **kwargs)
 
     monkeypatch.setattr(client, "execute", execute)
-    monkeypatch.setattr(sync, "_upsert", upsert)
+    monkeypatch.setattr(event_rows, "upsert", upsert)
     old_token = alice.access_token
     calendar.sync_token = ""
     calendar.save(update_fields=["sync_token"])
