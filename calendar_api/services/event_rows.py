@@ -88,9 +88,15 @@ def _changes_record(
             pending.extend(found)
 
 
-def refresh_instances(calendar: Calendar, rows: list[EventRow]) -> None:
+def refresh_instances(
+    calendar: Calendar, rows: list[EventRow], *, noted: dict[str, Any] | None = None
+) -> None:
+    """Rebuild the read model's rows of the stored `rows` (none: nothing to do); `noted` as
+    in instances.instances_refresh."""
+    if not rows:
+        return
     series, ids = instances.affected(row.data for row in rows)
-    instances.instances_refresh(calendar=calendar, series_ids=series, event_ids=ids)
+    instances.instances_refresh(calendar=calendar, series_ids=series, event_ids=ids, noted=noted)
 
 
 def google_id_of(item: Any) -> str:
@@ -161,6 +167,7 @@ def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
     with their changes recorded and the read model's rows rebuilt, in one transaction."""
     with transaction.atomic():
         stored = upsert(calendar, items)
-        refresh_instances(calendar, stored)
-        Calendar.objects.filter(pk=calendar.pk).update(last_activity_at=timezone.now())
+        noted: dict[str, Any] = {}
+        refresh_instances(calendar, stored, noted=noted)
+        Calendar.objects.filter(pk=calendar.pk).update(last_activity_at=timezone.now(), **noted)
     return len(stored)

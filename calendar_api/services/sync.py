@@ -93,12 +93,13 @@ def _apply(calendar: Calendar, google: GoogleClient, *, full: bool) -> SyncOutco
     # fetching is the floor); at most one page waits, so memory stays flat. Each page is
     # stored once it is in hand: a 401 is renewed and replayed by the client, request by
     # request, never by running this function again.
-    pages = prefetched(google.event_pages(calendar.google_id, **params))
-    # The first page is fetched before the transaction opens: on SQLite a write transaction
-    # locks the whole database, and waiting for Google inside it stalled every other writer
-    # (webhooks, triggers, other workers). A one-page sync, the usual incremental case, now
-    # holds the lock only while it writes.
-    first = next(pages, {})
+    # The first page is fetched here, before the transaction opens: on SQLite a write
+    # transaction locks the whole database, and waiting for Google inside it stalled every
+    # other writer (webhooks, triggers, other workers). A one-page sync, the usual incremental
+    # case, holds the lock only while it writes, and starts no thread.
+    listed = google.event_pages(calendar.google_id, **params)
+    first = next(listed, {})
+    pages = prefetched(listed) if first.get("nextPageToken") else iter([])
     if full:
         _learn_zone(calendar, first)
     with transaction.atomic():
@@ -148,6 +149,9 @@ class _Pass:
     # An incremental pass's changes, written with its `calendar.synced` in record(); a full
     # pass writes them page by page (memory stays flat).
     pending: list[StoreChange] = field(default_factory=list)
+    # The calendar's read version (and longest row) after an incremental pass's rows: written
+    # by record() with the sync's state, in its one update of the calendar.
+    noted: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def begin(cls, calendar: Calendar, *, full: bool) -> _Pass:
@@ -174,7 +178,7 @@ class _Pass:
         if self.build is not None:
             self.build.page(stored)
         else:
-            refresh_instances(self.calendar, stored)
+            refresh_instances(self.calendar, stored, noted=self.noted)
         self.next_token = page.get("nextSyncToken", self.next_token)
 
     def close(self) -> None:
@@ -196,6 +200,7 @@ class _Pass:
             last_sync_error_at=None,
             sync_failures=0,
             **marks,
+            **self.noted,
         )
         mode = "full" if self.full else "incremental"
         written = self.pending
