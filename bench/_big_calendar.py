@@ -118,8 +118,8 @@ def fill() -> tuple[Any, Any]:
     from django.utils import timezone
 
     from calendar_api.models import Calendar, GoogleAccount
+    from calendar_api.services.event_rows import events_store
     from calendar_api.services.instances import instances_reset
-    from calendar_api.services.sync import events_store
 
     user = get_user_model().objects.create(username="bench@example.com")
     account = GoogleAccount.objects.create(user=user, sub="bench", email="bench@example.com")

@@ -29,7 +29,8 @@ queue's depth.
 
 Needs BENCH_DATABASE_URL=postgres://... (a database it may fill) and BENCH_REDIS_URL for RQ and
 Celery (a Redis database it may empty); without them it says so and stops. BENCH_LATENCY_MS
-(150), BENCH_THREADS (the product's default, 32) and BENCH_ENGINES (db,rq,celery) scale it.
+(150), BENCH_THREADS (the product's default, 32) and BENCH_ENGINES (db,rq,celery) scale it;
+BENCH_EMULATOR_PORT pins the emulator's port (a free one otherwise).
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def main() -> None:
     )
     print(HEADER)
     print("|" + " --- |" * (HEADER.count("|") - 1), flush=True)
-    server = EmulatorProcess("empty")
+    server = EmulatorProcess("empty", port=int(os.environ.get("BENCH_EMULATOR_PORT", "0")))
     env = {
         **os.environ,
         "BENCH_EMULATOR_URL": server.base_url,

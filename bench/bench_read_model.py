@@ -197,7 +197,7 @@ def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
 
     from calendar_api.db import bulk
     from calendar_api.models import Event, IcsFragment, Instance
-    from calendar_api.services import instances, sync
+    from calendar_api.services import event_rows, instances
 
     if connection.vendor != "sqlite":
         return None
@@ -216,13 +216,13 @@ def sqlite_write_floor(calendar: Any, runs: int = 2) -> float | None:
         return bulk.values_read(rows)
 
     # Events keep their ids, which the instance rows name (the sync lets the database pick).
-    columns = ["id", *sync.INSERT_COLUMNS]
+    columns = ["id", *event_rows.INSERT_COLUMNS]
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     head = f"INSERT INTO {connection.ops.quote_name(Event._meta.db_table)} ({names}) VALUES "  # noqa: S608
     one = "(" + ", ".join("?" * len(columns)) + ")"
     unique = ["calendar_id", "google_id"]
     tail = " " + connection.ops.on_conflict_suffix_sql(
-        [], OnConflict.UPDATE, sync.UPSERT_FIELDS, unique
+        [], OnConflict.UPDATE, event_rows.UPSERT_FIELDS, unique
     )
     events = stored(Event, columns)
     size = bulk._rows_per_statement(connection, columns, bulk.BATCH)

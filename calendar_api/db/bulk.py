@@ -34,6 +34,7 @@ from django.db.models import FloatField, Func, Model, QuerySet
 from django.db.models.constants import OnConflict
 
 BATCH = 500  # rows a statement at most, within the database's limit of parameters
+SMALL_UPSERT = 50  # PostgreSQL: rows to upsert that go in one statement rather than by COPY
 BATCH_BEHIND = 5000  # the same for inserts behind the caller (see _statements_behind)
 
 
@@ -118,9 +119,14 @@ def insert(
         tail = " " + ops.on_conflict_suffix_sql([], OnConflict.UPDATE, update, unique)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy_postgresql(cursor, model, columns, rows, unique=unique, update=update)
-            return
-        size = _rows_per_statement(connection, columns, BATCH)
+            if not update or len(rows) > SMALL_UPSERT:
+                _copy_postgresql(cursor, model, columns, rows, unique=unique, update=update)
+                return
+            # A few rows to upsert (an incremental sync's): one statement, not the four of
+            # the staged COPY (create, truncate, copy, insert).
+            rows = _last_of_each(rows, columns, unique)
+        sqlite = connection.vendor == "sqlite"
+        size = _rows_per_statement(connection, columns, BATCH) if sqlite else SMALL_UPSERT
         for begin in range(0, len(rows), size):
             batch = rows[begin : begin + size]
             params = [value for row in batch for value in row]
@@ -145,10 +151,7 @@ def _copy_postgresql(
     if not update:
         _copy_rows(cursor, f"COPY {table} ({names}) FROM STDIN", rows)
         return
-    # One statement may not update a row twice: the last of rows with the same key wins, as
-    # it did one statement at a time.
-    where = [columns.index(column) for column in unique]
-    rows = list({tuple(row[i] for i in where): row for row in rows}.values())
+    rows = _last_of_each(rows, columns, unique)
     stage = quote(f"{model._meta.db_table}_stage")
     cursor.execute(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "  # noqa: S608
@@ -158,6 +161,15 @@ def _copy_postgresql(
     _copy_rows(cursor, f"COPY {stage} ({names}) FROM STDIN", rows)
     suffix = cursor.db.ops.on_conflict_suffix_sql([], OnConflict.UPDATE, update, unique)
     cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {suffix}")  # noqa: S608
+
+
+def _last_of_each(
+    rows: Sequence[Sequence[Any]], columns: Sequence[str], unique: Sequence[str]
+) -> list[Sequence[Any]]:
+    """One statement may not update a row twice: the last of rows with the same key wins, as
+    it did one statement at a time."""
+    where = [columns.index(column) for column in unique]
+    return list({tuple(row[i] for i in where): row for row in rows}.values())
 
 
 def _copy_rows(cursor: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:

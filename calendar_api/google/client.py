@@ -6,29 +6,27 @@ from a `Tokens` source (services/tokens.py stores and renews an account's), and 
 google-auth's own transport renew it: before a request when it has expired, and after a 401
 once, replaying only that HTTP request (`AuthorizedHttp` with `max_refresh_attempts=1`); a
 second 401 is `AccessTokenRejected`. Nothing the caller does with an answer is ever run twice.
+
+The service and the connections to Google are shared by the process (google/transport.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import time
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
-import google_auth_httplib2
 import httplib2
 from google.auth import exceptions as auth_exceptions
 from google.oauth2.credentials import Credentials
-from googleapiclient.discovery import build_from_document
 from googleapiclient.errors import HttpError
 
 from calendar_api.conf import app_settings
 from calendar_api.google import budget, errors, scopes
 from calendar_api.google.config import load_config
+from calendar_api.google.transport import AccountHttp, Service
 from calendar_api.kits.event_types import ALL as EVENT_TYPES
 from calendar_api.metrics import google_request_count
 
@@ -37,13 +35,6 @@ RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 # A token without the scope a method needs: the ErrorInfo reason of Google's newer error body
 # (which the client reads first), and the older `errors[].reason`.
 SCOPE_REASONS = {"ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficientPermissions"}
-
-
-@cache
-def _discovery_document() -> dict[str, Any]:
-    """Calendar v3's discovery document, as shipped inside google-api-python-client."""
-    path = resources.files("googleapiclient") / "discovery_cache/documents/calendar.v3.json"
-    return dict(json.loads(path.read_text()))
 
 
 def execute(request: Any, *, user: str = "", work: budget.Work | None = None) -> Any:
@@ -191,8 +182,8 @@ def _naive_utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 class GoogleClient:
-    """An account's Calendar v3 calls. Each call builds its own service: httplib2 objects are
-    not thread-safe, and a sync fetches its next page on a thread of its own."""
+    """An account's Calendar v3 calls. Each call takes the account's current token; the
+    service and the connections are shared by the process (see above)."""
 
     def __init__(self, tokens: Tokens, *, user: str = "") -> None:
         self.tokens = tokens
@@ -201,7 +192,7 @@ class GoogleClient:
     def _execute(self, request: Any) -> Any:
         return execute(request, user=self.user)
 
-    def _service(self) -> Any:
+    def _service(self) -> Service:
         config = load_config()
         token, expiry = self.tokens.current()
         credentials = Credentials(token=token, expiry=_naive_utc(expiry))
@@ -211,17 +202,7 @@ class GoogleClient:
             return fresh, _naive_utc(until)
 
         credentials.refresh_handler = renew
-        http = google_auth_httplib2.AuthorizedHttp(
-            credentials,
-            http=httplib2.Http(timeout=config.timeout),
-            refresh_status_codes=(401,),
-            max_refresh_attempts=1,  # Google's guide: refresh once, then ask to re-consent
-        )
-        return build_from_document(
-            _discovery_document(),
-            http=http,
-            client_options={"api_endpoint": config.calendar_endpoint},
-        )
+        return Service(config.calendar_endpoint, AccountHttp(credentials, config.timeout))
 
     # -- reads that page ---------------------------------------------------------------------
 

@@ -28,10 +28,11 @@ from calendar_api.google.errors import (
 )
 from calendar_api.models import Calendar, GoogleAccount
 from calendar_api.services.calendars import calendars_refresh
+from calendar_api.services.event_rows import events_wipe
 from calendar_api.services.first_window import WindowFetch, window_fetch_start, window_store
 from calendar_api.services.instances import instances_drop
 from calendar_api.services.scheduler import tick_is_stale
-from calendar_api.services.sync import calendar_sync, events_wipe, sync_request
+from calendar_api.services.sync import calendar_sync, sync_request
 from calendar_api.services.watches import channels_stop_all, watch_request
 
 logger = logging.getLogger(__name__)

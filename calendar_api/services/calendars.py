@@ -11,8 +11,9 @@ from calendar_api.google import scopes
 from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import GoogleForbidden, GoogleNotFound, ScopeMissing
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.services.event_rows import events_wipe
 from calendar_api.services.instances import instances_drop
-from calendar_api.services.sync import events_wipe, sync_request
+from calendar_api.services.sync import sync_request
 from calendar_api.services.tokens import google_for
 from calendar_api.services.watches import watch_request, watch_stop
 

@@ -51,14 +51,14 @@ def _kind(event: Event | EventRow, before: tuple[str, str] | None) -> str | None
     return Kind.EVENT_CREATED if status == "cancelled" else Kind.EVENT_UPDATED
 
 
-def changes_record_events(
+def changes_of_events(
     *, calendar: Calendar, events: Iterable[Event | EventRow], previous: Previous
 ) -> list[StoreChange]:
-    """Record one change per row about to be stored that differs from what the store held
-    (`previous`). The rows are the ones sync builds, so ids and etags are compared in the form
-    the store keeps them, and an item sync skips is not recorded either."""
+    """One change, not yet written, per row about to be stored that differs from what the
+    store held (`previous`). The rows are the ones sync builds, so ids and etags are compared
+    in the form the store keeps them, and an item sync skips is not recorded either."""
     user_id = calendar.account.user_id
-    rows = [
+    return [
         StoreChange(
             user_id=user_id,
             calendar=calendar,
@@ -69,11 +69,36 @@ def changes_record_events(
         for event in events
         if (kind := _kind(event, previous.get(event.google_id))) is not None
     ]
-    changes = StoreChange.objects.bulk_create(rows, batch_size=500)
-    deliveries_record(changes=changes)
-    if changes:
-        signals.send_on_commit(signals.events_changed, Calendar, calendar=calendar, changes=changes)
-    return changes
+
+
+def changes_of_sync(*, calendar: Calendar, mode: str, changed: int) -> StoreChange:
+    """The `calendar.synced` change, not yet written."""
+    return StoreChange(
+        user_id=calendar.account.user_id,
+        calendar=calendar,
+        kind=Kind.CALENDAR_SYNCED,
+        data={"mode": mode, "changed": changed},
+    )
+
+
+def changes_write(*, calendar: Calendar, changes: list[StoreChange]) -> list[StoreChange]:
+    """Write the changes (in order) with their webhook deliveries, in the caller's transaction;
+    `events_changed` is sent for the events' changes once it commits. A sync writes its
+    changes and its `calendar.synced` together: one insert and one look-up of endpoints."""
+    written = StoreChange.objects.bulk_create(changes, batch_size=500) if changes else []
+    deliveries_record(changes=written)
+    events = [change for change in written if change.kind != Kind.CALENDAR_SYNCED]
+    if events:
+        signals.send_on_commit(signals.events_changed, Calendar, calendar=calendar, changes=events)
+    return written
+
+
+def changes_record_events(
+    *, calendar: Calendar, events: Iterable[Event | EventRow], previous: Previous
+) -> list[StoreChange]:
+    """Record the changes of the rows about to be stored (changes_of_events)."""
+    changes = changes_of_events(calendar=calendar, events=events, previous=previous)
+    return changes_write(calendar=calendar, changes=changes)
 
 
 def changes_record_vanished(
@@ -89,14 +114,8 @@ def changes_record_vanished(
 
 
 def changes_record_synced(*, calendar: Calendar, mode: str, changed: int) -> StoreChange:
-    change = StoreChange.objects.create(
-        user_id=calendar.account.user_id,
-        calendar=calendar,
-        kind=Kind.CALENDAR_SYNCED,
-        data={"mode": mode, "changed": changed},
-    )
-    deliveries_record(changes=[change])
-    return change
+    change = changes_of_sync(calendar=calendar, mode=mode, changed=changed)
+    return changes_write(calendar=calendar, changes=[change])[0]
 
 
 def changes_prune(*, now: dt.datetime | None = None) -> int:

@@ -27,7 +27,7 @@ from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, Event
 from calendar_api.reads.events import NotRecurring, Target
 from calendar_api.reads.owned import event_row, series_rows
-from calendar_api.services.sync import events_store
+from calendar_api.services.event_rows import events_store
 from calendar_api.services.tokens import google_for
 
 NOT_COPIED_TO_SPLIT = {"id", "recurrence", "etag", "kind", "htmlLink", "created", "updated"}

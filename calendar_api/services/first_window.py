@@ -46,7 +46,7 @@ from calendar_api.google.errors import GoogleError
 from calendar_api.kits.recurrence import Window
 from calendar_api.models import Calendar, GoogleAccount
 from calendar_api.services import instances
-from calendar_api.services.sync import events_upsert
+from calendar_api.services.event_rows import events_upsert
 
 logger = logging.getLogger(__name__)
 DAYS_BACK = 7  # a week that holds today began at most 6 days ago, in any zone

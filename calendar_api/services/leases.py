@@ -66,5 +66,11 @@ def lease_take(calendar_id: int) -> bool:
     return Calendar.objects.filter(lease_free(now), pk=calendar_id).update(**claim) == 1
 
 
-def lease_release(calendar_id: int) -> None:
-    Calendar.objects.filter(pk=calendar_id).update(sync_lease_until=None, sync_lease_holder="")
+def lease_release(calendar_id: int, *, unless_requested: bool = False) -> bool:
+    """Give the lease back. `unless_requested`: only if no sync was asked for while it was
+    held (in the same statement, so a request is never missed); False then, and the lease is
+    still held."""
+    mine = Calendar.objects.filter(pk=calendar_id)
+    if unless_requested:
+        mine = mine.filter(sync_requested=False)
+    return mine.update(sync_lease_until=None, sync_lease_holder="") == 1

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,36 +29,19 @@ from calendar_api.google.client import GoogleClient
 from calendar_api.google.errors import (
     SyncTokenExpired,
 )
-from calendar_api.kits.event_fields import (
-    EventRow,
-    event_columns,
-    json_text,
-    storable_json,
-    storable_text,
-)
 from calendar_api.kits.prefetch import prefetched
-from calendar_api.models import Calendar, Event, GoogleAccount, IcsFragment, Instance
-from calendar_api.services import changes, instances, leases
+from calendar_api.models import (
+    Calendar,
+    GoogleAccount,
+    Instance,
+    StoreChange,
+)
+from calendar_api.services import changes, event_rows, instances, leases
+from calendar_api.services.event_rows import events_wipe, google_id_of, refresh_instances
 from calendar_api.services.tokens import google_for
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-UPSERT_FIELDS = [
-    "status",
-    "summary",
-    "start",
-    "end",
-    "time_zone",
-    "all_day",
-    "recurring_event_id",
-    "is_recurring",
-    "updated",
-    "etag",
-    "attendees",
-    "event_type",
-    "data",
-]
-INSERT_COLUMNS = ["calendar_id", "google_id", *UPSERT_FIELDS]
 RETRY_BASE_SECONDS = 5
 RETRY_CAP_SECONDS = 900
 
@@ -71,22 +54,27 @@ class SyncOutcome:
 
 def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
     """Sync now, or leave a request for the sync that is running (it will run once more)."""
-    Calendar.objects.filter(pk=calendar.pk).update(sync_requested=True)
     outcome = SyncOutcome("busy")
-    while leases.lease_take(calendar.pk):
+    held = leases.lease_take(calendar.pk)
+    if not held:  # running: ask it to go once more, unless it has given the lease back since
+        Calendar.objects.filter(pk=calendar.pk).update(sync_requested=True)
+        held = leases.lease_take(calendar.pk)
+    while held:
+        released = False
         try:
             outcome = _sync_once(calendar)
+            released = leases.lease_release(calendar.pk, unless_requested=True)
         finally:
-            leases.lease_release(calendar.pk)
-        if not Calendar.objects.filter(pk=calendar.pk, sync_requested=True).exists():
-            break
+            if not released:
+                leases.lease_release(calendar.pk)
+        held = not released and leases.lease_take(calendar.pk)  # asked for meanwhile: again
     if outcome.mode == "busy":  # the running sync goes once more for us: nothing is queued
         Calendar.objects.filter(pk=calendar.pk).update(sync_queued=False, sync_queued_at=None)
     return outcome
 
 
 def _sync_once(calendar: Calendar) -> SyncOutcome:
-    calendar.refresh_from_db()
+    calendar.refresh_from_db(from_queryset=Calendar.objects.select_related("account"))
     account = calendar.account
     if account.status != GoogleAccount.Status.ACTIVE or not account.can(scopes.EVENTS_READ):
         return SyncOutcome("skipped")
@@ -105,12 +93,13 @@ def _apply(calendar: Calendar, google: GoogleClient, *, full: bool) -> SyncOutco
     # fetching is the floor); at most one page waits, so memory stays flat. Each page is
     # stored once it is in hand: a 401 is renewed and replayed by the client, request by
     # request, never by running this function again.
-    pages = prefetched(google.event_pages(calendar.google_id, **params))
-    # The first page is fetched before the transaction opens: on SQLite a write transaction
-    # locks the whole database, and waiting for Google inside it stalled every other writer
-    # (webhooks, triggers, other workers). A one-page sync, the usual incremental case, now
-    # holds the lock only while it writes.
-    first = next(pages, {})
+    # The first page is fetched here, before the transaction opens: on SQLite a write
+    # transaction locks the whole database, and waiting for Google inside it stalled every
+    # other writer (webhooks, triggers, other workers). A one-page sync, the usual incremental
+    # case, holds the lock only while it writes, and starts no thread.
+    listed = google.event_pages(calendar.google_id, **params)
+    first = next(listed, {})
+    pages = prefetched(listed) if first.get("nextPageToken") else iter([])
     if full:
         _learn_zone(calendar, first)
     with transaction.atomic():
@@ -157,6 +146,12 @@ class _Pass:
     changed: int = 0
     next_token: str = ""
     seen: set[str] = field(default_factory=set)
+    # An incremental pass's changes, written with its `calendar.synced` in record(); a full
+    # pass writes them page by page (memory stays flat).
+    pending: list[StoreChange] = field(default_factory=list)
+    # The calendar's read version (and longest row) after an incremental pass's rows: written
+    # by record() with the sync's state, in its one update of the calendar.
+    noted: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def begin(cls, calendar: Calendar, *, full: bool) -> _Pass:
@@ -171,16 +166,19 @@ class _Pass:
 
     def store(self, page: dict[str, Any]) -> None:
         items = page.get("items", [])
-        stored = _upsert(self.calendar, items, previous=self.previous if self.full else None)
+        if self.full:
+            stored = event_rows.upsert(self.calendar, items, previous=self.previous)
+        else:
+            stored = event_rows.upsert(self.calendar, items, pending=self.pending)
         self.changed += len(stored)
         if not self.full:  # a full sync brings old events too: their age is no lag
             metrics.sync_lag_observe(items)
         if self.previous:
-            self.seen.update(_google_id(item) for item in items)
+            self.seen.update(google_id_of(item) for item in items)
         if self.build is not None:
             self.build.page(stored)
         else:
-            _refresh_instances(self.calendar, stored)
+            refresh_instances(self.calendar, stored, noted=self.noted)
         self.next_token = page.get("nextSyncToken", self.next_token)
 
     def close(self) -> None:
@@ -202,128 +200,19 @@ class _Pass:
             last_sync_error_at=None,
             sync_failures=0,
             **marks,
+            **self.noted,
         )
         mode = "full" if self.full else "incremental"
+        written = self.pending
         if self.full or self.changed:
-            changes.changes_record_synced(calendar=self.calendar, mode=mode, changed=self.changed)
+            synced = changes.changes_of_sync(
+                calendar=self.calendar, mode=mode, changed=self.changed
+            )
+            written = [*written, synced]
+        if written:
+            changes.changes_write(calendar=self.calendar, changes=written)
         done = {"calendar": self.calendar, "mode": mode, "changed": self.changed}
         signals.send_on_commit(signals.sync_completed, Calendar, **done)
-
-
-def _upsert(
-    calendar: Calendar,
-    items: list[dict[str, Any]],
-    *,
-    previous: changes.Previous | None = None,
-) -> list[EventRow]:
-    """Store Google's events and record the changes in the log. `previous` is what the store
-    held before (given by a full sync, which wiped it); None means: read it from the store.
-    Any text is storable (see event_fields.storable); should a batch still fail in the
-    database, its events are stored one by one and a bad one is skipped and logged, so that
-    one event never stops the calendar's sync. Returns the rows stored."""
-    rows = [row for row in (_row(calendar, item) for item in items) if row is not None]
-    _changes_record(calendar, rows, previous)
-    if not rows:
-        return []
-    try:
-        with transaction.atomic():  # a savepoint: the sync's transaction survives a failure
-            _bulk_upsert(calendar, rows)
-    except DatabaseError:
-        return [row for row in rows if _upsert_one(calendar, row)]
-    return rows
-
-
-def events_upsert(*, calendar: Calendar, items: list[dict[str, Any]]) -> list[EventRow]:
-    """Store Google's events as a sync does (changes recorded), for a caller that builds
-    the read model's rows itself (the first window, services/first_window.py)."""
-    return _upsert(calendar, items)
-
-
-def _changes_record(
-    calendar: Calendar, rows: list[EventRow], previous: changes.Previous | None
-) -> None:
-    if previous is None:
-        previous = changes.previous_of(calendar=calendar, ids=[row.google_id for row in rows])
-    if previous or calendar.sync_token:
-        changes.changes_record_events(calendar=calendar, events=rows, previous=previous)
-
-
-def _refresh_instances(calendar: Calendar, rows: list[EventRow]) -> None:
-    series, ids = instances.affected(row.data for row in rows)
-    instances.instances_refresh(calendar=calendar, series_ids=series, event_ids=ids)
-
-
-def _google_id(item: Any) -> str:
-    """The id an item is stored under ("" for an item without one)."""
-    return storable_text(str(item.get("id") or "")) if isinstance(item, dict) else ""
-
-
-def _row(calendar: Calendar, item: Any) -> EventRow | None:
-    google_id = _google_id(item)
-    if not google_id or len(google_id) > 1024:
-        logger.warning("Skipped an event without a usable id in calendar %s", calendar.pk)
-        return None
-    text, clean = json_text(item)
-    columns = event_columns(item, calendar.time_zone, clean=clean)
-    return EventRow(google_id, item, **columns, json=text if clean else storable_json(item))
-
-
-def _bulk_upsert(calendar: Calendar, rows: list[EventRow]) -> None:
-    """Insert the rows, or update the stored ones with the same id (what bulk_create with
-    update_conflicts did, without its model objects)."""
-    when = bulk.datetime_param(Event)
-    values = [
-        (
-            calendar.pk,
-            r.google_id,
-            r.status,
-            r.summary,
-            when(r.start),
-            when(r.end),
-            r.time_zone,
-            r.all_day,
-            r.recurring_event_id,
-            r.is_recurring,
-            when(r.updated),
-            r.etag,
-            r.attendees,
-            r.event_type,
-            r.json,
-        )
-        for r in rows
-    ]
-    bulk.insert(
-        Event, INSERT_COLUMNS, values, unique=["calendar_id", "google_id"], update=UPSERT_FIELDS
-    )
-
-
-def _upsert_one(calendar: Calendar, row: EventRow) -> bool:
-    try:
-        with transaction.atomic():
-            _bulk_upsert(calendar, [row])
-    except DatabaseError:
-        logger.exception("Skipped event %r of calendar %s", row.google_id[:64], calendar.pk)
-        return False
-    return True
-
-
-def events_wipe(*, calendar: Calendar) -> None:
-    """Delete the calendar's events (its instance rows must be gone already). Django's
-    `delete()` would first load every event, data and all, because their ICS fragments
-    cascade: a calendar's worth of rows in memory. Here the fragments go in one query and the
-    events in another; a new relation to Event must be deleted here too."""
-    IcsFragment.objects.filter(event__calendar=calendar).delete()
-    Event.objects.filter(calendar=calendar)._raw_delete(Event.objects.db)
-
-
-def events_store(*, calendar: Calendar, items: list[dict[str, Any]]) -> int:
-    """Upsert events as Google returned them (the API's write path stores what it wrote),
-    with their changes recorded and the read model's rows rebuilt, in one transaction."""
-    with transaction.atomic():
-        stored = _upsert(calendar, items)
-        _refresh_instances(calendar, stored)
-        Calendar.objects.filter(pk=calendar.pk).update(last_activity_at=timezone.now())
-    return len(stored)
 
 
 def sync_unqueue(*, calendar_id: int) -> None:

@@ -115,7 +115,7 @@ def test_preferences_have_defaults_and_refuse_unknown_names(alice: Any) -> None:
 
 
 def test_an_item_sync_cannot_store_is_not_recorded_and_stops_nothing(alice: Any) -> None:
-    from calendar_api.services.sync import events_store
+    from calendar_api.services.event_rows import events_store
 
     good = {
         "id": "storedhere01",

@@ -286,13 +286,13 @@ def test_two_scheduler_ticks_at_the_same_moment_enqueue_one_next_tick(
 def test_a_disconnect_racing_a_sync_that_is_writing_deletes_everything_and_neither_fails(
     alice: GoogleAccount, gcal: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from calendar_api.services import sync
+    from calendar_api.services import event_rows
     from calendar_api.services.accounts import account_disconnect
 
     calendar = primary(alice)
     change_at_google(gcal)
     written, proceed = threading.Event(), threading.Event()
-    upsert = sync._upsert
+    upsert = event_rows.upsert
 
     def upsert_then_pause(*args: Any, **kwargs: Any) -> Any:
         changed = upsert(*args, **kwargs)
@@ -300,7 +300,7 @@ def test_a_disconnect_racing_a_sync_that_is_writing_deletes_everything_and_neith
         proceed.wait(JOIN_TIMEOUT)
         return changed
 
-    monkeypatch.setattr(sync, "_upsert", upsert_then_pause)
+    monkeypatch.setattr(event_rows, "upsert", upsert_then_pause)
 
     def race(i: int) -> str:
         if i == 0:

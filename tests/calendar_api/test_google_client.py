@@ -10,7 +10,7 @@ import pytest
 
 from calendar_api.google import client, errors
 from calendar_api.models import Event
-from calendar_api.services import sync
+from calendar_api.services import event_rows, sync
 from calendar_api.tasks import sync_calendar
 from google_emulator.calendar.generate import generate
 from tests.emulator.clients import control
@@ -27,7 +27,7 @@ def test_a_401_in_the_middle_of_a_full_sync_replays_only_that_page(
     with state.lock:
         generate(state.calendars, state.calendars.calendars["alice@example.com"], 2 * PAGE)
     fetched: list[int] = []
-    real_execute, real_upsert = client.execute, sync._upsert
+    real_execute, real_upsert = client.execute, event_rows.upsert
 
     def execute(request: Any, **kwargs: Any) -> Any:
         answer = real_execute(request, **kwargs)
@@ -43,7 +43,7 @@ def test_a_401_in_the_middle_of_a_full_sync_replays_only_that_page(
         return real_upsert(calendar, items, **kwargs)
 
     monkeypatch.setattr(client, "execute", execute)
-    monkeypatch.setattr(sync, "_upsert", upsert)
+    monkeypatch.setattr(event_rows, "upsert", upsert)
     old_token = alice.access_token
     calendar.sync_token = ""
     calendar.save(update_fields=["sync_token"])
@@ -84,3 +84,37 @@ def test_a_sync_retries_a_retryable_error_and_not_a_permanent_one(alice: Any, go
     google.emulator.clear_faults()
     fault(google, "calendar.events.list", status=404, reason="notFound", times=10)
     assert sync_calendar.call(calendar_id=calendar.pk) == "failed"
+
+
+def test_accounts_share_one_built_service_and_the_processs_connections(
+    alice: Any, connect: Any, google: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service is built once for every account, and an HTTP object (its open connection
+    with a server that keeps it, as Google does) serves the next request, whatever thread
+    reads it: here four syncs of two accounts, their pages read on threads of their own."""
+    import httplib2
+    from googleapiclient.discovery import build_from_document
+
+    from calendar_api.google import transport
+
+    assert connect("bob@example.com").status_code == 200
+    bob = type(alice).objects.get(email="bob@example.com")
+    transport._collection.cache_clear()
+    monkeypatch.setattr(transport, "_connections", transport._Connections())
+    made: list[str] = []
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        made.append("service")
+        return build_from_document(*args, **kwargs)
+
+    class Http(httplib2.Http):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            made.append("http")
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr("calendar_api.google.transport.build_from_document", build)
+    monkeypatch.setattr(httplib2, "Http", Http)
+    for account in (alice, bob, alice, bob):
+        calendar = account.calendars.get(primary=True)
+        assert sync.calendar_sync(calendar=calendar).mode == "incremental"
+    assert made == ["service", "http"]  # the events collection, and one HTTP object

@@ -21,7 +21,7 @@ from calendar_api import api, signals
 from calendar_api.google.errors import ReauthRequired
 from calendar_api.models import Calendar, GoogleAccount, StoreChange
 from calendar_api.services.accounts import account_disconnect
-from calendar_api.services.sync import events_store
+from calendar_api.services.event_rows import events_store
 from calendar_api.services.tokens import account_access_token
 from calendar_api.tasks import sync_calendar
 from tests.calendar_api.conftest import INIT, path_of, query

@@ -273,7 +273,7 @@ def test_an_event_in_two_calendars_counts_once(alice: Any, indexed: bool) -> Non
     from calendar_api.models import Calendar
     from calendar_api.reads import window as read_model
     from calendar_api.services import instances
-    from calendar_api.services.sync import events_store
+    from calendar_api.services.event_rows import events_store
 
     mine = alice.calendars.get(primary=True)
     team = Calendar.objects.create(account=alice, google_id="team@example.com", time_zone="UTC")

@@ -16,7 +16,7 @@ from django.test import Client
 
 from calendar_api import validation
 from calendar_api.kits.recurrence_rules import ITERATION_BUDGET
-from calendar_api.services.sync import events_store
+from calendar_api.services.event_rows import events_store
 from tests.calendar_api.api.conftest import API, events_url, send
 from tests.calendar_api.conftest import truth
 
