@@ -15,7 +15,7 @@ from django.test import Client
 
 from calendar_api.kits.event_fields import readable, storable
 from calendar_api.models import Calendar, Event, GoogleAccount
-from calendar_api.services import sync
+from calendar_api.services import event_rows, sync
 from calendar_api.services.sync import calendar_sync
 from calendar_api.tasks import sync_calendar
 from tests.calendar_api.api.conftest import events_url, send
@@ -96,7 +96,7 @@ def test_a_sync_that_fails_for_any_reason_is_recorded_and_retried(
     def broken(*args: Any, **kwargs: Any) -> int:
         raise DatabaseError("the disk is full")
 
-    monkeypatch.setattr(sync, "_upsert", broken)
+    monkeypatch.setattr(event_rows, "upsert", broken)
     monkeypatch.setattr(sync, "sync_request", lambda **kw: queued.append(kw))
     assert sync_calendar.call(calendar_id=calendar.pk, attempt=2) == "retrying"
 
