@@ -6,7 +6,7 @@
 # - the installed calendar_api carries its migrations, templates, static files, the built web
 #   bundle and py.typed, and neither the bundle's sources nor the demo project, tests, bench;
 # - in a Django project holding only the app (and the apps it needs), every module of
-#   calendar_api imports (but the one for the `rq` extra) and every migration applies on SQLite:
+#   calendar_api imports (but those for the `rq`, `celery` and `redis` extras) and every migration applies on SQLite:
 #   the declared dependencies suffice;
 # - every module of the emulator imports with only its own dependencies, and its console script
 #   serves `/__emulator__/health` on a free loopback port (the OS picks it) and stops on
@@ -157,7 +157,11 @@ django.setup()
 import calendar_api  # noqa: E402
 from django.urls import URLResolver, get_resolver  # noqa: E402
 
-EXTRAS = {"calendar_api.operations.rq_worker": "rq"}  # modules that need an extra installed
+EXTRAS = {  # modules that need an extra installed
+    "calendar_api.operations.rq_worker": "rq",
+    "calendar_api.management.commands.celery_worker": "celery",
+    "calendar_api.db.buckets_redis": "redis",
+}
 names = [m.name for m in pkgutil.walk_packages(calendar_api.__path__, "calendar_api.")]
 for name in names:
     if name not in EXTRAS:

@@ -45,7 +45,6 @@ from typing import Any, Protocol
 from calendar_api import metrics
 from calendar_api.conf import app_settings
 from calendar_api.db.buckets import SqlBuckets
-from calendar_api.db.buckets_redis import RedisBuckets
 from calendar_api.google import errors
 
 FORGET_STRIKES_AFTER = 300.0  # seconds without a rate-limit answer that reset the backoff
@@ -155,7 +154,12 @@ class Store(Protocol):
 
 @cache
 def _store(redis_url: str, database: str) -> Store:
-    return RedisBuckets(redis_url) if redis_url else SqlBuckets(database)
+    if not redis_url:
+        return SqlBuckets(database)
+    # Redis is optional (the `redis` extra; RQ's and Celery's bring it too): imported only here.
+    from calendar_api.db.buckets_redis import RedisBuckets
+
+    return RedisBuckets(redis_url)
 
 
 def store(cfg: Config | None = None) -> Store:
