@@ -181,7 +181,7 @@ class SqlBuckets:
             return self._connection
         settings_dict = dict(connections[self.alias].settings_dict)
         if settings_dict["ENGINE"].endswith("sqlite3"):
-            settings_dict["NAME"] = f"{settings_dict['NAME']}-budget"
+            settings_dict["NAME"] = sqlite_budget_name(str(settings_dict["NAME"]))
         backend: Any = load_backend(settings_dict["ENGINE"])
         connection: BaseDatabaseWrapper = backend.DatabaseWrapper(settings_dict, self.alias)
         connection.inc_thread_sharing()  # one per process, its threads in turn (self._lock)
@@ -195,3 +195,12 @@ class SqlBuckets:
             with contextlib.suppress(DatabaseError):
                 self._connection.close()
         self._connection = None
+
+
+def sqlite_budget_name(name: str) -> str:
+    """The SQLite database of the buckets beside the database `name`: a file beside its file,
+    or, for an in-memory database (a host's tests on SQLite), one in memory of its own (no
+    other process can share an in-memory database anyway)."""
+    if name == ":memory:" or "mode=memory" in name:
+        return ":memory:"
+    return f"{name}-budget"

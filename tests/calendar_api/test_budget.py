@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from calendar_api.conf import app_settings
+from calendar_api.db.buckets import sqlite_budget_name
 from calendar_api.google import budget
 from calendar_api.google.budget import BudgetDeferred, Priority, Work
 from calendar_api.google.config import load_config
@@ -104,6 +105,20 @@ def probe_result(process: subprocess.Popen[str]) -> Any:
 
 
 # -- buckets ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "budget_name"),
+    [
+        ("/srv/calendar/db.sqlite3", "/srv/calendar/db.sqlite3-budget"),
+        (":memory:", ":memory:"),
+        ("file:memorydb_default?mode=memory&cache=shared", ":memory:"),  # Django's test DB
+    ],
+)
+def test_on_sqlite_the_buckets_live_beside_the_database_or_in_memory(
+    name: str, budget_name: str
+) -> None:
+    assert sqlite_budget_name(name) == budget_name
 
 
 def test_a_bucket_holds_a_tenth_of_the_minute_and_refills_with_the_rest() -> None:
