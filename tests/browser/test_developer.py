@@ -3,6 +3,7 @@ phone's 390 px and at desktop width, in en-US and en-GB, with axe at 0 violation
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from google_emulator import EmulatorServer
 from tests.browser.test_ui import assert_accessible
+from tests.support import clock
 from tests.support.browser import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,6 +30,8 @@ LAYOUTS = [
 def sized(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     viewport, locale = request.param
     context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Europe/London")
+    if clock.pinned() is not None:  # the page's clock at the run's (pinned) now
+        context.clock.install(time=dt.datetime.now(dt.UTC))
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     yield context.new_page()
     context.close()
