@@ -129,7 +129,8 @@ class Calendar(models.Model):
     # The worker whose heartbeat keeps the lease held past sync_lease_until (services/leases).
     sync_lease_holder = models.CharField(max_length=255, blank=True, default="", db_index=True)
     sync_requested = models.BooleanField(default=False)
-    sync_queued = models.BooleanField(default=False)  # a sync job is waiting in the queue
+    # a sync is coming: its job waits in the queue, or the running sync will go once more
+    sync_queued = models.BooleanField(default=False)
     sync_queued_at = models.DateTimeField(null=True, blank=True)  # a stale flag is swept
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The last sign of life (a notification, a write through the API, a sync that found

@@ -68,8 +68,10 @@ def calendar_sync(*, calendar: Calendar) -> SyncOutcome:
             if not released:
                 leases.lease_release(calendar.pk)
         held = not released and leases.lease_take(calendar.pk)  # asked for meanwhile: again
-    if outcome.mode == "busy":  # the running sync goes once more for us: nothing is queued
-        Calendar.objects.filter(pk=calendar.pk).update(sync_queued=False, sync_queued_at=None)
+    # "busy": the running sync goes once more for us, and the queued flag stays set until it
+    # does (its lease_take clears it), so a burst of triggers meanwhile adds no job. A worker
+    # with many threads would otherwise take each trigger's job at once, find the sync busy,
+    # clear the flag and let the next trigger queue another.
     return outcome
 
 
