@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EMULATOR_PORT ?= 8765
-PYTEST_ARGS ?= -n 2
+# Two processes; idle ones take work from busy ones (the browser tests are long and uneven).
+PYTEST_ARGS ?= -n 2 --dist worksteal
 EMULATOR_ARGS ?=
 SYNC_PATH := calendar_api/services/sync.py calendar_api/services/instances.py calendar_api/services/instance_build.py calendar_api/services/tokens.py calendar_api/google calendar_api/kits/prefetch.py calendar_api/tasks.py calendar_api/jobs.py
 
@@ -88,7 +89,8 @@ test: install browser
 # own live on the real date. Every date runs; the target fails if one did. Left out for time
 # (they still run in make test): bad input, ownership, the webhook endpoints' API and the
 # schema's fuzzing, whose tests do no date arithmetic (about 40 s of test time per date), and
-# the recurrence corpus, whose every window is written out (about 15 s per date).
+# the recurrence corpus, whose every window is written out (about 15 s per date). Tests marked
+# one_way_per_date run in one locale and width per date (tests/conftest.py).
 DATES ?= tests/dates.txt
 DATES_PYTEST_ARGS ?= $(PYTEST_ARGS) \
   --ignore=tests/calendar_api/api/test_api_schema.py \

@@ -53,9 +53,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if clock.pinned() is None:
         return
     left_out = [item for item in items if item.get_closest_marker("real_clock")]
+    left_out += _other_ways(items, clock.pin_number())
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("real_clock")]
+        kept = set(map(id, items)) - set(map(id, left_out))
+        items[:] = [item for item in items if id(item) in kept]
+
+
+def _other_ways(items: list[pytest.Item], number: int) -> list[pytest.Item]:
+    """A test marked `one_way_per_date("param")` runs in every way (the values of that
+    parameter: locale and width) under the real clock, and in one of them under a pinned date,
+    a different one for each date of tests/dates.txt in turn: every way meets two or more of
+    the dates, and a date's run is shorter by three browser runs in four."""
+    ways: dict[tuple[str, str], set[int]] = {}
+    marked = []
+    for item in items:
+        marker = item.get_closest_marker("one_way_per_date")
+        callspec = getattr(item, "callspec", None)
+        if marker is None or callspec is None or marker.args[0] not in callspec.indices:
+            continue
+        key = (f"{item.path}::{item.originalname}", marker.args[0])  # type: ignore[attr-defined]
+        ways.setdefault(key, set()).add(callspec.indices[marker.args[0]])
+        marked.append((item, key, callspec.indices[marker.args[0]]))
+    return [item for item, key, way in marked if way != number % len(ways[key])]
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from tests.browser.test_ui import assert_accessible
 from tests.support import clock
 from tests.support.browser import connect
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_way_per_date("sized")]
 PHONE, DESKTOP = ViewportSize(width=390, height=844), ViewportSize(width=1280, height=900)
 LAYOUTS = [
     pytest.param((PHONE, "en-US"), id="390-en-US"),

@@ -27,7 +27,7 @@ from tests.browser.everyday_support import (
 from tests.support import clock
 from tests.support.browser import connect, run_jobs
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_way_per_date("way")]
 
 
 @pytest.fixture

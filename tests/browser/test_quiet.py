@@ -24,7 +24,7 @@ from tests.browser.test_calendar import assert_accessible, today
 from tests.support import clock
 from tests.support.browser import connect
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_way_per_date("layout")]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 LAYOUTS = [(PHONE, "en-GB"), (DESKTOP, "en-US"), (PHONE, "en-US"), (DESKTOP, "en-GB")]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import zlib
 import zoneinfo
+from pathlib import Path
 
 DEFAULT_ZONE = "UTC"
 
@@ -45,3 +47,14 @@ def browser_zone() -> str:
     """The browser's time zone: the pin's, else UTC; never the machine's own."""
     pin = pinned()
     return pin.zone if pin else DEFAULT_ZONE
+
+
+def pin_number() -> int:
+    """Which pin this is: its line among the dates of tests/dates.txt (0, 1, ...), or for a
+    date given by hand a number drawn from its text. Tests marked `one_way_per_date` use it to
+    pick the way (locale and width) they run in under this date."""
+    text = os.environ.get("TEST_NOW", "").strip()
+    dates = Path(__file__).resolve().parents[1] / "dates.txt"
+    lines = [line.split("#")[0].strip() for line in dates.read_text().splitlines()]
+    listed = [line for line in lines if line]
+    return listed.index(text) if text in listed else zlib.crc32(text.encode())
