@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CalendarApiConfig(AppConfig):
@@ -17,3 +18,7 @@ class CalendarApiConfig(AppConfig):
         task_started.connect(logs.on_task_started, dispatch_uid="calendar-job-log-start")
         task_finished.connect(logs.on_task_finished, dispatch_uid="calendar-job-log")
         task_finished.connect(heartbeat.on_task_finished, dispatch_uid="calendar-heartbeat")
+        if str(getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")).startswith(
+            "django_tasks_fennel"
+        ):
+            heartbeat.celery_connect()

@@ -8,13 +8,20 @@ A job delayed with `run_after` counts from when it became due, not from when it 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
 
 from django.db.models import Case, F, Min, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+logger = logging.getLogger(__name__)
+QUEUED_AT = "calendar_queued_at"  # Celery: a header of each job's message (epoch seconds)
 
 
 def _database_oldest() -> float:
@@ -36,7 +43,7 @@ def _rq_oldest() -> float:
     waiting: list[dt.datetime] = []
     for name in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
         queue = django_rq.get_queue(name)
-        head = queue.get_jobs(0, 0)
+        head = queue.get_jobs(0, 1)  # the oldest (RQ 2: a length of 0 is no job at all)
         if head and head[0].enqueued_at:
             waiting.append(_aware(head[0].enqueued_at))
         scheduled = ScheduledJobRegistry(queue=queue)  # type: ignore[no-untyped-call]
@@ -50,16 +57,38 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _celery_oldest() -> float:
+    """Celery on Redis: each queue is a list per priority step (kombu pushes on the left and
+    workers pop on the right, so the oldest message is the last), its message stamped when
+    it was queued (on_celery_publish). Jobs delayed with `run_after` are held by a worker until
+    due, not listed: they are not counted."""
+    from celery import current_app
+    from kombu.transport.redis import PRIORITY_STEPS
+
+    client = current_app.backend.client
+    separator = "\x06\x16"  # kombu's Redis transport: "<queue><separator><priority step>"
+    now = timezone.now().timestamp()
+    waiting: list[float] = []
+    for queue in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
+        for step in PRIORITY_STEPS:
+            oldest = client.lindex(f"{queue}{separator}{step}" if step else queue, -1)
+            queued_at = json.loads(oldest).get("headers", {}).get(QUEUED_AT) if oldest else None
+            if isinstance(queued_at, int | float):
+                waiting.append(queued_at)
+    return max([0.0] + [now - since for since in waiting])
+
+
 OLDEST: dict[str, Callable[[], float]] = {
     "django_tasks_db": _database_oldest,
     "django_tasks_rq": _rq_oldest,
+    "django_tasks_fennel": _celery_oldest,
 }
 
 
 def oldest_waiting_seconds() -> float:
     """Age of the oldest job that is due and not yet started (0 when the queue is empty)."""
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-    probe = OLDEST.get(type(backend).__module__.split(".")[0])
+    probe = OLDEST.get(_engine(type(backend)))
     return probe() if probe else 0.0
 
 
@@ -69,8 +98,7 @@ class WorkerDied(Exception):
 
 def _database_dead_jobs_fail(worker: str) -> int:
     """The database queue leaves such a job RUNNING for ever: mark it FAILED. (RQ's own
-    maintenance fails a dead worker's jobs, as AbandonedJobError; Celery's broker gives an
-    unacknowledged message to another worker.)"""
+    maintenance fails a dead worker's jobs, as AbandonedJobError.)"""
     from django_tasks_db.models import DBTaskResult
 
     failed = 0
@@ -81,11 +109,62 @@ def _database_dead_jobs_fail(worker: str) -> int:
     return failed
 
 
-DEAD_JOBS: dict[str, Callable[[str], int]] = {"django_tasks_db": _database_dead_jobs_fail}
+def running_key(worker: str) -> str:
+    """Celery: the Redis set of the jobs a worker process is running (operations/heartbeat.py)."""
+    return f"calendar:jobs-running:{worker}"
+
+
+def _engine(backend_class: type) -> str:
+    return backend_class.__module__.split(".")[0]
+
+
+def on_celery_publish(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    if headers is not None:
+        headers.setdefault(QUEUED_AT, timezone.now().timestamp())
+
+
+def _celery_dead_jobs_fail(worker: str) -> int:
+    """Celery's result stays STARTED for ever when its worker dies mid-job (acknowledged on
+    receipt, the job is not handed to another worker): mark the jobs the dead worker noted
+    as running FAILED, keeping what the result recorded (task, arguments, worker)."""
+    from celery import current_app, states
+
+    results = current_app.backend
+    key = running_key(worker)
+    failed = 0
+    for raw in results.client.smembers(key):
+        job_id = raw.decode()
+        meta = results.get_task_meta(job_id)
+        if meta.get("status") != states.STARTED:
+            continue  # it finished after all, or its record expired
+        request = SimpleNamespace(  # what Celery stores of a job with result_extended
+            task=meta.get("name"),
+            args=meta.get("args"),
+            kwargs=meta.get("kwargs"),
+            hostname=meta.get("worker"),
+            retries=meta.get("retries"),
+            delivery_info=None,
+            children=[],
+            group=None,
+            parent_id=None,
+            stamps=None,
+        )
+        error = WorkerDied(f"Worker {worker} stopped beating while running this job.")
+        trace = f"{WorkerDied.__module__}.{WorkerDied.__name__}: {error}"
+        results.store_result(job_id, error, states.FAILURE, traceback=trace, request=request)
+        failed += 1
+    results.client.delete(key)
+    return failed
+
+
+DEAD_JOBS: dict[str, Callable[[str], int]] = {
+    "django_tasks_db": _database_dead_jobs_fail,
+    "django_tasks_fennel": _celery_dead_jobs_fail,
+}
 
 
 def dead_jobs_fail(*, worker: str) -> int:
     """Mark the jobs that `worker` (dead) was running as failed; returns how many."""
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-    marker = DEAD_JOBS.get(type(backend).__module__.split(".")[0])
+    marker = DEAD_JOBS.get(_engine(type(backend)))
     return marker(worker) if marker else 0

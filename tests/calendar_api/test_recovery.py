@@ -35,7 +35,7 @@ from tests.calendar_api.test_worker import (
     sync_results,
     wait_for,
 )
-from tests.support.jobs import uses_celery, uses_rq
+from tests.support.jobs import uses_rq
 from tests.support.loops import run_apart
 
 start_worker = workers.start_worker  # the fixtures: real db_worker processes, the counter
@@ -145,9 +145,9 @@ def test_a_worker_killed_mid_full_sync_is_resumed_by_another_within_30_seconds(
     print(f"the calendar was complete {seconds:.1f} s after the kill (lease 20 s)")
     assert seconds <= 30 + SYNC_ALLOWANCE, survivor.output()
     assert_no_duplicates(calendar)
-    # The database queue's row is marked by the keeper; RQ's own maintenance fails a dead
-    # worker's job a minute later; Celery's result stays STARTED (docs/operations.md).
-    if not (uses_rq() or uses_celery()):
+    # The keeper marks the database queue's row and Celery's result; RQ's own maintenance
+    # fails a dead worker's job a minute later.
+    if not uses_rq():
         (job,) = sync_results(calendar)[:1]
         assert job.status == "FAILED" and job.worker_ids == [doomed.name]
         assert "WorkerDied" in job.errors[0].exception_class_path

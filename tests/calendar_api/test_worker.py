@@ -28,6 +28,7 @@ from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from calendar_api.conf import app_settings
 from calendar_api.google.config import load_config
 from calendar_api.models import Calendar, GoogleAccount, WatchChannel
+from calendar_api.operations.queues import oldest_waiting_seconds
 from calendar_api.services import scheduler
 from calendar_api.services.sync import sync_request
 from google_emulator import EmulatorServer
@@ -228,6 +229,19 @@ def test_a_worker_process_brings_a_change_made_at_google_into_the_store(
     assert statuses(calendar) == [("SUCCESSFUL", "incremental")]
     assert_no_duplicates(calendar)
     assert worker.stop() == 0  # SIGTERM: a clean exit
+
+
+def test_the_age_of_the_oldest_waiting_job_is_measured_on_each_engine(
+    google: EmulatorServer, start_worker: Callable[[], Worker]
+) -> None:
+    """/readyz and /metrics report how long the oldest due job has waited: on the database
+    queue, on RQ, and on Celery (its messages stamped when queued)."""
+    assert oldest_waiting_seconds() == 0
+    tasks.scheduler_tick.enqueue()  # no worker yet: it waits
+    time.sleep(1.5)
+    assert 1.0 <= oldest_waiting_seconds() < CONVERGE_WITHIN
+    worker = start_worker()
+    wait_for(lambda: oldest_waiting_seconds() == 0, "an empty queue", [worker])
 
 
 def test_two_worker_processes_run_a_burst_of_20_sync_jobs_each_once_and_one_at_a_time(
