@@ -94,19 +94,21 @@ class BudgetDeferred(errors.GoogleError):
 
 @dataclass(frozen=True)
 class Config:
-    enabled: bool = True
-    project_per_minute: int = 10_000  # Standard Tier (see the docstring)
-    user_per_minute: int = 600
-    burst: float = 0.1  # share of a minute's figure a bucket holds
-    reserve: float = 0.3  # share of a bucket the background leaves for a person waiting
-    calendar_daily: int = 500  # background calls per calendar per (UTC) day; 0: no cap
-    interactive_wait: float = 10.0  # seconds a person's call may wait for a token
-    background_wait: float = 5.0  # longer waits defer the job
-    backoff_base: float = 1.0  # seconds, doubled per strike, without Retry-After
+    """The budget's settings (config(): GOOGLE_CALENDAR's keys, with their defaults there)."""
+
+    enabled: bool
+    project_per_minute: int
+    user_per_minute: int
+    burst: float  # share of a minute's figure a bucket holds
+    reserve: float  # share of a bucket the background leaves for a person waiting
+    calendar_daily: int  # background calls per calendar per (UTC) day; 0: no cap
+    interactive_wait: float  # seconds a person's call may wait for a token
+    background_wait: float  # longer waits defer the job
+    backoff_base: float  # seconds, doubled per strike, without Retry-After
+    window: float  # the quota's window (Google: a minute)
+    redis_url: str
+    database: str
     backoff_cap: float = 64.0
-    window: float = 60.0  # the quota's window (Google: a minute)
-    redis_url: str = ""
-    database: str = "default"
 
     def bucket(self, per_window: int) -> tuple[float, float]:
         """(capacity, tokens per second) of a bucket that never lets a window exceed

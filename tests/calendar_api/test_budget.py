@@ -122,7 +122,7 @@ def test_on_sqlite_the_buckets_live_beside_the_database_or_in_memory(
 
 
 def test_a_bucket_holds_a_tenth_of_the_minute_and_refills_with_the_rest() -> None:
-    capacity, rate = budget.Config().bucket(10_000)
+    capacity, rate = budget.config().bucket(10_000)
     assert capacity == 1_000
     assert capacity + rate * 60 == pytest.approx(10_000)  # never more in a sliding minute
 
@@ -139,7 +139,7 @@ def test_a_token_is_taken_once_and_the_empty_bucket_says_how_long_to_wait(shared
 
 def test_the_background_leaves_the_reserve_to_a_person_waiting(shared: str) -> None:
     store = budget.store()
-    cfg = budget.Config()
+    cfg = budget.config()
     capacity = 10.0
     now = time.time()
     taken = 0
