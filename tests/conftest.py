@@ -4,6 +4,9 @@ pinned by TEST_NOW (tests/support/clock.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import glob
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +36,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if pin is not None and _travel is None:
         _travel = time_machine.travel(pin.instant, tick=True)
         _travel.start()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Each process's SQLite test database goes (pytest-django drops it) with what lives beside
+    it: its WAL files and the call budget's store (`<name>-budget`, calendar_api/db/buckets.py),
+    which were left in the project's folder, a few per run."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    if "sqlite3" in database["ENGINE"] and name and not name.startswith(("file:", ":memory:")):
+        for leftover in glob.glob(glob.escape(name) + "*"):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
