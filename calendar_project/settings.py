@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 import django_stubs_ext
 from dotenv import load_dotenv
 
@@ -45,7 +46,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_tasks",
+    *(["django_tasks"] if django.VERSION < (6,) else []),  # the backport; Django 6 has its own
     "django_tasks_db",
     "django_prometheus",
     "calendar_api",

@@ -11,7 +11,8 @@ gunicorn, uvicorn, any WSGI or ASGI server): `calendar_project/wsgi.py` and `asg
   (`heap_freeze`, the worker does the same).
 
 uvicorn with `--workers N` imports the application inside each worker's running event loop,
-where Django refuses database queries; the check then runs in a thread of its own.
+where Django refuses database queries (and Django 6's system checks ask the database for its
+features): the checks then run in a thread of their own.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import asyncio
 import gc
 import logging
 import threading
+from collections.abc import Callable
 
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from calendar_api.operations.redaction import install_redaction
 from calendar_api.services.scheduler import pushed_calendars_check
@@ -32,10 +34,14 @@ logger = logging.getLogger(__name__)
 
 
 def server_start() -> None:
-    deploy_checks()
+    _outside_the_event_loop(_start_checks)
     install_redaction()
-    _check_pushed_calendars()
     heap_freeze()
+
+
+def _start_checks() -> None:
+    deploy_checks()
+    _pushed_calendars_check()
 
 
 def heap_freeze() -> None:
@@ -55,25 +61,29 @@ def deploy_checks() -> None:
         raise ImproperlyConfigured(f"Refusing to serve:\n{lines}")
 
 
-def _check_pushed_calendars() -> None:
+def _outside_the_event_loop(work: Callable[[], None]) -> None:
+    """Run `work` here, or inside a running event loop in a thread of its own, which closes the
+    connections it opened; its error is raised here either way."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # no event loop: the usual case
-        _pushed_calendars_check()
+        work()
         return
-    thread = threading.Thread(target=_pushed_calendars_check_apart, name="startup-check")
+    failed: list[BaseException] = []
+
+    def apart() -> None:
+        try:
+            work()
+        except BaseException as error:  # raised again in the caller's thread
+            failed.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=apart, name="server-start")
     thread.start()
     thread.join()
-
-
-def _pushed_calendars_check_apart() -> None:
-    """The check in a thread of its own, which closes the connection it opened."""
-    from django.db import connection
-
-    try:
-        _pushed_calendars_check()
-    finally:
-        connection.close()
+    if failed:
+        raise failed[0]
 
 
 def _pushed_calendars_check() -> None:

@@ -50,6 +50,10 @@ def test_the_backport_in_installed_apps_on_django_6_is_a_warning(
     on_django_6: None, settings: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.INSTALLED_APPS = [
+        *(a for a in settings.INSTALLED_APPS if a != "django_tasks"),
+        "django_tasks",
+    ]
     [warning] = app_checks.check_tasks()
     assert warning.id == "calendar_api.W020"
 
