@@ -5,7 +5,8 @@ Each session makes a virtualenv (outside the repository), installs the two wheel
 packaging/quickstart_check.py in it: docs/quickstart.md from `startproject` to a week read
 through the Python API and the REST API, and a host's own pytest file, with Django's user model
 and with an e-mail one. The repository's own suite runs on the main environment (.venv: Django
-5.2, Python 3.11), in `make test`.
+5.2, Python 3.11), in `make test`; the `suite_django6` session runs it, but for the browser
+tests and the emulator's own, on Django 6 and Python 3.13 from the source tree.
 
     nox                      # every session
     nox -s django52-3.11     # one
@@ -57,3 +58,18 @@ def django52(session: nox.Session) -> None:
 def django6(session: nox.Session) -> None:
     """The current Django 6.x (its built-in django.tasks)."""
     quickstart(session, DJANGO["django6"][0])
+
+
+@nox.session(python="3.13")
+def suite_django6(session: nox.Session) -> None:
+    """The repository's suite on Django 6 and Python 3.13: the app's tests (tests/calendar_api,
+    on SQLite and the database queue) and the recurrence corpus. The browser tests and the
+    emulator's conformance suite do not touch Django's version; they run in `make test`."""
+    session.install("-r", str(HERE / "requirements-dev.txt"))
+    session.install(DJANGO["django6"][0])  # over the pinned 5.2 (pip says what it displaced)
+    session.chdir(HERE)
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
+        "--dist", "worksteal", "tests/calendar_api", "tests/recurrence",
+        *session.posargs,
+    )  # fmt: skip

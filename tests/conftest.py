@@ -38,6 +38,16 @@ def pytest_configure(config: pytest.Config) -> None:
         _travel.start()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's, and at the end the call budget's own database connection closed before
+    the test databases are dropped (PostgreSQL refuses to drop a database in use)."""
+    yield
+    from calendar_api.google import budget
+
+    budget.stores_close()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Each process's SQLite test database goes (pytest-django drops it) with what lives beside
     it: its WAL files and the call budget's store (`<name>-budget`, calendar_api/db/buckets.py),

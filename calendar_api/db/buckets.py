@@ -190,6 +190,10 @@ class SqlBuckets:
         self._connection, self._pid = connection, os.getpid()
         return connection
 
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
     def _close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
             with contextlib.suppress(DatabaseError):

@@ -75,6 +75,9 @@ class RedisBuckets:
         self._block = self.client.register_script(BLOCK)
         self._day_spend = self.client.register_script(DAY_SPEND)
 
+    def close(self) -> None:
+        self.client.close()
+
     def take(
         self, key: str, *, n: int, capacity: float, rate: float, floor: float, now: float
     ) -> float:

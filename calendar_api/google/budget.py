@@ -39,7 +39,6 @@ import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
 from calendar_api import metrics
@@ -152,16 +151,31 @@ class Store(Protocol):
         self, key: str, *, capacity: float, rate: float, now: float
     ) -> tuple[float, float]: ...
     def clear(self) -> None: ...
+    def close(self) -> None: ...
 
 
-@cache
+_stores: dict[tuple[str, str], Store] = {}  # one per process and configuration
+
+
 def _store(redis_url: str, database: str) -> Store:
-    if not redis_url:
-        return SqlBuckets(database)
-    # Redis is optional (the `redis` extra; RQ's and Celery's bring it too): imported only here.
-    from calendar_api.db.buckets_redis import RedisBuckets
+    found = _stores.get((redis_url, database))
+    if found is None:
+        if not redis_url:
+            found = SqlBuckets(database)
+        else:
+            # Redis is optional (the `redis` extra; RQ's and Celery's bring it): imported here.
+            from calendar_api.db.buckets_redis import RedisBuckets
 
-    return RedisBuckets(redis_url)
+            found = RedisBuckets(redis_url)
+        found = _stores.setdefault((redis_url, database), found)
+    return found
+
+
+def stores_close() -> None:
+    """Close the connections of every store this process opened (a test run's end, before its
+    database is dropped: the database store holds a connection of its own)."""
+    while _stores:
+        _stores.popitem()[1].close()
 
 
 def store(cfg: Config | None = None) -> Store:

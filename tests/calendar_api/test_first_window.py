@@ -45,6 +45,17 @@ def _event(summary: str, days: int, hour: int = 10, **more: Any) -> dict[str, An
     }
 
 
+@pytest.fixture(autouse=True)
+def _window_threads_end() -> Any:
+    """The window's fetch threads outlive the connect that started them (a failed week ends the
+    connect's wait, not the other weeks' calls): each test waits for them, so none is left
+    holding a database connection when the test database is dropped."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("first-window"):
+            thread.join(timeout=30)
+
+
 @pytest.fixture
 def shaped(gcal: Any) -> Any:
     """alice's calendar at Google with, beside the seed: a single event in the window and one

@@ -108,11 +108,20 @@ class Worker:
         return [pid for pid, parent in processes() if parent == self.process.pid]
 
     def wait_ready(self, timeout: float = 15.0) -> None:
+        """Until the worker takes jobs: its first line, and on Celery (whose consumer starts
+        after that line) an answer to a ping."""
         until = time.monotonic() + timeout
-        while "Starting worker" not in self.output():
+        while "Starting worker" not in self.output() or not self._answers():
             assert self.process.poll() is None, f"worker {self.name} died:\n{self.output()}"
             assert time.monotonic() < until, f"worker {self.name} did not start:\n{self.output()}"
             time.sleep(0.05)
+
+    def _answers(self) -> bool:
+        if not uses_celery():
+            return True
+        from celery import current_app
+
+        return bool(current_app.control.ping(destination=[self.name], timeout=0.5))
 
     def stop(self, timeout: float = 30.0) -> int:
         """SIGTERM (a graceful stop after the current job), then SIGKILL if it hangs."""
@@ -249,10 +258,11 @@ def test_two_worker_processes_run_a_burst_of_20_sync_jobs_each_once_and_one_at_a
     gcal: Any,
     google: EmulatorServer,
     traffic: Traffic,
-    start_worker: Callable[[], Worker],
+    start_worker: Callable[..., Worker],
 ) -> None:
     calendar = primary_without_polls(alice)
-    workers = [start_worker(), start_worker()]
+    # Two threads each: one process could otherwise hold all twenty jobs at once.
+    workers = [start_worker(WORKER_THREADS="2"), start_worker(WORKER_THREADS="2")]
     for worker in workers:
         worker.wait_ready()
     change_at_google(gcal)
