@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class CalendarApiConfig(AppConfig):
@@ -12,13 +11,11 @@ class CalendarApiConfig(AppConfig):
     def ready(self) -> None:
         from calendar_api import checks  # noqa: F401  (registers the system checks)
         from calendar_api.compat import task_finished, task_started
-        from calendar_api.operations import heartbeat, logs
+        from calendar_api.operations import heartbeat, logs, queues
 
         # Every job, any task, either backend: a log line and a worker heartbeat.
         task_started.connect(logs.on_task_started, dispatch_uid="calendar-job-log-start")
         task_finished.connect(logs.on_task_finished, dispatch_uid="calendar-job-log")
         task_finished.connect(heartbeat.on_task_finished, dispatch_uid="calendar-heartbeat")
-        if str(getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")).startswith(
-            "django_tasks_fennel"
-        ):
+        if queues.celery_configured():
             heartbeat.celery_connect()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, F, Min, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils import timezone
 from calendar_api.compat import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 logger = logging.getLogger(__name__)
+CELERY = "django_tasks_fennel"  # the package of the Celery backend (and its engine's name here)
 QUEUED_AT = "calendar_queued_at"  # Celery: a header of each job's message (epoch seconds)
 
 
@@ -63,15 +65,16 @@ def _celery_oldest() -> float:
     it was queued (on_celery_publish). Jobs delayed with `run_after` are held by a worker until
     due, not listed: they are not counted."""
     from celery import current_app
-    from kombu.transport.redis import PRIORITY_STEPS
+    from kombu.transport.redis import Channel
 
     client = current_app.backend.client
-    separator = "\x06\x16"  # kombu's Redis transport: "<queue><separator><priority step>"
     now = timezone.now().timestamp()
     waiting: list[float] = []
     for queue in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
-        for step in PRIORITY_STEPS:
-            oldest = client.lindex(f"{queue}{separator}{step}" if step else queue, -1)
+        for (
+            step
+        ) in Channel.priority_steps:  # kombu's list names: "<queue><sep><step>", 0: "<queue>"
+            oldest = client.lindex(f"{queue}{Channel.sep}{step}" if step else queue, -1)
             queued_at = json.loads(oldest).get("headers", {}).get(QUEUED_AT) if oldest else None
             if isinstance(queued_at, int | float):
                 waiting.append(queued_at)
@@ -81,7 +84,7 @@ def _celery_oldest() -> float:
 OLDEST: dict[str, Callable[[], float]] = {
     "django_tasks_db": _database_oldest,
     "django_tasks_rq": _rq_oldest,
-    "django_tasks_fennel": _celery_oldest,
+    CELERY: _celery_oldest,
 }
 
 
@@ -116,6 +119,12 @@ def running_key(worker: str) -> str:
 
 def _engine(backend_class: type) -> str:
     return backend_class.__module__.split(".")[0]
+
+
+def celery_configured() -> bool:
+    """The default task backend is Celery's (read from the settings, nothing instantiated)."""
+    path = str((getattr(settings, "TASKS", None) or {}).get("default", {}).get("BACKEND", ""))
+    return path.split(".")[0] == CELERY
 
 
 def on_celery_publish(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
@@ -159,7 +168,7 @@ def _celery_dead_jobs_fail(worker: str) -> int:
 
 DEAD_JOBS: dict[str, Callable[[str], int]] = {
     "django_tasks_db": _database_dead_jobs_fail,
-    "django_tasks_fennel": _celery_dead_jobs_fail,
+    CELERY: _celery_dead_jobs_fail,
 }
 
 
