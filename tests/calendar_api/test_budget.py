@@ -27,6 +27,7 @@ from calendar_api.operations.scrape import metrics_text
 from google_emulator import EmulatorServer
 from tests.calendar_api.conftest import fault
 from tests.calendar_api.test_worker import database_url
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE_TIMEOUT = 60  # seconds: a bound on each process the tests start
@@ -37,9 +38,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Redis server of the tests' own on a free loopback port (.ci/run installs it)."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is missing (Debian: apt-get install redis-server)"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     folder = tmp_path_factory.mktemp("redis")
     args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)]
     server = subprocess.Popen(args, stdout=subprocess.DEVNULL)  # noqa: S603

@@ -18,8 +18,9 @@ import requests
 
 from calendar_api.models import GoogleAccount
 from google_emulator import EmulatorServer
-from tests.calendar_api.test_server_start import BASE_DIR, environment, free_port
+from tests.calendar_api.test_server_start import BASE_DIR, environment
 from tests.calendar_api.test_worker import database_url
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]  # worker processes
 CALENDAR_LIST = "/calendar/v3/users/me/calendarList"

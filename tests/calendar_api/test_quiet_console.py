@@ -12,7 +12,6 @@ import pty
 import re
 import select
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -25,27 +24,12 @@ import pytest
 from django.conf import settings
 
 from tests.calendar_api.test_worker import database_url
+from tests.support.ports import free_ports
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 BASE_DIR = Path(settings.BASE_DIR)
 READY_WITHIN = 60.0  # seconds: three Python processes starting on a busy shared machine
 PREFIX = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| (.*)$")  # honcho's "12:00:00 web.1 | ..."
-
-
-def free_pair(first: int) -> int:
-    """The first of `first`, `first + 10`, `first + 20` (this test's ports) whose port and the
-    next can both be bound now: an outgoing connection of another program on the machine may
-    hold one for a while (they are in the ephemeral range)."""
-    for port in (first, first + 10, first + 20):
-        try:
-            for number in (port, port + 1):
-                with socket.socket() as probe:
-                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                    probe.bind(("127.0.0.1", number))
-        except OSError:
-            continue
-        return port
-    pytest.fail(f"ports {first} to {first + 21} are all taken")
 
 
 def run_env(tmp_path: Path, port: int, log_format: str) -> dict[str, str]:
@@ -133,8 +117,8 @@ class Run:
 def start(tmp_path: Path) -> Iterator[Any]:
     runs: list[Run] = []
 
-    def started(port: int, log_format: str) -> Run:
-        runs.append(Run(tmp_path, free_pair(port), log_format))
+    def started(log_format: str) -> Run:
+        runs.append(Run(tmp_path, free_ports(2)[0], log_format))
         runs[-1].wait_ready()
         return runs[-1]
 
@@ -157,7 +141,7 @@ def visit(run: Run) -> None:
 def test_make_runs_script_prints_one_line_per_request_and_ends_cleanly_on_ctrl_c(
     start: Any,
 ) -> None:
-    run = start(56232, "text")
+    run = start("text")
     visit(run)
     assert run.ctrl_c() == 0
     output = run.output()
@@ -173,7 +157,7 @@ def test_make_runs_script_prints_one_line_per_request_and_ends_cleanly_on_ctrl_c
 
 
 def test_with_log_format_json_every_line_of_the_server_and_worker_is_json(start: Any) -> None:
-    run = start(56234, "json")
+    run = start("json")
     visit(run)
     assert run.ctrl_c() == 0
     lines = run.lines_of("web", "worker")
@@ -207,7 +191,7 @@ def read_until(fd: int, done: Any, seconds: float) -> str:
 def test_make_run_then_ctrl_c_in_a_terminal_prints_no_error(tmp_path: Path) -> None:
     """`make run` itself, in a terminal of its own, and Ctrl-C typed there: make says nothing
     (no "*** [run] Interrupt"), whatever honcho and the processes print as they stop."""
-    port = free_pair(56236)
+    port = free_ports(2)[0]
     env = run_env(tmp_path, port, "text")
     pid, terminal = pty.fork()
     if pid == 0:  # the child: make, with the terminal as its controlling one

@@ -4,7 +4,6 @@ access log never holds an OAuth code or state: gunicorn and uvicorn are started 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +15,13 @@ import requests
 from django.conf import settings
 
 from tests.calendar_api.test_worker import database_url
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.real_clock  # gunicorn, uvicorn and the app in processes of their own
 BASE_DIR = Path(settings.BASE_DIR)
 SECRET_CODE = "4/0SecretCodeNeverLogged"
 SECRET_STATE = "SecretStateNeverLogged"
 FEED_SECRET = "SecretFeedNeverLogged"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def environment(**extra: str) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import requests
 
 from google_emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from google_emulator.dropin import namespaces_work
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.real_clock  # `python -m google_emulator exec` and its command
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,12 +86,6 @@ def test_googles_quickstart_runs_unchanged_with_live_discovery(
         "created": "Quickstart check",
         "root": "https://www.googleapis.com/",
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize("mode", ["namespaces", "proxy"])

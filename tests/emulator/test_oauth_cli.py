@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from tests.emulator.test_oauth_helpers import (
     make_flow,
     sign_in,
 )
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.real_clock  # `python -m google_emulator` in a process of its own
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +37,6 @@ CLIENT_REDIRECT = "http://127.0.0.1:8123/oauth/callback"
 @pytest.fixture(autouse=True)
 def _loopback_oauth(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], deadline: float) -> bool:
@@ -69,7 +63,7 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
 @contextmanager
 def running(*args: str, limit: float = 30.0) -> Iterator[tuple[str, float]]:
     """Run the emulator with `args`; yield its base URL and how long it took to answer."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "google_emulator", "--port", str(port), *args]
     started = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
