@@ -5,10 +5,8 @@ server and the worker print is JSON."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import pty
 import re
 import select
 import signal
@@ -193,14 +191,19 @@ def test_make_run_then_ctrl_c_in_a_terminal_prints_no_error(tmp_path: Path) -> N
     (no "*** [run] Interrupt"), whatever honcho and the processes print as they stop."""
     port = free_ports(2)[0]
     env = run_env(tmp_path, port, "text")
-    pid, terminal = pty.fork()
-    if pid == 0:  # the child: make, with the terminal as its controlling one
-        try:
-            os.chdir(BASE_DIR)
-            make = ["make", "--no-print-directory", "run", f"PORT={port}"]
-            os.execvpe("make", make, env)  # noqa: S606, S607 - make from the PATH, as a person runs it
-        finally:
-            os._exit(127)
+    # util-linux's setsid makes the terminal make's controlling one (a new session, TIOCSCTTY),
+    # as a terminal's shell would: no Python runs in a forked child of this threaded process.
+    terminal, tty = os.openpty()
+    make = ["make", "--no-print-directory", "run", f"PORT={port}"]
+    process = subprocess.Popen(  # noqa: S603 - make from the PATH, as a person runs it
+        ["setsid", "--ctty", "--wait", *make],  # noqa: S607
+        stdin=tty,
+        stdout=tty,
+        stderr=tty,
+        cwd=BASE_DIR,
+        env=env,
+    )
+    os.close(tty)
     try:
         ready = read_until(
             terminal, lambda t: "Uvicorn running" in t and "Starting worker" in t, READY_WITHIN
@@ -208,13 +211,13 @@ def test_make_run_then_ctrl_c_in_a_terminal_prints_no_error(tmp_path: Path) -> N
         assert "Uvicorn running" in ready and "Starting worker" in ready, ready
         os.write(terminal, b"\x03")  # Ctrl-C
         stopped = read_until(terminal, lambda t: False, 30)
-        _, status = os.waitpid(pid, 0)
+        code = process.wait(timeout=30)
     finally:
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
         os.close(terminal)
     assert "SIGINT received" in stopped and "emulator.1 stopped" in stopped, stopped
     for word in ("Interrupt", "Error", "Traceback", "[error"):
         assert word not in ready + stopped, ready + stopped
-    assert os.waitstatus_to_exitcode(status) in (0, -signal.SIGINT)  # as any program's Ctrl-C
+    assert code in (0, -signal.SIGINT)  # as any program's Ctrl-C
