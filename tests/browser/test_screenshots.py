@@ -4,6 +4,7 @@ Skipped unless SCREENSHOTS_DIR is set: `python bench/screenshots.py` sets it and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
+from tests.support import clock
 from tests.support.browser import run_jobs
 
 pytestmark = [
@@ -21,7 +23,7 @@ WIDE, PHONE = ViewportSize(width=1280, height=860), ViewportSize(width=390, heig
 SHOTS = [("week", WIDE, "Week"), ("month", WIDE, "Month"), ("phone", PHONE, "Agenda")]
 
 
-def test_write_screenshots(browser: Browser, site: str) -> None:
+def test_write_screenshots(browser: Browser, site: str, pinned_clock: clock.Pin | None) -> None:
     folder = Path(os.environ["SCREENSHOTS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     cookies: list[Any] = []
@@ -30,6 +32,8 @@ def test_write_screenshots(browser: Browser, site: str) -> None:
             context = browser.new_context(
                 viewport=viewport, color_scheme=scheme, timezone_id="Europe/London"
             )
+            if pinned_clock is not None:  # bench/screenshots.py pins a morning
+                context.clock.install(time=dt.datetime.now(dt.UTC))
             context.add_cookies(cookies)
             page = context.new_page()
             page.goto(site + "/")
