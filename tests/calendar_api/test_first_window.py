@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -163,7 +164,14 @@ def test_the_week_is_served_while_a_slow_full_sync_runs_and_the_end_equals_a_pla
     calendar = Calendar.objects.get(primary=True)
     expected = _at_google(shaped)
     fault(google, "calendar.events.list", delay_ms=1500)  # the full sync's page comes late
-    syncing = threading.Thread(target=calendar_sync, kwargs={"calendar": calendar})
+
+    def full_sync() -> None:
+        try:
+            calendar_sync(calendar=calendar)
+        finally:
+            connection.close()  # this thread's: PostgreSQL will not drop a database in use
+
+    syncing = threading.Thread(target=full_sync)
     syncing.start()
     reads = 0
     try:
