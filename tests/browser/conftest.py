@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from typing import Any
@@ -12,6 +11,7 @@ from playwright.sync_api import BrowserContext
 
 from google_emulator import EmulatorServer
 from tests.support import clock
+from tests.support.browser import page_clock_pinned
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls these tests make
 # (and the live server's) are still synchronous.
@@ -57,13 +57,10 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def context(context: BrowserContext, pinned_clock: clock.Pin | None) -> BrowserContext:
-    """Under TEST_NOW, the page's clock starts at this process's (pinned, ticking) now and
-    ticks in real time from there: Date, timers and FullCalendar's now indicator agree with
-    the server. Cookies' lifetimes are Chromium's (real) business: Django sends Max-Age."""
-    if pinned_clock is not None:
-        context.clock.install(time=dt.datetime.now(dt.UTC))
-    return context
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's context on the run's clock (`page_clock_pinned`). Cookies' lifetimes
+    are Chromium's (real) business: Django sends Max-Age."""
+    return page_clock_pinned(context)
 
 
 @pytest.fixture

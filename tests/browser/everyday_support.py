@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize
 
 from tests.support import clock
+from tests.support.browser import page_clock_pinned
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -31,8 +32,7 @@ def open_page(
     context = browser.new_context(
         locale=locale, viewport=viewport, timezone_id=zone or clock.browser_zone()
     )
-    if clock.pinned() is not None:
-        context.clock.install(time=dt.datetime.now(dt.UTC))
+    page_clock_pinned(context)
     page = context.new_page()
     page.set_default_timeout(10000)
     yield page

@@ -3,7 +3,6 @@ phone's 390 px and at desktop width, in en-US and en-GB, with axe at 0 violation
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,8 +12,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from google_emulator import EmulatorServer
 from tests.browser.test_ui import assert_accessible
-from tests.support import clock
-from tests.support.browser import connect
+from tests.support.browser import connect, page_clock_pinned
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_way_per_date("sized")]
 PHONE, DESKTOP = ViewportSize(width=390, height=844), ViewportSize(width=1280, height=900)
@@ -30,8 +28,7 @@ LAYOUTS = [
 def sized(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     viewport, locale = request.param
     context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Europe/London")
-    if clock.pinned() is not None:  # the page's clock at the run's (pinned) now
-        context.clock.install(time=dt.datetime.now(dt.UTC))
+    page_clock_pinned(context)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     yield context.new_page()
     context.close()

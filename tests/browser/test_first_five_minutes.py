@@ -23,8 +23,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from google_emulator import EmulatorServer
 from tests.browser.test_ui import assert_accessible
-from tests.support import clock
-from tests.support.browser import run_jobs
+from tests.support.browser import page_clock_pinned, run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WIDE = ViewportSize(width=1280, height=860)
@@ -71,8 +70,7 @@ def test_the_first_five_minutes(
     browser: Browser, site: str, emulator: EmulatorServer, shots: Path
 ) -> None:
     context = browser.new_context(viewport=WIDE, locale="en-GB", timezone_id="Europe/London")
-    if clock.pinned() is not None:  # the page's clock at the run's (pinned) now
-        context.clock.install(time=dt.datetime.now(dt.UTC))
+    page_clock_pinned(context)
     product = context.new_page()
 
     # 1-2. Run it (the live server and the emulator stand in for `make run`), open, connect.

@@ -22,7 +22,7 @@ from playwright.sync_api import (
 
 from tests.browser.test_calendar import assert_accessible, today
 from tests.support import clock
-from tests.support.browser import connect
+from tests.support.browser import connect, page_clock_pinned
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_way_per_date("layout")]
 PHONE = {"width": 390, "height": 844}
@@ -59,9 +59,7 @@ def layout(request: pytest.FixtureRequest) -> tuple[dict[str, int], str]:
 
 
 @pytest.fixture
-def localized(
-    browser: Browser, layout: tuple[dict[str, int], str], pinned_clock: clock.Pin | None
-) -> Iterator[Page]:
+def localized(browser: Browser, layout: tuple[dict[str, int], str]) -> Iterator[Page]:
     """A page in a context of its own: this layout's viewport and language."""
     viewport, locale = layout
     context: BrowserContext = browser.new_context(
@@ -69,8 +67,7 @@ def localized(
         locale=locale,
         timezone_id=clock.browser_zone(),
     )
-    if pinned_clock is not None:
-        context.clock.install(time=dt.datetime.now(dt.UTC))
+    page_clock_pinned(context)
     yield context.new_page()
     context.close()
 

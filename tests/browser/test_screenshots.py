@@ -4,7 +4,6 @@ Skipped unless SCREENSHOTS_DIR is set: `python bench/screenshots.py` sets it and
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
-from tests.support import clock
-from tests.support.browser import run_jobs
+from tests.support.browser import page_clock_pinned, run_jobs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,7 +21,7 @@ WIDE, PHONE = ViewportSize(width=1280, height=860), ViewportSize(width=390, heig
 SHOTS = [("week", WIDE, "Week"), ("month", WIDE, "Month"), ("phone", PHONE, "Agenda")]
 
 
-def test_write_screenshots(browser: Browser, site: str, pinned_clock: clock.Pin | None) -> None:
+def test_write_screenshots(browser: Browser, site: str) -> None:
     folder = Path(os.environ["SCREENSHOTS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     cookies: list[Any] = []
@@ -32,8 +30,7 @@ def test_write_screenshots(browser: Browser, site: str, pinned_clock: clock.Pin 
             context = browser.new_context(
                 viewport=viewport, color_scheme=scheme, timezone_id="Europe/London"
             )
-            if pinned_clock is not None:  # bench/screenshots.py pins a morning
-                context.clock.install(time=dt.datetime.now(dt.UTC))
+            page_clock_pinned(context)  # bench/screenshots.py pins a morning
             context.add_cookies(cookies)
             page = context.new_page()
             page.goto(site + "/")

@@ -3,11 +3,23 @@ worker's jobs (the first sync runs in the background once a person is back on th
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from django.core.management import call_command
-from playwright.sync_api import Locator, Page, Request, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.support import clock
+
+
+def page_clock_pinned(context: BrowserContext) -> BrowserContext:
+    """Under TEST_NOW, the pages' clock starts at this process's (pinned, ticking) now and
+    ticks in real time from there: Date, timers and FullCalendar's now indicator agree with
+    the server. Without TEST_NOW, the browser's own clock, untouched."""
+    if clock.pinned() is not None:
+        context.clock.install(time=dt.datetime.now(dt.UTC))
+    return context
 
 
 def run_jobs() -> None:
