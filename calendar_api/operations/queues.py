@@ -71,9 +71,8 @@ def _celery_oldest() -> float:
     now = timezone.now().timestamp()
     waiting: list[float] = []
     for queue in task_backends[DEFAULT_TASK_BACKEND_ALIAS].queues:
-        for (
-            step
-        ) in Channel.priority_steps:  # kombu's list names: "<queue><sep><step>", 0: "<queue>"
+        # kombu's list of each priority step: "<queue><sep><step>", and "<queue>" for step 0
+        for step in Channel.priority_steps:
             oldest = client.lindex(f"{queue}{Channel.sep}{step}" if step else queue, -1)
             queued_at = json.loads(oldest).get("headers", {}).get(QUEUED_AT) if oldest else None
             if isinstance(queued_at, int | float):

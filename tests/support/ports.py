@@ -34,8 +34,8 @@ def _free(port: int) -> bool:
 
 
 def free_ports(count: int = 1) -> list[int]:
-    """`count` consecutive free loopback ports outside the ephemeral range; the first is
-    `free_ports(2)[0]` and the next is one more."""
+    """`count` consecutive free loopback ports outside the ephemeral range (`make run` takes a
+    port for the web server and the next for the emulator)."""
     top = max(_ephemeral_start() - count, LOWEST + 1)
     for _ in range(200):
         first = random.randrange(LOWEST, top)
