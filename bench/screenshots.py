@@ -4,7 +4,7 @@
 Runs the browser tests that take them (a live server, the emulator's seed data, Debian's
 Chromium): `make screenshots`, or `python bench/screenshots.py`. They run under a pinned clock
 (TEST_NOW, tests/support/clock.py), a Wednesday morning in London unless TEST_NOW says otherwise:
-the page opens at the current hour, and the same morning each time makes the same pictures.
+the page opens at the current hour, and each run shows the same morning and the same events.
 """
 
 from __future__ import annotations
